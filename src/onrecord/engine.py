@@ -1,0 +1,60 @@
+"""The per-article function: one parse, every stage, one Report.
+
+``analyze`` is the library's entry point; the spaCy component (``nlp.py``) and every engine
+on top (store, web, batch) call ``run_stages`` through it, so one article is always one unit
+of work: a pure function from input to Report.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from . import attribution, entities, nlp as nlp_module, stance, timex
+from .article import Article, from_html, from_text, looks_like_html
+from .report import Report
+
+
+def analyze(text_or_html: str | bytes, *, published: str | None = None, url: str | None = None,
+            doc_id: str = "article", model: str | None = None) -> Report:
+    """Analyse one article (plain text or HTML) and return its Report.
+
+    >>> report = analyze('"We will win," the mayor said on Monday.', published="2024-05-08")
+    >>> report.attributions[0].speaker.text
+    'the mayor'
+    """
+    article = to_article(text_or_html, published=published, url=url, doc_id=doc_id)
+    return analyze_article(article, model=model)
+
+
+def to_article(text_or_html: str | bytes, *, published: str | None = None, url: str | None = None,
+               doc_id: str = "article") -> Article:
+    """An Article from a string or bytes: HTML when it looks like HTML, else plain text."""
+    if isinstance(text_or_html, bytes):
+        from .article import read_bytes
+        return read_bytes(text_or_html, name=doc_id, doc_id=doc_id, published=published, url=url)
+    if looks_like_html(text_or_html[:2048].encode("utf-8", "replace")):
+        return from_html(text_or_html, doc_id=doc_id, url=url, published=published, source=doc_id)
+    return from_text(text_or_html, doc_id=doc_id, published=published, url=url)
+
+
+def analyze_article(article: Article, *, model: str | None = None) -> Report:
+    """Parse the article once and run every stage over the parse."""
+    pipeline = nlp_module.load(model)
+    doc = pipeline.make_doc(article.text)
+    doc._.onrecord_article = article
+    for _name, proc in pipeline.pipeline:
+        doc = proc(doc)
+    return doc._.onrecord_report
+
+
+def run_stages(doc: Doc) -> Report:
+    """Attributions, entities, time expressions, stance and claims over one parsed Doc."""
+    article = doc._.onrecord_article or from_text(doc.text)
+    warnings = timex.check_published(article)
+    attrs = attribution.find_attributions(doc, article)
+    ents = entities.resolve(doc, attrs)
+    timexes = timex.find_timexes(doc, article)
+    timex.assign_when(attrs, doc, article, timexes)
+    stance.assign(attrs, doc)
+    claims = stance.build_claims(attrs, doc, article)
+    return Report(article=article, attributions=attrs, entities=ents, timexes=timexes,
+                  claims=claims, warnings=warnings, doc=doc)

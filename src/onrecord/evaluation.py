@@ -1,0 +1,308 @@
+"""Accuracy against annotated data: PolNeAR (brat standoff) and onrecord gold files.
+
+The PolNeAR scoring rules are the ones of the shared scorer (``polnear_score.py``): words
+compared as sets of character positions, content matched one to one per document by Dice
+overlap >= 0.5 (greedy by overlap), a speaker right when it shares a word position with the
+gold source or a case-folded word of more than two letters. A test checks that both give the
+same figures on PolNeAR dev.
+"""
+from __future__ import annotations
+
+import collections
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+WORD = re.compile(r"\w+")
+SPEECH = set("""said says say saying told tells tell telling according stated states state added adds adding
+wrote writes write writing asked asks ask explained explains noted notes claimed claims claim argued argues
+insisted insists declared declares announced announces warned warns replied replies responded responds
+continued continues acknowledged acknowledges admitted admits denied denies confirmed confirms suggested
+suggests recalled recalls tweeted tweets posted posts""".split())
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who", "which", "that", "his", "her", "their"}
+#: Dice overlap of word positions at which a predicted content matches a gold one (the
+#: shared scorer's lenient rule for news quote extraction).
+MIN_DICE = 0.5
+
+
+def _words(text: str, spans: Iterable[tuple[int, int]]) -> set[int]:
+    out: set[int] = set()
+    for s, e in spans:
+        out.update(m.start() for m in WORD.finditer(text, s, e))
+    return out
+
+
+def parse_ann(path: Path) -> list[dict[str, Any]]:
+    """Gold attributions of one brat .ann file: content, source and cue spans."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    events = []
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("T") and "\t" in line:
+            tid, info = line.split("\t")[:2]
+            _kind, _, offs = info.partition(" ")
+            spans[tid] = [tuple(map(int, p.split())) for p in offs.split(";")]  # type: ignore[misc]
+        elif line.startswith("E") and "\t" in line:
+            events.append(dict(r.split(":", 1) for r in line.split("\t")[1].split()))
+    gold = []
+    for ev in events:
+        content = ev.get("Content")
+        if content and content in spans:
+            gold.append({"content": spans[content], "source": spans.get(ev.get("Source"), []),
+                         "cue": spans.get(ev.get("Cue"), [])})
+    return gold
+
+
+def load_polnear(split: str | Path) -> dict[str, tuple[str, list[dict]]]:
+    """Every document of a PolNeAR split: doc id -> (text, gold attributions of the first annotator)."""
+    split = Path(split)
+    docs = {}
+    for t in sorted((split / "text").glob("*.txt")):
+        anns = sorted((split / "attributions").glob(t.stem + "_*.ann"))
+        if anns:
+            docs[t.stem] = (t.read_text(encoding="utf-8"), parse_ann(anns[0]))
+    return docs
+
+
+def _pred_spans(obj: dict | None) -> list[tuple[int, int]]:
+    if obj is None:
+        return []
+    if obj.get("spans"):
+        return [tuple(s) for s in obj["spans"]]  # type: ignore[misc]
+    return [(obj["start"], obj["end"])]
+
+
+def _tags(text: str, g: dict) -> list[str]:
+    cue = " ".join(text[s:e] for s, e in g["cue"]).lower()
+    src = " ".join(text[s:e] for s, e in g["source"]).lower()
+    content = " ".join(text[s:e] for s, e in g["content"])
+    tags = ["all"]
+    if set(WORD.findall(cue)) & SPEECH:
+        tags.append("speech-cue")
+    if any(q in content for q in '"“”'):
+        tags.append("quoted")
+    if src.strip() in PRONOUNS:
+        tags.append("pronoun-source")
+    return tags
+
+
+def _speaker_right(text: str, g: dict, pred: dict) -> bool:
+    if not g["source"]:
+        return True
+    sp = pred.get("speaker")
+    if not sp:
+        return False
+    if _words(text, g["source"]) & _words(text, _pred_spans(sp)):
+        return True
+    src = " ".join(text[s:e] for s, e in g["source"]).lower()
+    names = {w.lower() for w in WORD.findall((sp.get("text") or "") + " " + (sp.get("entity") or ""))
+             if len(w) > 2}
+    return bool(names & {w for w in WORD.findall(src) if len(w) > 2})
+
+
+def _match(gw: list[set[int]], pw: list[set[int]]) -> dict[int, int]:
+    cands = []
+    for i, g in enumerate(gw):
+        for j, p in enumerate(pw):
+            ov = len(g & p)
+            if ov and 2 * ov / (len(g) + len(p)) >= MIN_DICE:
+                cands.append((ov, i, j))
+    cands.sort(reverse=True)
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    match = {}
+    for _ov, i, j in cands:
+        if i not in used_g and j not in used_p:
+            used_g.add(i)
+            used_p.add(j)
+            match[i] = j
+    return match
+
+
+def score_polnear(docs: dict[str, tuple[str, list[dict]]], predictions: Iterable[dict]) -> dict[str, Any]:
+    """PolNeAR figures for attribution records (DESIGN.md jsonl), as the shared scorer gives them."""
+    preds: dict[str, list[dict]] = collections.defaultdict(list)
+    for p in predictions:
+        preds[p["doc"]].append(p)
+    n_gold = n_pred = m_content = m_e2e = 0
+    slices: collections.Counter = collections.Counter()
+    hits: collections.Counter = collections.Counter()
+    for doc, (text, gold) in docs.items():
+        ps = [p for p in preds.get(doc, []) if p.get("content")]
+        match = _match([_words(text, g["content"]) for g in gold],
+                       [_words(text, _pred_spans(p["content"])) for p in ps])
+        n_gold += len(gold)
+        n_pred += len(ps)
+        for i, g in enumerate(gold):
+            tags = _tags(text, g)
+            slices.update(tags)
+            if i not in match:
+                continue
+            m_content += 1
+            hits.update(t + ":content" for t in tags)
+            if _speaker_right(text, g, ps[match[i]]):
+                m_e2e += 1
+                hits.update(t + ":e2e" for t in tags)
+
+    def prf(tp: int) -> tuple[float, float, float]:
+        p = tp / n_pred if n_pred else 0.0
+        r = tp / n_gold if n_gold else 0.0
+        return round(p, 3), round(r, 3), round(2 * p * r / (p + r), 3) if p + r else 0.0
+
+    return {"docs": len(docs), "gold": n_gold, "pred": n_pred,
+            "content_prf": prf(m_content), "e2e_prf": prf(m_e2e),
+            "speaker_acc_on_matched": round(m_e2e / m_content, 3) if m_content else 0.0,
+            "recall_by_slice": {t: {"n": n, "content": round(hits[t + ":content"] / n, 3),
+                                    "e2e": round(hits[t + ":e2e"] / n, 3)} for t, n in slices.items()}}
+
+
+def summary_line(res: dict[str, Any]) -> str:
+    """The scorer's last line: end-to-end P/R/F1, content F1 and speaker accuracy."""
+    p, r, f = res["e2e_prf"]
+    return (f"e2e P {p} R {r} F1 {f} | content F1 {res['content_prf'][2]} | "
+            f"speaker acc {res['speaker_acc_on_matched']}")
+
+
+# ------------------------------------------------------------------ onrecord gold files
+
+@dataclass
+class GoldResult:
+    """The outcome of matching one article's predictions to its gold file."""
+
+    required: int = 0
+    matched_required: int = 0
+    matched: int = 0
+    total: int = 0
+    speaker_right: int = 0
+    addressees: int = 0
+    addressees_right: int = 0
+    misses: list[str] = field(default_factory=list)
+    boilerplate_hits: list[str] = field(default_factory=list)
+    offset_errors: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """The human summary: misses first, the figures last."""
+        out = [f"miss: {m}" for m in self.misses]
+        out += [f"boilerplate: {b}" for b in self.boilerplate_hits]
+        out += [f"offsets: {o}" for o in self.offset_errors]
+        for key, value in self.extra.items():
+            out.append(f"{key}: {value}")
+        out.append(f"addressees {self.addressees_right}/{self.addressees} | "
+                    f"speaker accuracy on matched {self.speaker_right}/{self.matched}")
+        out.append(f"matched {self.matched_required}/{self.required} required "
+                   f"({self.matched}/{self.total} in all)")
+        return out
+
+
+def line_starts(text: str) -> list[int]:
+    """Offset of the start of each line (1-based line n starts at result[n-1])."""
+    starts = [0]
+    for m in re.finditer(r"\r\n|\r|\n", text):
+        starts.append(m.end())
+    return starts
+
+
+def _norm(s: str | None) -> str:
+    return re.sub(r"\W+", " ", (s or "").lower()).strip()
+
+
+def same_entity(gold: dict, record: dict, aliases: dict[str, set[str]]) -> bool:
+    """True when the record's speaker is the gold speaker (any alias of the entity counts)."""
+    sp = record.get("speaker") or {}
+    names = {_norm(sp.get("entity")), _norm(sp.get("text"))} - {""}
+    want = aliases.get(gold["speaker"], set()) | {_norm(gold["speaker"]), _norm(gold.get("speaker_mention"))}
+    want.discard("")
+    if names & want:
+        return True
+    # unnamed groups: "multiple Israeli officials" against "multiple Israeli officials with ..."
+    return any(n and w and (n.startswith(w) or w.startswith(n)) and len(min(n, w, key=len)) > 5
+               for n in names for w in want)
+
+
+def score_gold(gold: dict, text: str, records: list[dict]) -> GoldResult:
+    """Match one article's records to its gold file, as the gold file's ``about`` says."""
+    starts = line_starts(text)
+    aliases = {e["name"]: {_norm(a) for a in e.get("aliases", [])} | {_norm(e["name"])}
+               for e in gold.get("entities", [])}
+    res = GoldResult()
+    used: set[int] = set()
+    for g in gold["attributions"]:
+        res.total += 1
+        res.required += bool(g.get("required"))
+        idx = _best_record(g, text, starts, records, aliases, used)
+        if idx is None:
+            if g.get("required"):
+                res.misses.append(f"line {g['line']}: {g['speaker']} {g['cue']!r} "
+                                  f"{(g.get('content') or '')[:60]!r}")
+            continue
+        used.add(idx)
+        res.matched += 1
+        res.matched_required += bool(g.get("required"))
+        res.speaker_right += 1
+        if g.get("addressee"):
+            res.addressees += 1
+            got = (records[idx].get("addressee") or {}).get("text") or ""
+            if _norm(got) and (_norm(got) in _norm(g["addressee"]) or _norm(g["addressee"]) in _norm(got)):
+                res.addressees_right += 1
+            else:
+                res.misses.append(f"line {g['line']}: addressee {g['addressee']!r}, got {got!r}")
+    boiler = set(gold.get("boilerplate_lines", []))
+    for r in records:
+        line = _line_of(starts, (r.get("content") or r.get("cue") or {}).get("start", 0))
+        if line in boiler:
+            res.boilerplate_hits.append(f"line {line}: {r['id']} starts on a boilerplate line")
+        for key in ("speaker", "cue", "content", "addressee", "when"):
+            span = r.get(key)
+            if span and text[span["start"]:span["end"]] != span["text"]:
+                res.offset_errors.append(f"{r['id']} {key}: offsets do not give back its text")
+    return res
+
+
+def _line_of(starts: list[int], offset: int) -> int:
+    import bisect
+    return bisect.bisect_right(starts, offset)
+
+
+def _best_record(g: dict, text: str, starts: list[int], records: list[dict],
+                 aliases: dict[str, set[str]], used: set[int]) -> int | None:
+    """The unused record that matches gold item ``g`` (content overlap and same speaker)."""
+    line = g["line"]
+    lo = starts[line - 1] if line - 1 < len(starts) else len(text)
+    hi = starts[line] if line < len(starts) else len(text)
+    gold_span = None
+    if g.get("content"):
+        pos = text.find(g["content"], lo, hi)
+        if pos < 0:
+            pos = text.find(g["content"])
+        if pos >= 0:
+            gold_span = (pos, pos + len(g["content"]))
+    for i, r in enumerate(records):
+        if i in used or not same_entity(g, r, aliases):
+            continue
+        if gold_span is not None and r.get("content"):
+            spans = _pred_spans(r["content"])
+            overlap = sum(max(0, min(e, gold_span[1]) - max(s, gold_span[0])) for s, e in spans)
+            if overlap * 2 >= gold_span[1] - gold_span[0]:
+                return i
+        elif gold_span is None and r.get("cue") and lo <= r["cue"]["start"] < hi:
+            return i
+    return None
+
+
+def load_gold_file(path: str | Path) -> dict:
+    """A gold file (JSON) as a dict."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def run_polnear(split: str | Path, analyze_text: Callable[[str, str], list[dict]],
+                progress: Callable[[int], None] | None = None) -> tuple[dict[str, Any], list[dict]]:
+    """Analyse every document of a PolNeAR split and score it; returns figures and predictions."""
+    docs = load_polnear(split)
+    preds: list[dict] = []
+    for doc_id, (text, _gold) in docs.items():
+        preds.extend(analyze_text(doc_id, text))
+        if progress:
+            progress(1)
+    return score_polnear(docs, preds), preds

@@ -1,0 +1,80 @@
+"""The one place the spaCy pipeline is loaded, and the ``onrecord`` spaCy component.
+
+``load()`` is the only call in onrecord that loads a pipeline; the pipeline's name comes from
+``settings.model_name`` (``--model`` / ONRECORD_MODEL), so a user with the official
+``en_core_web_sm`` or ``en_core_web_trf`` can switch without touching code.
+"""
+from __future__ import annotations
+
+import functools
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import settings
+from .errors import ModelError
+
+_EXTENSIONS = ("attributions", "onrecord_entities", "timexes", "claims", "onrecord_article",
+               "onrecord_report")
+for _name in _EXTENSIONS:
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+@functools.lru_cache(maxsize=4)
+def load(model: str | None = None) -> Language:
+    """The spaCy pipeline named by the settings, with the onrecord component added last."""
+    name = settings.model_name(model)
+    try:
+        nlp = spacy.load(name)
+    except (OSError, ImportError) as exc:
+        raise ModelError(
+            f"spaCy pipeline {name!r} is not installed ({exc.__class__.__name__}); "
+            "install it with pip or set ONRECORD_MODEL / --model to one that is") from None
+    if "onrecord_paragraphs" not in nlp.pipe_names:
+        first = "parser" if "parser" in nlp.pipe_names else None
+        nlp.add_pipe("onrecord_paragraphs", before=first) if first else nlp.add_pipe("onrecord_paragraphs")
+    if "onrecord" not in nlp.pipe_names:
+        nlp.add_pipe("onrecord", last=True)
+    return nlp
+
+
+@Language.component("onrecord_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after every line break, so no parse runs across two paragraphs.
+
+    Headlines, captions and paragraphs carry no final full stop often enough that the parser
+    would otherwise join a headline to the first paragraph.
+    """
+    for tok in doc[1:]:
+        if "\n" in doc[tok.i - 1].text or "\r" in doc[tok.i - 1].text:
+            tok.is_sent_start = True
+    return doc
+
+
+@Language.factory("onrecord")
+def make_onrecord(nlp: Language, name: str) -> "OnrecordComponent":
+    """spaCy factory: ``nlp.add_pipe("onrecord")``."""
+    return OnrecordComponent()
+
+
+class OnrecordComponent:
+    """Finds attributions, entities, time expressions and claims on a parsed Doc.
+
+    Results go to ``doc._.attributions``, ``doc._.onrecord_entities``, ``doc._.timexes``,
+    ``doc._.claims`` and the whole Report to ``doc._.onrecord_report``. The Doc's text is
+    taken as the article unless ``doc._.onrecord_article`` was set before the call.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Run every onrecord stage over one parsed Doc."""
+        from .engine import run_stages
+
+        report = run_stages(doc)
+        doc._.onrecord_report = report
+        doc._.attributions = report.attributions
+        doc._.onrecord_entities = report.entities
+        doc._.timexes = report.timexes
+        doc._.claims = report.claims
+        return doc
