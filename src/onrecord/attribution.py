@@ -20,12 +20,13 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from . import cues
 from .article import Article
-from .quotes import Quote, find_quotes
+from .quotes import QUOTE_CHARS, Quote, find_quotes
 from .records import Attribution, Content, Span, Speaker
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
-_TRIM = set(" \t\r\n,;:—–-")
+_TRIM = set(" \t\r\n,;:—–-―")
+DASHES = "—–-―"
 
 
 @dataclass
@@ -57,6 +58,10 @@ class Context:
     def in_boilerplate(self, start: int) -> bool:
         """True when the character at ``start`` lies in a boilerplate block."""
         return any(s <= start < e for s, e in self.boiler)
+
+    def in_quote(self, offset: int) -> bool:
+        """True when ``offset`` lies between the marks of a quote."""
+        return any(q.start < offset < q.end for q in self.quotes)
 
     def quote_covering(self, start: int, end: int) -> Quote | None:
         """The quote that holds most of [start, end), if any."""
@@ -90,8 +95,8 @@ def cue_verbs(ctx: Context) -> list[Candidate]:
     """Candidates anchored on a verb from the cue lexicon."""
     out = []
     for tok in ctx.doc:
-        if not cues.is_cue_verb(tok) or ctx.in_boilerplate(tok.idx):
-            continue
+        if not cues.is_cue_verb(tok) or ctx.in_boilerplate(tok.idx) or ctx.in_quote(tok.idx):
+            continue  # a cue inside a quotation is the speaker's own report, not the article's
         cand = _from_cue_verb(ctx, tok)
         if cand is not None:
             out.append(cand)
@@ -175,18 +180,52 @@ def _in_clause(tok: Token, root: Token) -> bool:
 def _verb_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], str]:
     """The content of a cue verb and its kind: clause, adjacent quote, or referred-to object."""
     clause = _clausal_complement(verb)
-    if clause is not None:
+    if clause is not None and (cues.takes(verb, clause.dep_) or ctx.quote_covering(*_subtree_span(clause))):
         return [_subtree_span(clause, exclude=verb)], "indirect"
-    if verb.dep_ in ("parataxis", "ccomp") and verb.head.pos_ in ("VERB", "AUX") \
-            and verb.head.i < verb.i and verb.i - verb.head.i < 60:
-        return [_clause_without(verb.head, verb)], "indirect"
+    if _governs_content(verb):
+        pieces = _clause_without(verb.head, verb)
+        if pieces:
+            return pieces, "indirect"
     obj = cues.referred_object(verb)
     if obj is not None:
         return [_subtree_span(obj)], "reference"
-    quote = _adjacent_quote(ctx, verb)
+    learned = cues.learned_relation(verb)
+    if learned is not None and learned[0] not in ("ccomp", "gov"):
+        return [_subtree_span(learned[1])], "indirect" if "comp" in learned[0] else "reference"
+    quote = _adjacent_quote(ctx, verb) if cues.is_speech(verb) else None
     if quote is not None:
-        return [(quote.start, quote.end)], "direct"
+        return [(quote.start, quote.end)] + _continuation(ctx, verb, quote), "direct"
     return [], ""
+
+
+def _continuation(ctx: Context, verb: Token, quote: Quote) -> list[tuple[int, int]]:
+    """The quote that resumes right after '"...," he said.' in the same paragraph."""
+    if quote.end > verb.idx:
+        return []
+    sent_end = verb.sent.end_char
+    text = ctx.article.text
+    for q in ctx.quotes:
+        if q.start >= sent_end and q.line == quote.line and not text[sent_end:q.start].strip():
+            return [(q.start, q.end)]
+    return []
+
+
+#: A cue this many tokens or more away from the clause it hangs off is not its parenthetical:
+#: news sentences past 60 tokens are lists, where the parser's attachments are unreliable.
+_MAX_GOV_DISTANCE = 60
+
+
+def _governs_content(verb: Token) -> bool:
+    """True for a speech verb set into the clause it reports: "X is Y, he said" or "X, he said, is Y"."""
+    head = verb.head
+    if head.i == verb.i or head.pos_ not in ("VERB", "AUX") or not cues.is_speech(verb):
+        return False
+    if abs(verb.i - head.i) >= _MAX_GOV_DISTANCE or cues.is_speech(head) and head.i < verb.i:
+        return False  # "X said she thinks ...": the head is the cue, not the content
+    if verb.dep_ == "parataxis":
+        return True
+    # a ccomp after its head only counts when set off by a comma ("..., he said")
+    return verb.dep_ == "ccomp" and any(t.text == "," for t in verb.doc[min(head.i, verb.i):max(head.i, verb.i)])
 
 
 def _clausal_complement(verb: Token) -> Token | None:
@@ -205,18 +244,27 @@ def _subtree_span(tok: Token, exclude: Token | None = None) -> tuple[int, int]:
     return _trim(tok.doc.text, start, end)
 
 
-def _clause_without(head: Token, cue_verb: Token) -> tuple[int, int]:
-    """The head clause's text, minus the cue verb's own subtree ("X is Y, he said")."""
-    sub = set(t.i for t in cue_verb.subtree)
-    tokens = [t for t in head.subtree if t.i not in sub and t.i < min(sub)]
+def _clause_without(head: Token, cue_verb: Token) -> list[tuple[int, int]]:
+    """The head clause's text minus the cue's own words: "X is Y, he said" and the
+    parenthetical "X, he said, is Y" (two pieces)."""
+    sub = {t.i for t in cue_verb.subtree}
+    tokens = [t for t in head.subtree if t.i not in sub]
     if not tokens:
-        tokens = [head]
-    return _trim(head.doc.text, min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens))
+        return [_trim(head.doc.text, head.idx, head.idx + len(head))]
+    before = [t for t in tokens if t.i < min(sub)]
+    after = [t for t in tokens if t.i > max(sub)]
+    pieces = []
+    for part in (before, after):
+        if part:
+            span = _trim(head.doc.text, part[0].idx, part[-1].idx + len(part[-1]))
+            if span[1] > span[0]:
+                pieces.append(span)
+    return pieces
 
 
 def _adjacent_quote(ctx: Context, verb: Token) -> Quote | None:
     """A quote just before the cue clause ('"...," he said') or right after it (': "..."')."""
-    clause = [t for t in verb.subtree] or [verb]
+    clause = [t for t in verb.subtree if not ctx.in_quote(t.idx) and t.text not in QUOTE_CHARS] or [verb]
     left = min(t.idx for t in clause)
     right = max(t.idx + len(t) for t in clause)
     text = ctx.article.text
@@ -296,6 +344,8 @@ def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
         cand.content = [(qs, qe)] if cand.kind != "direct" else cand.content
         cand.kind, cand.quote = "direct", quote
         cand.content = [(min(qs, cand.content[0][0]), max(qe, cand.content[-1][1]))]
+        if cand.cue_token is not None and len(cand.content) == 1:
+            cand.content += _continuation(ctx, cand.cue_token, quote)
         if cand.speaker and qs < cand.speaker[1] and cand.speaker[0] < qe:
             cand.speaker = None
     else:
@@ -366,7 +416,7 @@ def _dash_or_colon(ctx: Context, q: Quote) -> Candidate | None:
     text = ctx.article.text
     after = text[q.end:q.end + 80]
     stripped = after.lstrip(" ,")
-    if stripped[:1] in "—–-" and q.n_words(text) >= 3:
+    if stripped[:1] in DASHES and q.n_words(text) >= 3:
         name = _entity_at(ctx, q.end + (len(after) - len(stripped)) + 1, forward=True)
         if name is not None:
             return Candidate(cue=(q.end + len(after) - len(stripped), q.end + len(after) - len(stripped) + 1),
