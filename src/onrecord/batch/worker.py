@@ -1,0 +1,90 @@
+"""The per-article work of a batch, the same in every engine: Item in, Parquet rows out.
+
+``process`` builds the Article in the worker (HTML extraction is part of the work), calls
+``engine.analyze_article`` and turns the Report into one Arrow batch per table. Anything
+that goes wrong with one article becomes a ``Failure`` and the batch goes on.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from ..errors import InputError, OnrecordError
+from .inputs import Failure, Item
+
+_MODEL: str | None = None  # the pipeline a worker process was started with
+
+
+@dataclass
+class Result:
+    """One analysed article: its identity, its rows per table, and its size in tokens."""
+
+    source: str
+    article_id: str
+    batches: dict
+    tokens: int
+
+
+def init_worker(model: str | None) -> None:
+    """Pool initializer: load the spaCy pipeline once per worker process."""
+    global _MODEL
+    from .. import nlp
+
+    _MODEL = model
+    nlp.load(model)
+
+
+def process(unit, model: str | None = None):
+    """Analyse one Item into a Result or a Failure; anything else passes through unchanged."""
+    if not isinstance(unit, Item):
+        return unit
+    try:
+        article = to_article(unit)
+    except OnrecordError as exc:
+        return Failure(unit.source, _reason(exc), "read")
+    try:
+        return _analyse(unit, article, model or _MODEL)
+    except Exception as exc:  # one article's bug must not stop a batch of millions
+        return Failure(unit.source, f"{type(exc).__name__}: {exc}", "analyze")
+
+
+def _analyse(unit: Item, article, model: str | None) -> Result:
+    from ..engine import analyze_article
+    from .parquet import report_batches
+
+    report = analyze_article(article, model=model)
+    ident = article_identity(article)
+    tokens = len(report.doc) if report.doc is not None else 0
+    batches = report_batches(report, ident, unit.source, tokens)
+    return Result(unit.source, ident, batches, tokens)
+
+
+def _reason(exc: OnrecordError) -> str:
+    return exc.problem if isinstance(exc, InputError) else str(exc)
+
+
+def to_article(item: Item):
+    """The Article of an Item; InputError or DateError when it cannot be one."""
+    from ..article import decode_bytes, from_html, from_text, read_bytes
+    from ..timex import parse_published
+
+    published = parse_published(item.published, f"{item.source}: published") if item.published else None
+    if item.kind == "file":
+        return read_bytes(item.payload, name=item.source)
+    if item.kind == "text":
+        return from_text(item.payload, doc_id=item.doc_id or "article", published=published, url=item.url)
+    if item.kind == "html":
+        return from_html(item.payload, doc_id=item.doc_id or "article", url=item.url,
+                         published=published, source=item.source)
+    text, _encoding, _notes = decode_bytes(item.payload, item.source)
+    article = from_html(text, doc_id=item.doc_id or "article", url=item.url, source=item.source)
+    if not article.published and item.crawled:
+        article.published, article.published_source = item.crawled[:10], "warc date"
+    return article
+
+
+def article_identity(article) -> str:
+    """The article's identity in every table: its URL, else a hash of its text."""
+    if article.url:
+        return article.url
+    return "sha256:" + hashlib.sha256(article.text.encode("utf-8")).hexdigest()
