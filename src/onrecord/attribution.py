@@ -116,7 +116,8 @@ def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
     cand = Candidate(cue=cue_span, content=content, kind=kind, cue_token=verb,
                      line=ctx.line_of(verb.idx))
     if subject is not None:
-        cand.speaker, cand.speaker_token = speaker_span(subject, content, cue_span), subject
+        span = _outside_quotes(ctx, speaker_span(subject, content, cue_span), subject)
+        cand.speaker, cand.speaker_token = span, subject
     cand.addressee = find_addressee(verb, content)
     return _with_quote_kind(ctx, cand)
 
@@ -166,6 +167,20 @@ def speaker_span(subject: Token, content: list[tuple[int, int]], cue: tuple[int,
     return _trim(subject.doc.text, start, end)
 
 
+def _outside_quotes(ctx: Context, span: tuple[int, int], anchor: Token) -> tuple[int, int]:
+    """The part of a speaker span on the anchor's side of any quote it runs into."""
+    start, end = span
+    for q in ctx.quotes:
+        if q.start < end and start < q.end and not (q.start <= anchor.idx < q.end):
+            if q.start > anchor.idx:
+                end = min(end, q.start)
+            else:
+                start = max(start, q.end)
+    if end <= start:
+        return anchor.idx, anchor.idx + len(anchor)
+    return _trim(ctx.article.text, start, end)
+
+
 def _in_clause(tok: Token, root: Token) -> bool:
     """True when ``tok`` sits in a relative or adverbial clause (or is punctuation) under ``root``."""
     if tok.dep_ == "punct" and tok.head.i == root.i:
@@ -191,7 +206,7 @@ def _verb_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], str
         return [_subtree_span(obj)], "reference"
     learned = cues.learned_relation(verb)
     if learned is not None and learned[0] not in ("ccomp", "gov"):
-        return [_subtree_span(learned[1])], "indirect" if "comp" in learned[0] else "reference"
+        return [_rest_of_phrase(verb, learned[1])], "indirect" if "comp" in learned[0] else "reference"
     quote = _adjacent_quote(ctx, verb) if cues.is_speech(verb) else None
     if quote is not None:
         return [(quote.start, quote.end)] + _continuation(ctx, verb, quote), "direct"
@@ -235,6 +250,25 @@ def _clausal_complement(verb: Token) -> Token | None:
         if child.dep_ == "xcomp" and verb.lemma_ in cues.XCOMP_CONTENT:
             return child
     return None
+
+
+#: Children of a cue verb that are not part of what it attributes: a new verb phrase joined
+#: by "and", an adverbial clause, a parenthetical, the subject.
+_NOT_CONTENT = {"conj", "cc", "advcl", "parataxis", "nsubj", "nsubjpass", "punct", "mark", "aux", "neg"}
+
+
+def _rest_of_phrase(verb: Token, head: Token) -> tuple[int, int]:
+    """What a non-clausal cue attributes: from its object to the end of its own phrase
+    ("called [Burma a 'good news story']", "cited [X as an example of Y]")."""
+    start = min(t.idx for t in head.subtree)
+    end = max(t.idx + len(t) for t in head.subtree)
+    for child in verb.rights:
+        if child.dep_ in _NOT_CONTENT or child.idx < start:
+            if child.dep_ in ("conj", "cc", "advcl", "parataxis"):
+                break
+            continue
+        end = max(end, max(t.idx + len(t) for t in child.subtree))
+    return _trim(verb.doc.text, start, end)
 
 
 def _subtree_span(tok: Token, exclude: Token | None = None) -> tuple[int, int]:
@@ -346,8 +380,8 @@ def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
         cand.content = [(min(qs, cand.content[0][0]), max(qe, cand.content[-1][1]))]
         if cand.cue_token is not None and len(cand.content) == 1:
             cand.content += _continuation(ctx, cand.cue_token, quote)
-        if cand.speaker and qs < cand.speaker[1] and cand.speaker[0] < qe:
-            cand.speaker = None
+        if cand.speaker and qs <= cand.speaker[0] and cand.speaker[1] <= qe:
+            cand.speaker = None  # a "speaker" inside the quote is a word of the quote
     else:
         cand.kind = "mixed"
     return cand
