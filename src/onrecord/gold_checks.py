@@ -106,9 +106,10 @@ def attribution_figures(gold: dict, report: Report) -> dict[str, str]:
 
 def _expectations(g: dict, rec: dict | None, published: str | None) -> list[tuple[str, Any, Any]]:
     out = []
-    if g.get("when"):
+    if "when" in g:
         got = ((rec or {}).get("when") or {}).get("value") if rec else "no record"
-        out.append(("when", expected_when(g["when"].get("value"), published), got))
+        want = expected_when(g["when"].get("value"), published) if g["when"] else None
+        out.append(("when", want, got))
     if g.get("stance"):
         out.append(("stance", g["stance"], rec.get("stance") if rec else "no record"))
     if "hedged" in g or "hedged" in (g.get("note") or ""):

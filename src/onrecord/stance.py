@@ -177,6 +177,7 @@ _STOP = {"the", "and", "that", "this", "was", "were", "with", "for", "from", "ha
          "about", "into", "also", "said", "says", "say", "told", "tell", "just", "even", "all",
          "one", "our", "out", "him", "she", "because", "after", "before", "when", "while", "did",
          "does", "only", "very", "more", "most", "some", "such", "these", "those", "any", "other"}
+_COMMON_TITLE_WORDS = {"daily", "weekly", "new", "sunday", "evening", "morning", "national", "global"}
 _REPORT_CUES = {"publish", "report", "break", "reveal", "run", "air", "broadcast"}
 _REPEAT = re.compile(r"\b(similar|same|those|these|such)\b", re.I)
 
@@ -191,6 +192,7 @@ class _Group:
     confirmed_by: list[str] = field(default_factory=list)
     reactions: list[Attribution] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
+    unverified: bool = False
 
 
 def stems(text: str) -> set[str]:
@@ -229,7 +231,8 @@ def build_claims(attrs: list[Attribution], doc: Doc, article: Article) -> list[C
             target = reaction_target(attr, groups, doc)
             if target is not None:
                 target.reactions.append(attr)
-    kept = [g for g in groups if g.reactions or g.confirmed_by]
+    mark_unverified(groups, doc, article)
+    kept = [g for g in groups if g.reactions or g.confirmed_by or g.unverified]
     claims = [_claim(g, doc) for g in kept]
     claims += stated_claims(attrs, doc, article, claims, reports)
     claims.sort(key=lambda c: c.start if c.start is not None else 0)
@@ -249,7 +252,7 @@ def group_assertions(asserted: list[Attribution]) -> list[_Group]:
         own = stems(attr.content.text)
         same = [g for g in groups if g.speaker == name]
         repeat = attr.kind == "reference" and _REPEAT.search(attr.content.text)
-        hits = [g for g in same if any(overlap(own, stems(m.content.text)) >= SAME_CLAIM for m in g.members
+        hits = [g for g in same if any(_same_claim(attr, m) for m in g.members
                                        if m.kind != "reference" or not _REPEAT.search(m.content.text))]
         if repeat and same:
             hits = [same[-1]]
@@ -267,14 +270,34 @@ def group_assertions(asserted: list[Attribution]) -> list[_Group]:
     return groups
 
 
+def _same_claim(a: Attribution, b: Attribution) -> bool:
+    """Enough shared content (SAME_CLAIM), and two shared stems unless one is a reference,
+    whose content only names a topic ("the news of Israeli intelligence involvement")."""
+    sa, sb = stems(a.content.text), stems(b.content.text)
+    needed = 1 if "reference" in (a.kind, b.kind) else 2
+    return overlap(sa, sb) >= SAME_CLAIM and len(sa & sb) >= needed
+
+
 def _aliases(group: _Group) -> set[str]:
-    """Lower-cased ways the article names the group's speaker: entity, mentions, last name."""
+    """Lower-cased ways the article names the group's speaker: entity, mentions, a person's
+    last name, and "the minister" for a mention titled "Transport Minister Dana Whitlock"."""
     names = {group.speaker.lower()}
     for m in group.members:
         if m.speaker and m.speaker.text.lower() not in ("he", "she", "they", "it", "we", "i"):
             names.add(m.speaker.text.lower())
-    names |= {n.split()[-1] for n in list(names) if len(n.split()) > 1}
+            names |= _title_aliases(m)
+    if any(m.speaker and m.speaker.type == "PERSON" for m in group.members):
+        names |= {group.speaker.lower().split()[-1]}
     return {n for n in names if len(n) > 2}
+
+
+def _title_aliases(attr: Attribution) -> set[str]:
+    """'the minister' from "Transport Minister Dana Whitlock": the title before the name."""
+    text, entity = attr.speaker.text, attr.speaker.entity or ""
+    if attr.speaker.type != "PERSON" or not entity or not text.endswith(entity) or text == entity:
+        return set()
+    title = text[: -len(entity)].strip(" ,").lower().split()
+    return {"the " + title[-1]} if title and title[-1] not in _STOP else set()
 
 
 # ---------------------------------------------------------------- reports by other outlets
@@ -322,8 +345,9 @@ def _subject_names(verb: Token) -> list[str]:
     names = []
     for tok in heads:
         ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end and e.label_ == "ORG"), None)
-        if ent is not None and ent.text not in names:
-            names.append(ent.text)
+        name = re.sub(r"^the\s+", "", ent.text, flags=re.I) if ent is not None else None
+        if name and name not in names:
+            names.append(name)
     return names
 
 
@@ -355,6 +379,34 @@ def _pos(attr: Attribution) -> int:
     return attr.cue.start if attr.cue else attr.content.start
 
 
+# ---------------------------------------------------------------- "could not be verified"
+
+_UNVERIFIED = re.compile(r"\b(?:could|can|has|have|had)\s*(?:not|n't)\s+(?:be\s+|been\s+)?"
+                         r"(?:independently\s+)?(?:verified|confirmed|corroborated)\b", re.I)
+
+
+def mark_unverified(groups: list[_Group], doc: Doc, article: Article) -> None:
+    """The outlet's "could not be independently verified" marks the claim just before it (in
+    its paragraph or the one before) as unconfirmed. Hand-written: such sentences rarely have
+    a speaker, so no attribution holds them."""
+    for m in _UNVERIFIED.finditer(doc.text):
+        block = article.block_at(m.start())
+        if block is None or block.is_boilerplate:
+            continue
+        before = [g for g in groups if any(_pos(a) < m.start() and _paragraphs_apart(article, _pos(a), m.start()) <= 1
+                                           for a in g.members)]
+        if before:
+            max(before, key=lambda g: max(_pos(a) for a in g.members)).unverified = True
+
+
+def _paragraphs_apart(article: Article, a: int, b: int) -> int:
+    body = [blk for blk in article.blocks if not blk.is_boilerplate]
+    first, second = article.block_at(a), article.block_at(b)
+    if first not in body or second not in body:
+        return 10 ** 6
+    return abs(body.index(second) - body.index(first))
+
+
 # ---------------------------------------------------------------- reactions
 
 def reaction_target(attr: Attribution, groups: list[_Group], doc: Doc) -> _Group | None:
@@ -366,7 +418,8 @@ def reaction_target(attr: Attribution, groups: list[_Group], doc: Doc) -> _Group
     named = [g for g in groups if any(_names(text, n) for n in g.names | _outlet_aliases(g))]
     if named:
         return max(named, key=lambda g: (overlap(own, g.stems), -_distance(g, attr)))
-    similar = [g for g in groups if overlap(own, g.stems) >= REACTION_SIMILARITY and g.speaker != speaker_name(attr)]
+    similar = [g for g in groups if overlap(own, g.stems) >= REACTION_SIMILARITY and len(own & g.stems) >= 2
+               and g.speaker != speaker_name(attr)]
     if similar:
         return max(similar, key=lambda g: overlap(own, g.stems))
     if attr.content and any(w in STATEMENT_NOUNS for w in attr.content.text.lower().split()):
@@ -393,9 +446,11 @@ def _names(text: str, name: str) -> bool:
 
 
 def _outlet_aliases(group: _Group) -> set[str]:
-    """'nbc news' and 'nbc' for each outlet that confirmed the claim."""
-    names = {n.lower() for n in group.confirmed_by}
-    return names | {n.split()[0] for n in names if len(n.split()[0]) > 2}
+    """'nbc news' and 'nbc' for each outlet that confirmed the claim (the first word only
+    when it is not a common word: "the", "daily")."""
+    names = {re.sub(r"^the\s+", "", n.lower()) for n in group.confirmed_by}
+    firsts = {n.split()[0] for n in names if len(n.split()) > 1}
+    return names | {w for w in firsts if w not in _STOP and w not in _COMMON_TITLE_WORDS}
 
 
 def _distance(group: _Group, attr: Attribution) -> int:
@@ -444,8 +499,8 @@ def representative(group: _Group, doc: Doc) -> tuple[int, int, str]:
     if best is None:
         m = group.members[0]
         best = (m.content.start, m.content.end)
-    s, e = best
-    return s, e, _clean(doc.text[s:e])
+    s, e = _trim_claim(doc.text, *best)
+    return s, e, re.sub(r"[“”\"]", "", doc.text[s:e])
 
 
 def _sentences(attr: Attribution, doc: Doc) -> list[tuple[int, int]]:
@@ -455,11 +510,13 @@ def _sentences(attr: Attribution, doc: Doc) -> list[tuple[int, int]]:
     return [(max(s.start_char, attr.content.start), min(s.end_char, attr.content.end)) for s in span.sents]
 
 
-def _clean(text: str) -> str:
-    """A proposition as a plain sentence: no quote marks, no leading 'that', no trailing comma."""
-    text = re.sub(r"[“”\"]", "", text).strip()
-    text = re.sub(r"^that\s+", "", text, flags=re.I)
-    return text.rstrip(" ,;:")
+def _trim_claim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of a proposition: without a leading 'that', quote marks or trailing commas."""
+    m = re.match(r"[\s“”\"]*(?:that\s+)?", text[start:end], flags=re.I)
+    start += m.end() if m else 0
+    while end > start and text[end - 1] in " ,;:“”\"\n":
+        end -= 1
+    return start, end
 
 
 # ---------------------------------------------------------------- the outlet's own statements

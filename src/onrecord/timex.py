@@ -114,7 +114,8 @@ def publication_date(article: Article) -> dt.date | None:
     """The article's publication date as a date, or None; DateError when it is not a date."""
     if not article.published:
         return None
-    return dt.date.fromisoformat(parse_published(article.published, article.published_source or "given"))
+    source = article.published_source or "given"
+    return dt.date.fromisoformat(parse_published(article.published, "--published" if source == "given" else source))
 
 
 def parse_published(value: str, source: str = "--published") -> str:
