@@ -1,0 +1,102 @@
+"""Names across articles: normal forms, person-name compatibility, organisation acronyms.
+
+One person is one entity across the corpus whatever the title ("Councillor", "Dr."), accents
+or a one-letter misspelling of the surname ("Soelberg"); two people who share a surname but
+not a first name ("Tomas Renn", "Tobias Renn") stay apart. The per-article rules of
+``onrecord.entities`` (``clean_name``, ``same_name_misspelt``) are reused here.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import jellyfish
+
+from ..entities import _TITLE_WORDS, same_name_misspelt
+
+#: Words that are a role or title, not a name, on top of the article-level list.
+EXTRA_TITLES = {"councillor", "councilor", "council", "member", "director", "inspector", "head",
+                "teacher", "spokesman", "spokeswoman", "spokesperson", "professor", "doctor",
+                "commissioner", "chair", "chairman", "chairwoman", "ceo", "official", "campaigner",
+                "activist", "deputy", "mp", "mep", "st", "dame", "ms.", "mr.", "mrs.", "dr.", "madam"}
+TITLES = {w.strip(".") for w in _TITLE_WORDS} | {w.strip(".") for w in EXTRA_TITLES}
+_SMALL = {"of", "and", "for", "the", "de", "du", "la", "le", "van", "von", "&"}
+#: A name of more words than this is a description ("the director of the water authority").
+MAX_NAME_WORDS = 4
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or punctuation (except hyphens), white space collapsed."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"['’]s\b", "", text)
+    return " ".join(re.sub(r"[^\w\s-]", " ", text).split())
+
+
+def person_words(name: str) -> list[str]:
+    """A person's name as folded words, titles and any words before the last title dropped.
+
+    "Halden Mayor Ines Darrow" -> ["ines", "darrow"]; "Dr. Lena Vask" -> ["lena", "vask"].
+    """
+    words = fold(re.sub(r"\([^)]*\)", " ", name)).split()
+    last_title = max((i for i, w in enumerate(words) if w in TITLES), default=-1)
+    rest = words[last_title + 1:]
+    return rest if rest else [w for w in words if w not in TITLES]
+
+
+def display_name(name: str) -> str:
+    """A person's name as shown: the original words matching ``person_words``, titles dropped."""
+    kept = person_words(name)
+    original = re.sub(r"\([^)]*\)", " ", name).split()
+    tail = original[-len(kept):] if kept else original
+    return " ".join(w.strip(",.") for w in tail).replace("’s", "").removesuffix("'s")
+
+
+def surname(words: list[str]) -> str:
+    """The last word of a person's folded name."""
+    return words[-1] if words else ""
+
+
+def phonetic(word: str) -> str:
+    """Metaphone code of a word (the index key for misspelt surnames)."""
+    return jellyfish.metaphone(word) if word else ""
+
+
+def same_surname(a: str, b: str) -> bool:
+    """Two surnames of one person: equal, or one a plausible misspelling of the other."""
+    return a == b or same_name_misspelt(a, b)
+
+
+def given_compatible(a: list[str], b: list[str]) -> bool:
+    """True unless both names carry given names and none of them match.
+
+    A match is equality, an initial ("J" for "Josef") or a misspelling of five letters or more.
+    """
+    if not a or not b:
+        return True
+    return any(x == y or ((len(x) == 1 or len(y) == 1) and x[0] == y[0]) or same_name_misspelt(x, y)
+               for x in a for y in b)
+
+
+def same_person(a: list[str], b: list[str]) -> bool:
+    """Whether two folded person names can be one person (surname and given names agree)."""
+    return bool(a and b) and same_surname(a[-1], b[-1]) and given_compatible(a[:-1], b[:-1])
+
+
+def acronym(name: str) -> str | None:
+    """The initials of an organisation of two or more capitalised words ("Halden Water Authority" -> "hwa")."""
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _SMALL]
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return None
+    return fold("".join(w[0] for w in words))
+
+
+def looks_like_acronym(name: str) -> bool:
+    """Two to six capital letters: "HWA", "NHS"."""
+    return bool(re.fullmatch(r"[A-Z]{2,6}", name.strip()))
+
+
+def looks_like_name(name: str) -> bool:
+    """Capitalised words only, one to four of them: a proper name the tagger may have missed."""
+    words = name.split()
+    return 0 < len(words) <= MAX_NAME_WORDS and all(w[:1].isupper() for w in words)

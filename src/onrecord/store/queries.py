@@ -1,0 +1,332 @@
+"""Questions to the store: who said what, which claims, a claim's timeline, full-text search.
+
+Every function takes a SQLAlchemy ``Engine`` or ``Connection`` first and returns plain
+dataclasses (``asdict`` gives JSON-ready dicts); none prints or opens anything itself, so the
+CLI and the web explorer share them. Full-text search is FTS5 on SQLite and ``tsvector`` on
+PostgreSQL; matched words in snippets are wrapped in « and ».
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Iterator
+
+from sqlalchemy import Connection, Engine, func, select, text
+
+from . import linking, names
+from .schema import articles, claims, entities, entity_aliases, statements
+
+STATUSES = ("confirmed", "contested", "unconfirmed", "stated")
+ROLE_NAMES = {"confirms": "confirmed", "disputes": "disputed", "denies": "denied",
+              "declines": "declined", "unconfirmed": "repeated"}
+
+
+@dataclass
+class EntityInfo:
+    """A person or organisation of the corpus."""
+
+    id: int
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    statements: int = 0
+
+
+@dataclass
+class Statement:
+    """One statement: who said it, where and when, in which exact words (offsets into the article)."""
+
+    id: int
+    article_id: int
+    published: str | None
+    outlet: str | None
+    title: str | None
+    url: str | None
+    speaker: str | None
+    entity_id: int | None
+    entity: str | None
+    stance: str
+    kind: str
+    cue: str | None
+    words: str
+    start: int | None
+    end: int | None
+    when: str | None
+    claim_id: int | None
+
+
+@dataclass
+class ClaimInfo:
+    """A claim across articles: its text, status, first report and size."""
+
+    id: int
+    text: str
+    status: str
+    first_published: str | None
+    first_outlet: str | None
+    first_speaker: str | None
+    statements: int
+
+
+@dataclass
+class Event:
+    """One point of a claim's timeline."""
+
+    role: str
+    published: str | None
+    outlet: str | None
+    speaker: str | None
+    entity_id: int | None
+    words: str
+    article_id: int
+    title: str | None
+    url: str | None
+    statement_id: int
+    start: int | None
+    end: int | None
+
+
+@dataclass
+class Timeline:
+    """A claim and every statement on it in date order, plus copies of its articles elsewhere."""
+
+    claim: ClaimInfo
+    events: list[Event]
+    copies: list[dict]
+
+
+@dataclass
+class SearchHit:
+    """An article matching a full-text search, with a snippet around the matched words."""
+
+    article_id: int
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    snippet: str
+
+
+@contextlib.contextmanager
+def _conn(bind: Engine | Connection) -> Iterator[Connection]:
+    if isinstance(bind, Connection):
+        yield bind
+    else:
+        with bind.connect() as conn:
+            yield conn
+
+
+def to_dict(obj) -> dict:
+    """A result dataclass as a JSON-ready dict."""
+    return asdict(obj)
+
+
+# -- who ----------------------------------------------------------------------------------
+
+
+def find_entities(bind: Engine | Connection, name: str) -> list[EntityInfo]:
+    """The corpus entities ``name`` can mean: a person by any spelling or title, an organisation
+    by name or acronym, else any entity an alias of which starts with the name."""
+    with _conn(bind) as conn:
+        ids = list(linking.find_person(conn, name))
+        for kind in ("ORG", "OUTLET"):
+            org = linking.find_org(conn, name, kind)
+            if org is not None and org not in ids:
+                ids.append(org)
+        if not ids:
+            prefix = names.fold(name)
+            ids = conn.execute(select(entity_aliases.c.entity_id).where(
+                entity_aliases.c.norm.like(prefix + "%")).distinct().limit(20)).scalars().all() if prefix else []
+        return [entity_info(conn, i) for i in ids]
+
+
+def entity_info(bind: Engine | Connection, entity_id: int) -> EntityInfo | None:
+    """One entity with its aliases."""
+    with _conn(bind) as conn:
+        row = conn.execute(select(entities).where(entities.c.id == entity_id)).first()
+        if row is None:
+            return None
+        aliases = conn.execute(select(entity_aliases.c.alias).where(entity_aliases.c.entity_id == entity_id)
+                               .order_by(entity_aliases.c.alias)).scalars().all()
+        return EntityInfo(row.id, row.name, row.type, list(aliases), row.n_statements)
+
+
+def _statement_query():
+    return (select(statements, articles.c.outlet, articles.c.title, articles.c.url,
+                   entities.c.name.label("entity_name"))
+            .join(articles, articles.c.id == statements.c.article_id)
+            .outerjoin(entities, entities.c.id == statements.c.entity_id))
+
+
+def _statement(r) -> Statement:
+    words = r.content_text if r.content_text else r.claim_text
+    return Statement(r.id, r.article_id, r.published, r.outlet, r.title, r.url, r.speaker_text,
+                     r.entity_id, r.entity_name or r.speaker_name, r.stance, r.kind, r.cue_text, words,
+                     r.content_start, r.content_end, r.when_value, r.claim_id)
+
+
+def who(bind: Engine | Connection, name: str, limit: int = 500) -> tuple[list[EntityInfo], list[Statement]]:
+    """Every statement of the entities ``name`` means, by date: ``(entities, statements)``."""
+    with _conn(bind) as conn:
+        found = find_entities(conn, name)
+        if not found:
+            return [], []
+        rows = conn.execute(_statement_query()
+                            .where(statements.c.entity_id.in_([e.id for e in found]))
+                            .order_by(func.coalesce(statements.c.published, "9999"), statements.c.id)
+                            .limit(limit)).all()
+        return found, [_statement(r) for r in rows]
+
+
+# -- claims -------------------------------------------------------------------------------
+
+
+def list_claims(bind: Engine | Connection, about: str | None = None, status: str | None = None,
+                limit: int = 50) -> list[ClaimInfo]:
+    """Claims, the most reported first; ``about`` matches the words said and the speakers' names."""
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    with _conn(bind) as conn:
+        if about:
+            ids = _claims_about(conn, about, status, limit)
+        else:
+            q = select(claims.c.id).order_by(claims.c.n_statements.desc(), claims.c.id).limit(limit)
+            ids = conn.execute(q.where(claims.c.status == status) if status else q).scalars().all()
+        return [claim_info(conn, i) for i in ids]
+
+
+def _claims_about(conn: Connection, about: str, status: str | None, limit: int) -> list[int]:
+    if conn.dialect.name == "postgresql":
+        sql = ("SELECT s.claim_id FROM statements s JOIN claims c ON c.id = s.claim_id, "
+               "plainto_tsquery('english', :q) q WHERE s.tsv @@ q {status} "
+               "GROUP BY s.claim_id ORDER BY max(ts_rank(s.tsv, q)) DESC, max(c.n_statements) DESC LIMIT :n")
+        query = about
+    else:
+        sql = ("SELECT s.claim_id FROM statements_fts f JOIN statements s ON s.id = f.rowid "
+               "JOIN claims c ON c.id = s.claim_id WHERE statements_fts MATCH :q {status} "
+               "GROUP BY s.claim_id ORDER BY min(f.rank), max(c.n_statements) DESC LIMIT :n")
+        query = fts5_query(about)
+        if not query:
+            return []
+    sql = sql.format(status="AND c.status = :status" if status else "")
+    params = {"q": query, "n": limit, **({"status": status} if status else {})}
+    return [r[0] for r in conn.execute(text(sql), params)]
+
+
+def claim_info(bind: Engine | Connection, claim_id: int) -> ClaimInfo | None:
+    """One claim with its first report (date, outlet, speaker)."""
+    with _conn(bind) as conn:
+        row = conn.execute(
+            select(claims, articles.c.outlet, statements.c.speaker_name)
+            .outerjoin(statements, statements.c.id == claims.c.first_statement_id)
+            .outerjoin(articles, articles.c.id == statements.c.article_id)
+            .where(claims.c.id == claim_id)).first()
+        if row is None:
+            return None
+        return ClaimInfo(row.id, row.text, row.status, row.first_published, row.outlet,
+                         row.speaker_name, row.n_statements)
+
+
+def parse_claim_ref(ref: str | int) -> int | None:
+    """A claim id from ``12``, ``c12`` or ``C12``; None for anything else."""
+    m = re.fullmatch(r"[cC]?(\d+)", str(ref).strip())
+    return int(m.group(1)) if m else None
+
+
+def timeline(bind: Engine | Connection, ref: str | int) -> Timeline | None:
+    """A claim's timeline: first reported, repeated, confirmed, disputed, denied, declined.
+
+    ``ref`` is a claim id (``12`` or ``c12``) or words of the claim (the best match is taken).
+    """
+    with _conn(bind) as conn:
+        claim_id = parse_claim_ref(ref)
+        if claim_id is None:
+            found = list_claims(conn, about=str(ref), limit=1)
+            claim_id = found[0].id if found else None
+        info = claim_info(conn, claim_id) if claim_id is not None else None
+        if info is None:
+            return None
+        rows = conn.execute(_statement_query().where(statements.c.claim_id == claim_id)
+                            .order_by(func.coalesce(statements.c.published, "9999"), statements.c.id)).all()
+        return Timeline(info, _events(rows), _copies(conn, {r.article_id for r in rows}))
+
+
+def _events(rows) -> list[Event]:
+    events, reported = [], False
+    for r in rows:
+        if r.stance == "asserts":
+            role, reported = ("repeated" if reported else "first reported"), True
+        else:
+            role = ROLE_NAMES.get(r.stance, r.stance)
+        s = _statement(r)
+        events.append(Event(role, s.published, s.outlet, s.entity, s.entity_id, s.words, s.article_id,
+                            s.title, s.url, s.id, s.start, s.end))
+    return events
+
+
+def _copies(conn: Connection, article_ids: set[int]) -> list[dict]:
+    if not article_ids:
+        return []
+    rows = conn.execute(select(articles.c.id, articles.c.copy_of, articles.c.outlet, articles.c.published,
+                               articles.c.url, articles.c.copy_similarity)
+                        .where(articles.c.copy_of.in_(article_ids)).order_by(articles.c.published)).all()
+    return [{"article_id": r.id, "copy_of": r.copy_of, "outlet": r.outlet, "published": r.published,
+             "url": r.url, "similarity": r.copy_similarity} for r in rows]
+
+
+# -- search -------------------------------------------------------------------------------
+
+
+def fts5_query(text_: str) -> str:
+    """User words as an FTS5 query: every word required, each quoted (no operators injected)."""
+    words = re.findall(r"\w+", text_)
+    return " ".join(f'"{w}"' for w in words)
+
+
+def search(bind: Engine | Connection, query: str, limit: int = 20) -> list[SearchHit]:
+    """Articles whose title or text holds every word of ``query``, best match first."""
+    with _conn(bind) as conn:
+        if conn.dialect.name == "postgresql":
+            sql = ("SELECT a.id, a.title, a.outlet, a.published, a.url, ts_headline('english', a.text, q, "
+                   "'StartSel=«,StopSel=»,MaxWords=30,MinWords=12') AS snippet FROM "
+                   "(SELECT id, ts_rank(tsv, q) AS r, q FROM articles, plainto_tsquery('english', :q) q "
+                   "WHERE tsv @@ q ORDER BY r DESC LIMIT :n) m JOIN articles a ON a.id = m.id ORDER BY m.r DESC")
+            params = {"q": query, "n": limit}
+        else:
+            sql = ("SELECT a.id, a.title, a.outlet, a.published, a.url, "
+                   "snippet(articles_fts, 1, '«', '»', '…', 16) AS snippet FROM articles_fts "
+                   "JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH :q "
+                   "ORDER BY articles_fts.rank LIMIT :n")
+            params = {"q": fts5_query(query), "n": limit}
+            if not params["q"]:
+                return []
+        return [SearchHit(r.id, r.title, r.outlet, r.published, r.url, r.snippet)
+                for r in conn.execute(text(sql), params)]
+
+
+# -- for the explorer ---------------------------------------------------------------------
+
+
+def article(bind: Engine | Connection, article_id: int) -> dict | None:
+    """One article with its text, metadata and statements (offsets point into ``text``)."""
+    with _conn(bind) as conn:
+        row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
+        if row is None:
+            return None
+        rows = conn.execute(_statement_query().where(statements.c.article_id == article_id)
+                            .order_by(statements.c.id)).all()
+        data = {k: row._mapping[k] for k in ("id", "url", "doc_id", "title", "outlet", "published",
+                                             "source", "text", "copy_of", "copy_similarity")}
+        data["statements"] = [asdict(_statement(r)) for r in rows]
+        return data
+
+
+def stats(bind: Engine | Connection) -> dict:
+    """Counts of articles (and copies), statements, entities and claims by status."""
+    with _conn(bind) as conn:
+        count = lambda t: conn.execute(select(func.count()).select_from(t)).scalar()  # noqa: E731
+        by_status = dict(conn.execute(select(claims.c.status, func.count()).group_by(claims.c.status)).all())
+        copies = conn.execute(select(func.count()).where(articles.c.copy_of.is_not(None))).scalar()
+        return {"articles": count(articles), "copies": copies, "statements": count(statements),
+                "entities": count(entities), "claims": count(claims), "claims_by_status": by_status}

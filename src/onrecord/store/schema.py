@@ -1,0 +1,116 @@
+"""The store's tables: one schema for SQLite and PostgreSQL (SQLAlchemy Core).
+
+The Alembic migrations in ``migrations/versions`` create exactly these tables (a test compares
+them); full-text search is dialect-specific and lives only in the migrations: an FTS5 table
+kept by triggers on SQLite, a generated ``tsvector`` column with a GIN index on PostgreSQL.
+
+- ``articles``: one row per distinct article; a syndicated or lightly edited copy has a row
+  too, with ``copy_of`` naming the original and no statements of its own.
+- ``article_bands``: MinHash LSH band keys of each article's text (near-copy lookup).
+- ``entities`` / ``entity_aliases``: people and organisations across the corpus.
+- ``statements``: one attribution of one article, with its speaker's corpus entity, its
+  role toward a corpus claim, and its sentence embedding.
+- ``statement_entities``: corpus entities named inside a statement's words.
+- ``claims``: one proposition across articles; its timeline is its statements by date.
+- ``meta``: store-wide settings (the embedder a store was built with).
+"""
+from __future__ import annotations
+
+from sqlalchemy import (BigInteger, Column, DateTime, Float, ForeignKey, Index, Integer,
+                        LargeBinary, MetaData, String, Table, Text, UniqueConstraint)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+articles = Table(
+    "articles", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String(2048), unique=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("doc_id", String(512), nullable=False),
+    Column("title", Text),
+    Column("outlet", String(256)),
+    Column("published", String(32), index=True),
+    Column("source", Text),
+    Column("text", Text, nullable=False),
+    Column("copy_of", Integer, ForeignKey("articles.id"), index=True),
+    Column("copy_similarity", Float),
+    Column("n_statements", Integer, nullable=False, default=0),
+    Column("ingested_at", DateTime, nullable=False),
+)
+
+article_bands = Table(
+    "article_bands", metadata,
+    Column("band", Integer, primary_key=True),
+    Column("hash", BigInteger, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+)
+
+entities = Table(
+    "entities", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(512), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("surname", String(128), index=True),
+    Column("phonetic", String(64), index=True),
+    Column("n_statements", Integer, nullable=False, default=0),
+)
+
+entity_aliases = Table(
+    "entity_aliases", metadata,
+    Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True),
+    Column("norm", String(512), primary_key=True),
+    Column("alias", String(512), nullable=False),
+    Index("ix_entity_aliases_norm", "norm"),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("first_published", String(32)),
+    Column("first_statement_id", Integer),
+    Column("n_statements", Integer, nullable=False, default=0),
+    Index("ix_claims_size", "n_statements"),
+    Index("ix_claims_status_size", "status", "n_statements"),
+)
+
+statements = Table(
+    "statements", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False, index=True),
+    Column("local_id", String(32), nullable=False),
+    Column("entity_id", Integer, ForeignKey("entities.id")),
+    Column("speaker_text", Text),
+    Column("speaker_name", Text),
+    Column("speaker_type", String(16)),
+    Column("speaker_start", Integer),
+    Column("speaker_end", Integer),
+    Column("kind", String(16), nullable=False),
+    Column("stance", String(16), nullable=False),
+    Column("cue_text", Text),
+    Column("content_text", Text),
+    Column("content_start", Integer),
+    Column("content_end", Integer),
+    Column("claim_text", Text, nullable=False),
+    Column("when_value", String(32)),
+    Column("published", String(32)),
+    Column("claim_id", Integer, ForeignKey("claims.id")),
+    Column("similarity", Float),
+    Column("embedding", LargeBinary),
+    UniqueConstraint("article_id", "local_id", name="uq_statements_article_local"),
+    Index("ix_statements_entity_published", "entity_id", "published"),
+    Index("ix_statements_claim_published", "claim_id", "published"),
+)
+
+statement_entities = Table(
+    "statement_entities", metadata,
+    Column("statement_id", Integer, ForeignKey("statements.id"), primary_key=True),
+    Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True, index=True),
+)
