@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from .article import Article
