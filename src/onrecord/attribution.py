@@ -24,6 +24,9 @@ from .quotes import QUOTE_CHARS, Quote, find_quotes
 from .records import Attribution, Content, Span, Speaker
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+#: Capitalised sentence openers that are never a misparsed name.
+_FUNCTION_WORDS = {"later", "also", "then", "still", "yet", "now", "however", "meanwhile", "earlier",
+                   "previously", "separately", "instead", "again", "here", "there", "so", "but", "and"}
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 _TRIM = set(" \t\r\n,;:—–-―")
 DASHES = "—–-―"
@@ -85,7 +88,7 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
     found = cue_verbs(ctx) + according_to(ctx)
     found = _dedupe(found)
     found += quotes_without_cue(ctx, found)
-    found.sort(key=lambda c: (c.content[0][0] if c.content else c.cue[0]))
+    found.sort(key=lambda c: min([c.content[0][0]] if c.content else [] + [c.cue[0]] if c.cue else [0]))
     return write(ctx, found)
 
 
@@ -104,9 +107,12 @@ def cue_verbs(ctx: Context) -> list[Candidate]:
 
 
 def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
+    if verb.lemma_ in ("seem", "appear") and any(
+            c.dep_ == "xcomp" and cues.is_cue_verb(c) for c in verb.children):
+        return None  # "seeming to suggest": the cue is the suggesting, seem only hedges it
     subject = find_subject(verb)
     content, kind = _verb_content(ctx, verb)
-    if not content:
+    if not content and kind != "reference":
         return None
     if subject is None and kind != "reference":
         subject = _inverted_subject(verb)
@@ -144,11 +150,25 @@ def find_subject(verb: Token) -> Token | None:
 
 
 def _inverted_subject(verb: Token) -> Token | None:
-    """'said Heyman' parsed with the name as object or modifier after the verb."""
+    """A name the parser did not make the subject: 'said Heyman' (object after the verb) or
+    an unfamiliar surname tagged as an adverb before it ('Kellar later said')."""
     for child in verb.rights:
         if child.dep_ in ("dobj", "npadvmod", "attr", "oprd") and child.pos_ == "PROPN":
             return child
+    for child in (t for t in verb.subtree if t.i < verb.i and _adverbial_path(t, verb)):
+        if child.dep_ in ("advmod", "npadvmod", "dep", "nmod") and child.is_title \
+                and child.pos_ in ("PROPN", "ADV", "NOUN", "X") and child.lower_ not in _FUNCTION_WORDS:
+            return child
     return None
+
+
+def _adverbial_path(tok: Token, verb: Token) -> bool:
+    """True when ``tok`` hangs off ``verb`` through adverbial modifiers only."""
+    while tok.i != verb.i:
+        if tok.dep_ not in ("advmod", "npadvmod", "dep", "nmod"):
+            return False
+        tok = tok.head
+    return True
 
 
 def speaker_span(subject: Token, content: list[tuple[int, int]], cue: tuple[int, int]) -> tuple[int, int]:
@@ -204,6 +224,8 @@ def _verb_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], str
     obj = cues.referred_object(verb)
     if obj is not None:
         return [_subtree_span(obj)], "reference"
+    if cues.is_bare_refusal(verb):
+        return [], "reference"  # "declined to comment.": a refusal with nothing referred to
     learned = cues.learned_relation(verb)
     if learned is not None and learned[0] not in ("ccomp", "gov"):
         return [_rest_of_phrase(verb, learned[1])], "indirect" if "comp" in learned[0] else "reference"
@@ -431,7 +453,8 @@ def quotes_without_cue(ctx: Context, found: list[Candidate]) -> list[Candidate]:
     for q in ctx.quotes:
         if ctx.in_boilerplate(q.start) or _covered(q, claimed + out):
             continue
-        cand = _dash_or_colon(ctx, q) or _inherited(ctx, q, claimed + out)
+        cand = _dash_or_colon(ctx, q) or _inherited(ctx, q, claimed + out) \
+            or _continued_forward(ctx, q, claimed)
         if cand is not None:
             out.append(cand)
     return out
@@ -497,16 +520,39 @@ def _inherited(ctx: Context, q: Quote, previous: list[Candidate]) -> Candidate |
                      inherited_from=root, line=q.line)
 
 
+def _continued_forward(ctx: Context, q: Quote, found: list[Candidate]) -> Candidate | None:
+    """A quote left open at its paragraph's end takes the speaker of the paragraph that
+    continues it ('"... build.' / '"We can ...," Keller said.')."""
+    if q.closed:
+        return None
+    following = [c for c in found if c.speaker and c.content and c.kind in ("direct", "mixed")
+                 and c.content[0][0] > q.end and c.line is not None]
+    if not following:
+        return None
+    nxt = min(following, key=lambda c: c.content[0][0])
+    if ctx.article.text[q.end:nxt.content[0][0]].strip():
+        return None  # something else stands between the two paragraphs
+    return Candidate(cue=(q.start, q.start + 1), content=[(q.start, q.end)], kind="direct",
+                     speaker=nxt.speaker, speaker_token=nxt.speaker_token, quote=q,
+                     inherited_from=nxt, line=q.line)
+
+
 # ---------------------------------------------------------------- write
 
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:
     """One candidate per content: a nested cue inside another's content is kept only if apart."""
-    cands = sorted(cands, key=lambda c: -(c.content[-1][1] - c.content[0][0]))
+    cands = sorted(cands, key=lambda c: -(c.content[-1][1] - c.content[0][0]) if c.content else 0)
     kept: list[Candidate] = []
     for c in cands:
+        if not c.content:
+            if not any(k.cue == c.cue for k in kept):
+                kept.append(c)
+            continue
         s, e = c.content[0][0], c.content[-1][1]
         dup = False
         for k in kept:
+            if not k.content:
+                continue
             ks, ke = k.content[0][0], k.content[-1][1]
             overlap = min(e, ke) - max(s, ks)
             if overlap > 0.8 * (e - s) and overlap > 0.8 * (ke - ks):
@@ -525,9 +571,9 @@ def write(ctx: Context, cands: list[Candidate]) -> list[Attribution]:
     text = ctx.article.text
     out = []
     for n, c in enumerate(cands, start=1):
-        content = Content.of_pieces(text, c.content)
+        content = Content.of_pieces(text, c.content) if c.content else None
         insertions = [i for q in ctx.quotes for i in q.insertions
-                      if content.start <= i[0] and i[1] <= content.end]
+                      if content and any(s <= i[0] and i[1] <= e for s, e in content.spans)]
         speaker = Speaker.of(text, *c.speaker) if c.speaker else None
         out.append(Attribution(
             id=f"a{n}", kind=c.kind, speaker=speaker,

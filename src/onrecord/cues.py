@@ -109,7 +109,8 @@ def is_cue_verb(tok: Token) -> bool:
     if tok.pos_ not in ("VERB",) and not (tok.pos_ == "AUX" and tok.lemma_ == "say"):
         return False
     lemma = tok.lemma_.lower()
-    return lemma in SPEECH or lemma in REFERENCE_VERBS or lemma in learned_lemmas()
+    return lemma in SPEECH or lemma in REFERENCE_VERBS or lemma in learned_lemmas() \
+        or lemma in _SILENCE_VERBS
 
 
 def allows_no_subject(verb: Token) -> bool:
@@ -128,13 +129,49 @@ def cue_span(verb: Token) -> tuple[int, int]:
         if child.dep_ == "dobj" and verb.lemma_ in ("break", "make") and child.lower_ in _NEWS_OBJECTS \
                 and child.i <= verb.i + 3:
             end = child.idx + len(child)
+    if verb.lemma_ in _SILENCE_VERBS:
+        start = min([start] + [c.idx for c in verb.children if c.dep_ in ("aux", "neg") and c.i < verb.i])
+        to = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "to" and c.i == verb.i + 1]
+        if to:
+            end = to[0].idx + len(to[0])
     if verb.dep_ == "xcomp" and verb.head.lemma_ in ("seem", "appear"):
         start = min(start, verb.head.idx)
     return start, end
 
 
+#: "did not respond to requests for comment", "did not return calls": a refusal by silence.
+_SILENCE_VERBS = {"respond", "reply", "return", "answer"}
+_SILENCE_OBJECTS = {"request", "requests", "call", "calls", "message", "messages", "email", "emails",
+                    "inquiry", "inquiries", "query", "queries", "question", "questions"}
+
+
+def is_bare_refusal(verb: Token) -> bool:
+    """'declined to comment', 'refused to say': a refusal whose xcomp takes no object."""
+    if verb.lemma_ not in ("decline", "refuse"):
+        return False
+    return any(c.dep_ == "xcomp" and c.lemma_ in ("comment", "say", "speak", "elaborate", "discuss", "answer")
+               for c in verb.children)
+
+
+def silence_object(verb: Token) -> Token | None:
+    """The request a source left unanswered ('did not respond to [requests for comment]')."""
+    if verb.lemma_ not in _SILENCE_VERBS or not any(c.dep_ == "neg" for c in verb.children):
+        return None
+    for child in verb.children:
+        if child.dep_ == "dobj" and child.lower_ in _SILENCE_OBJECTS:
+            return child
+        if child.dep_ == "prep" and child.lower_ == "to":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.lower_ in _SILENCE_OBJECTS:
+                    return pobj
+    return None
+
+
 def referred_object(verb: Token) -> Token | None:
     """The object a reference cue refers to ('declined to address [Trump's comments]')."""
+    silent = silence_object(verb)
+    if silent is not None:
+        return silent
     lemma = verb.lemma_
     if lemma in ("decline", "refuse"):
         for child in verb.children:
@@ -142,6 +179,11 @@ def referred_object(verb: Token) -> Token | None:
                 obj = next((c for c in child.children if c.dep_ in ("dobj", "prep")), None)
                 return obj
         return None
+    if lemma in ("publish", "release", "run"):
+        # the parser often hangs "detailed pieces about X" off a preposition before it
+        for tok in verb.doc[verb.i + 1: verb.i + 8]:
+            if tok.lemma_ in _NEWS_OBJECTS and tok.head.i != tok.i and verb.i in {a.i for a in tok.ancestors}:
+                return tok
     for child in verb.children:
         if child.dep_ == "dobj":
             if lemma in ("break", "publish", "make") and child.lemma_ in _NEWS_OBJECTS:

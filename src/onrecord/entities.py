@@ -23,6 +23,9 @@ _OUTLET_WORDS = re.compile(r"\b(news|times|post|journal|tribune|herald|gazette|t
                            r"press|reuters|bloomberg|associated press|ap|cnn|nbc|abc|cbs|fox|msnbc|bbc|npr|"
                            r"politico|axios|magazine|daily|radio|tv|television|network|yahoo|breitbart|"
                            r"huffpost|huffington)\b", re.I)
+#: A source whose head is one of these speaks for the organisation named in its phrase
+#: ("a spokesperson for Norland Freight" is Norland Freight on the record).
+_SPOKESPEOPLE = {"spokesperson", "spokesman", "spokeswoman", "representative", "spokespeople"}
 _TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "maj", "col", "lt", "capt", "prof",
                 "president", "former", "us", "u.s.", "senator", "governor", "minister", "prime", "chief",
                 "secretary", "judge", "justice", "mayor", "rev", "sir", "lord", "res", "the"}
@@ -63,6 +66,19 @@ class EntityIndex:
 
     def __init__(self) -> None:
         self.clusters: list[Cluster] = []
+        self.titles: dict[str, list[Cluster]] = {}
+
+    def add_title(self, title: str, cluster: Cluster) -> None:
+        """Remember that ``cluster`` was introduced with this title ("Mayor Elena Varga")."""
+        key = title.lower()
+        if cluster not in self.titles.setdefault(key, []):
+            self.titles[key].append(cluster)
+
+    def by_title(self, text: str) -> Cluster | None:
+        """The one person introduced with this title ("the mayor" -> Mayor Elena Varga)."""
+        key = re.sub(r"^(the|a|an|our|their)\s+", "", text.strip().lower())
+        people = self.titles.get(key, [])
+        return people[0] if len(people) == 1 else None
 
     def person(self, text: str, start: int, end: int) -> Cluster:
         """The person cluster for a name mention, created if it is a new person."""
@@ -132,7 +148,10 @@ def resolve(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
     index = EntityIndex()
     for ent in doc.ents:
         if ent.label_ == "PERSON":
-            index.person(ent.text, ent.start_char, ent.end_char)
+            cluster = index.person(ent.text, ent.start_char, ent.end_char)
+            title = _title_before(ent)
+            if title:
+                index.add_title(title, cluster)
     for ent in doc.ents:
         if ent.label_ in ("ORG", "GPE", "NORP"):
             person = _known_person(index, ent.text)
@@ -142,7 +161,7 @@ def resolve(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
             kind = "OUTLET" if ent.label_ == "ORG" and _OUTLET_WORDS.search(ent.text) else ent.label_
             index.other(strip_det(ent.text), kind, ent.start_char, ent.end_char, ent.text)
     last_person: Cluster | None = None
-    for attr in sorted(attributions, key=lambda a: a.content.start if a.content else 0):
+    for attr in sorted(attributions, key=lambda a: a.content.start if a.content else a.cue.start if a.cue else 0):
         sp = attr.speaker
         if sp is None:
             continue
@@ -160,7 +179,16 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     low = text.lower().strip()
     if low in PERSON_PRONOUNS:
         return last_person
-    person = _known_person(index, text)
+    if low in ("who", "which", "that"):
+        tok = doc.char_span(start, end, alignment_mode="expand")
+        verb = tok.root.head if tok is not None else None
+        if verb is None or verb.dep_ != "relcl":
+            return None
+        ante = verb.head  # "Koller, who voted against it": the antecedent is the source
+        lo = min(t.idx for t in ante.subtree if t.i <= ante.i)
+        return _speaker_cluster(doc, index, doc.text[lo:ante.idx + len(ante)], lo, ante.idx + len(ante),
+                                last_person)
+    person = _known_person(index, text) or index.by_title(text)
     if person is not None:
         person.add(text, start, end)
         return person
@@ -170,7 +198,9 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     if people:
         return index.person(people[-1].text, people[-1].start_char, people[-1].end_char)
     orgs = [e for e in ents if e.label_ == "ORG"]
-    if orgs and (span is None or orgs[0].root == span.root or len(orgs[0]) * 2 >= len(span)):
+    speaks_for = span is not None and (span.root.lemma_ in _SPOKESPEOPLE or any(
+        e.root.dep_ == "appos" and e.root.head.i == span.root.i for e in orgs))
+    if orgs and (span is None or speaks_for or orgs[0].root == span.root or len(orgs[0]) * 2 >= len(span)):
         e = orgs[0]
         kind = "OUTLET" if _OUTLET_WORDS.search(e.text) else "ORG"
         return index.other(strip_det(e.text), kind, start, end, text)
@@ -185,6 +215,17 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     if low in GROUP_PRONOUNS or low in ("i", "you", "it"):
         return None
     return index.other(group_name(span) if span is not None else text, "GROUP", start, end, text)
+
+
+def _title_before(ent) -> str | None:
+    """The common-noun title right before a person's name: "Mayor", "Chief engineer"."""
+    words = []
+    tok = ent.doc[ent.start - 1] if ent.start > 0 else None
+    while tok is not None and tok.pos_ in ("NOUN", "PROPN", "ADJ") and tok.ent_type_ in ("", "PERSON") \
+            and tok.head.i >= ent.start and len(words) < 4:
+        words.insert(0, tok.text)
+        tok = ent.doc[tok.i - 1] if tok.i > 0 else None
+    return " ".join(words) if words else None
 
 
 def _known_person(index: EntityIndex, text: str) -> Cluster | None:
