@@ -268,10 +268,10 @@ class _Interrupt(Tracker):
         super().__init__()
         self.n = n
 
-    def article(self, tokens: int) -> None:
+    def article(self, tokens: int, cpu: float = 0.0) -> None:
         if self.articles + 1 > self.n:
             raise KeyboardInterrupt
-        super().article(tokens)
+        super().article(tokens, cpu)
 
 
 @pytest.mark.slow
@@ -357,3 +357,9 @@ def test_cli_missing_input_is_one_line_exit_2(tmp_path):
 def test_cli_rejects_zero_workers(tmp_path):
     result = _cli(str(DATA), "--out", str(tmp_path / "out"), "--workers", "0")
     assert result.exit_code == 2 and "--workers must be 1 or more" in result.output
+
+
+def test_cli_unknown_model_is_one_line_exit_2(tmp_path):
+    result = _cli(str(DATA / "news"), "--out", str(tmp_path / "out"), "--model", "no_such_pipeline")
+    assert result.exit_code == 2
+    assert result.output.startswith("onrecord: error: spaCy pipeline 'no_such_pipeline' is not installed")

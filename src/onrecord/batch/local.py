@@ -14,7 +14,8 @@ from typing import Iterable, Iterator
 from .inputs import Failure, Shard, ShardEnd, iter_shard
 from .layout import Layout
 from .progress import Tracker
-from .worker import Result, init_worker, process
+from ..errors import ModelError
+from .worker import READY_TIMEOUT, Result, init_worker, process
 
 #: Records per task sent to a worker. An article takes ~0.1 s, so four per task make the
 #: cost of sending negligible while keeping the head of the ordered stream short.
@@ -29,15 +30,29 @@ def run_local(shards: list[Shard], layout: Layout, tracker: Tracker, *, workers:
     """Analyse every shard with ``workers`` processes (1: in this process) and commit each."""
     if workers <= 1:
         init_worker(model)
+        tracker.ready()
         _write(map(process, _stream(shards)), shards, layout, tracker)
         return
     throttle = Throttle(workers * IN_FLIGHT_PER_WORKER)
-    with _context().Pool(workers, initializer=init_worker, initargs=(model,)) as pool:
+    ctx = _context()
+    ready = ctx.Barrier(workers + 1)
+    with ctx.Pool(workers, initializer=init_worker, initargs=(model, ready)) as pool:
         try:
             results = pool.imap(process, throttle.feed(_stream(shards)), chunksize=CHUNK)
+            _await_workers(ready, tracker)
             _write(throttle.drain(results), shards, layout, tracker)
         finally:
             throttle.stop()  # unblock the pool's feeding thread, or terminating it hangs
+
+
+def _await_workers(ready, tracker: Tracker) -> None:
+    """Wait until every worker has loaded its pipeline; ModelError if they never do."""
+    try:
+        ready.wait(READY_TIMEOUT)
+    except threading.BrokenBarrierError:
+        raise ModelError(f"the worker processes did not load the spaCy pipeline within "
+                         f"{READY_TIMEOUT:.0f} s") from None
+    tracker.ready()
 
 
 def _context():
@@ -115,7 +130,7 @@ def _write(results: Iterable, shards: list[Shard], layout: Layout, tracker: Trac
 def _add(writer, res, tracker: Tracker) -> None:
     if isinstance(res, Result):
         writer.add(res.batches, res.tokens)
-        tracker.article(res.tokens)
+        tracker.article(res.tokens, res.cpu)
     elif isinstance(res, Failure):
         writer.fail(res.to_dict())
         tracker.failure()

@@ -9,60 +9,60 @@ from typing import Iterator
 class Tracker:
     """Counts results as they arrive and, when given a rich Progress, shows the rates.
 
-    ``warm_seconds`` and ``warm_tokens`` run from the first result on, leaving out the start
-    of the workers and the loading of their pipelines, for throughput figures.
+    ``warm_seconds`` and ``warm_tokens`` run from ``ready()`` (every worker started, every
+    pipeline loaded) to the last result: the steady-state throughput, for benchmarks.
     """
 
     def __init__(self, bar=None):
         self.bar, self.task = bar, None
         self.articles = self.tokens = self.failed = 0
-        self.started = time.perf_counter()
-        self.first: float | None = None
-        self.first_tokens = 0
-        self.last = self.started
+        self.cpu = 0.0  # worker CPU seconds spent analysing
+        self.started = self.last = time.perf_counter()
+        self.ready_at: float | None = None
+        self.ready_tokens = 0
         if bar is not None:
             self.task = bar.add_task("analysing", total=None, rate="", errors=0)
 
-    def article(self, tokens: int) -> None:
-        """One article done."""
-        self._tick(tokens)
+    def ready(self) -> None:
+        """Every worker is up with its pipeline loaded: steady state starts now."""
+        self.ready_at, self.ready_tokens = time.perf_counter(), self.tokens
+
+    def article(self, tokens: int, cpu: float = 0.0) -> None:
+        """One article done, with its tokens and the CPU seconds its worker spent."""
+        self.last = time.perf_counter()
+        self.cpu += cpu
         self.articles += 1
         self.tokens += tokens
         self._show()
 
     def failure(self) -> None:
         """One record failed."""
-        self._tick(0)
+        self.last = time.perf_counter()
         self.failed += 1
         self._show()
 
     def shard(self, articles: int, tokens: int, failed: int) -> None:
         """A whole shard done (engines that report per shard, like Spark)."""
-        self._tick(0)
+        self.last = time.perf_counter()
         self.articles += articles
         self.tokens += tokens
         self.failed += failed
         self._show()
 
-    def _tick(self, tokens: int) -> None:
-        self.last = time.perf_counter()
-        if self.first is None:
-            self.first, self.first_tokens = self.last, tokens
-
     @property
     def seconds(self) -> float:
-        """Wall time since the tracker started."""
+        """Wall time from the start to the last result."""
         return self.last - self.started
 
     @property
     def warm_seconds(self) -> float:
-        """Time from the first result to the last."""
-        return self.last - self.first if self.first is not None else 0.0
+        """Time from ``ready()`` (else the start) to the last result."""
+        return self.last - (self.ready_at or self.started)
 
     @property
     def warm_tokens(self) -> int:
-        """Tokens of every article after the first."""
-        return self.tokens - self.first_tokens
+        """Tokens of the articles finished after ``ready()``."""
+        return self.tokens - self.ready_tokens
 
     def _show(self) -> None:
         if self.bar is None:

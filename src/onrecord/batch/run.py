@@ -24,6 +24,7 @@ class BatchSummary:
     seconds: float
     warm_seconds: float
     warm_tokens: int
+    worker_cpu: float  # CPU seconds the workers spent analysing (local engine)
     errors_path: Path
 
     @property
@@ -48,6 +49,8 @@ def run_batch(inputs: list[str | Path], out: str | Path, *, workers: int | None 
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (expected one of {', '.join(ENGINES)})")
     check_inputs(inputs)  # before anything is written
+    if engine == "local":
+        check_model(model)
     layout = Layout(out)
     layout.create()
     layout.clean_interrupted()
@@ -59,8 +62,21 @@ def run_batch(inputs: list[str | Path], out: str | Path, *, workers: int | None 
     _engine(engine)(shards, layout, tracker, workers=workers, model=model, **_extra(engine, spark))
     failed = layout.write_errors()
     return BatchSummary(tracker.articles, tracker.tokens, failed, len(shards), skipped,
-                        tracker.seconds, tracker.warm_seconds, tracker.warm_tokens,
+                        tracker.seconds, tracker.warm_seconds, tracker.warm_tokens, tracker.cpu,
                         layout.out / ERRORS)
+
+
+def check_model(model: str | None) -> None:
+    """ModelError now, not from every worker later, when the pipeline is not installed."""
+    import spacy
+
+    from .. import settings
+    from ..errors import ModelError
+
+    name = settings.model_name(model)
+    if not (spacy.util.is_package(name) or Path(name).exists()):
+        raise ModelError(f"spaCy pipeline {name!r} is not installed; install it with pip or "
+                         "set ONRECORD_MODEL / --model to one that is")
 
 
 def _engine(name: str):

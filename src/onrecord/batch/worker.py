@@ -7,12 +7,18 @@ that goes wrong with one article becomes a ``Failure`` and the batch goes on.
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from dataclasses import dataclass
 
 from ..errors import InputError, OnrecordError
 from .inputs import Failure, Item
 
 _MODEL: str | None = None  # the pipeline a worker process was started with
+
+#: Seconds to wait for every worker to load its pipeline. Loading the small English
+#: pipeline takes 1-3 s; ten minutes covers a large transformer pipeline on a busy machine.
+READY_TIMEOUT = 600.0
 
 
 @dataclass
@@ -23,15 +29,21 @@ class Result:
     article_id: str
     batches: dict
     tokens: int
+    cpu: float  # CPU seconds this worker spent on the article (for benchmarks)
 
 
-def init_worker(model: str | None) -> None:
-    """Pool initializer: load the spaCy pipeline once per worker process."""
+def init_worker(model: str | None, ready=None) -> None:
+    """Pool initializer: load the spaCy pipeline once per worker, then meet at ``ready``."""
     global _MODEL
     from .. import nlp
 
     _MODEL = model
     nlp.load(model)
+    if ready is not None:
+        try:
+            ready.wait(READY_TIMEOUT)
+        except threading.BrokenBarrierError:
+            pass  # the main process stopped waiting; work anyway
 
 
 def process(unit, model: str | None = None):
@@ -52,11 +64,12 @@ def _analyse(unit: Item, article, model: str | None) -> Result:
     from ..engine import analyze_article
     from .parquet import report_batches
 
+    cpu = time.process_time()
     report = analyze_article(article, model=model)
     ident = article_identity(article)
     tokens = len(report.doc) if report.doc is not None else 0
     batches = report_batches(report, ident, unit.source, tokens)
-    return Result(unit.source, ident, batches, tokens)
+    return Result(unit.source, ident, batches, tokens, time.process_time() - cpu)
 
 
 def _reason(exc: OnrecordError) -> str:
