@@ -1,0 +1,408 @@
+"""The store without spaCy or the sentence model: hand-built Reports, the hashing embedder."""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("sqlalchemy")
+pytest.importorskip("hnswlib")
+
+from sqlalchemy import func, select  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from onrecord.article import from_text  # noqa: E402
+from onrecord.records import Attribution, Content, Entity, Span, Speaker  # noqa: E402
+from onrecord.report import Report  # noqa: E402
+from onrecord.store import db as store_db, linking, names, queries  # noqa: E402
+from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
+from onrecord.store.ingest import Store  # noqa: E402
+from onrecord.store.schema import articles, claims, entities, statements  # noqa: E402
+from onrecord.store.sources import Item, iter_items  # noqa: E402
+
+
+def make_report(text: str, said: list[tuple], *, published: str, url: str | None = None,
+                doc_id: str = "doc") -> Report:
+    """A Report from (speaker mention, entity name, type, content words, cue, stance) tuples."""
+    text += BACKGROUND.get(doc_id, "")
+    article = from_text(text, doc_id=doc_id, published=published, url=url)
+    attrs, ents = [], {}
+    for n, (mention, entity, type_, words, cue, stance) in enumerate(said, 1):
+        s = text.index(mention)
+        c = text.index(words)
+        k = text.index(cue)
+        attrs.append(Attribution(id=f"a{n}", kind="indirect",
+                                 speaker=Speaker(s, s + len(mention), mention, entity, type_),
+                                 cue=Span(k, k + len(cue), cue),
+                                 content=Content(c, c + len(words), words, [(c, c + len(words))]),
+                                 stance=stance))
+        ent = ents.setdefault(entity, Entity(entity, type_))
+        if mention not in ent.aliases:
+            ent.aliases.append(mention)
+        ent.mentions.append((s, s + len(mention)))
+    return Report(article=article, attributions=attrs, entities=list(ents.values()))
+
+
+BACKGROUND = {
+    "one": "\n\nResidents at the meeting asked whether families should stop drinking tap water for now.",
+    "two": "\n\nAbout two hundred people marched through the town on Saturday; police said it was peaceful.",
+    "three": "\n\nThe first results of the spring tests were published on Monday, covering 120 taps in town.",
+    "four": "\n\nThe inspectorate's report runs to ninety pages and was sent to the council on Thursday night.",
+}
+LEAD = ("Councillor Mara Quell said that the Halden Water Authority had known since January that lead "
+        "in the Upper Mere reservoir was above the legal limit.")
+REPEAT = ("Campaigner Tomas Renn said that the Halden Water Authority had known since January that lead "
+          "in the Upper Mere reservoir was above the legal limit.")
+DENIAL = ("Henrik Soelberg denied that the Halden Water Authority had known since January that lead "
+          "in the Upper Mere reservoir was above the legal limit.")
+CONFIRM = ("Inspector Lena Vask confirmed that the Halden Water Authority had known since January that lead "
+           "in the Upper Mere reservoir was above the legal limit.")
+CLAUSE = "that the Halden Water Authority had known since January that lead in the Upper Mere reservoir was above the legal limit"
+
+
+def story_reports() -> list[Report]:
+    """Four short articles on one claim: made, repeated, denied, confirmed."""
+    return [
+        make_report(LEAD, [("Councillor Mara Quell", "Mara Quell", "PERSON", CLAUSE, "said", "asserts")],
+                    published="2025-03-04", url="https://courier.example/1", doc_id="one"),
+        make_report(REPEAT, [("Campaigner Tomas Renn", "Tomas Renn", "PERSON", CLAUSE, "said", "asserts")],
+                    published="2025-03-22", url="https://courier.example/2", doc_id="two"),
+        make_report(DENIAL, [("Henrik Soelberg", "Henrik Soelberg", "PERSON", CLAUSE, "denied", "asserts")],
+                    published="2025-04-14", url="https://ledger.example/3", doc_id="three"),
+        make_report(CONFIRM, [("Inspector Lena Vask", "Lena Vask", "PERSON", CLAUSE, "confirmed", "confirms")],
+                    published="2025-09-18", url="https://ledger.example/4", doc_id="four"),
+    ]
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "s.sqlite", HashingEmbedder()) as s:
+        yield s
+
+
+def count(store: Store, table) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar()
+
+
+def test_rerun_adds_nothing(store):
+    for r in story_reports():
+        assert store.add_report(r).status == "added"
+    before = [count(store, t) for t in (articles, statements, claims, entities)]
+    outcomes = [store.add_report(r).status for r in story_reports()]
+    assert outcomes == ["duplicate"] * 4
+    assert [count(store, t) for t in (articles, statements, claims, entities)] == before
+
+
+def test_same_text_other_url_and_same_url_other_text_are_duplicates(store):
+    store.add_report(story_reports()[0])
+    same_text = make_report(LEAD, [], published="2025-03-05", url="https://mirror.example/x", doc_id="one")
+    same_url = make_report("Something else entirely was said here by nobody at all.", [],
+                           published="2025-03-05", url="https://courier.example/1/")
+    assert store.add_report(same_text).status == "duplicate"
+    assert store.add_report(same_url).status == "duplicate"
+    assert count(store, articles) == 1
+
+
+def test_syndicated_copy_is_linked_to_its_original(store):
+    body = " ".join([LEAD] * 3 + ["The reservoir supplies drinking water to about 40,000 homes in Halden."])
+    first = store.add_report(make_report(body, [], published="2025-03-04", url="https://a.example/1"))
+    copy = make_report("This story was first published by the Courier.\n\n" + body, [],
+                       published="2025-03-05", url="https://b.example/1")
+    outcome = store.add_report(copy)
+    assert outcome.status == "copy"
+    with store.engine.connect() as conn:
+        assert conn.execute(select(articles.c.copy_of).where(articles.c.id == outcome.article_id)).scalar() \
+            == first.article_id
+
+
+def test_different_article_is_not_a_copy(store):
+    store.add_report(make_report(LEAD * 2, [], published="2025-03-04"))
+    other = ("The school has switched off its drinking fountains until the inspectorate finishes its tests, "
+             "the head teacher said, and parents were told by letter on Monday morning.")
+    assert store.add_report(make_report(other, [], published="2025-03-05")).status == "added"
+
+
+def test_one_person_across_spellings_and_titles(store):
+    texts = [("Henrik Solberg said the water was safe to drink in every part of town.", "Henrik Solberg"),
+             ("Dr. Henrik Soelberg said the water was tested at 120 taps across the town.", "Dr. Henrik Soelberg"),
+             ("Director Solberg said the pipes would be replaced by the end of 2027.", "Director Solberg")]
+    for n, (text, mention) in enumerate(texts):
+        words = text[len(mention) + 6:-1]
+        store.add_report(make_report(text, [(mention, mention, "PERSON", words, "said", "asserts")],
+                                     published=f"2025-0{n + 3}-01", doc_id=f"d{n}"))
+    with store.engine.connect() as conn:
+        people = conn.execute(select(entities.c.name).where(entities.c.type == "PERSON")).scalars().all()
+    assert people == ["Henrik Solberg"]
+    found, rows = queries.who(store.engine, "Mr. Soelberg")
+    assert [e.name for e in found] == ["Henrik Solberg"] and len(rows) == 3
+
+
+def test_different_people_with_similar_names_stay_apart(store):
+    texts = [("Tomas Renn said the authority had kept quiet about the lead for months.", "Tomas Renn"),
+             ("Tobias Renn said the school fountains would stay off until the tests are done.", "Tobias Renn"),
+             ("Mara Quell said the council would ask for an independent test of the water.", "Mara Quell"),
+             ("Maren Quell said the library would stay open late during the works.", "Maren Quell")]
+    for n, (text, mention) in enumerate(texts):
+        store.add_report(make_report(text, [(mention, mention, "PERSON", text[len(mention) + 6:-1], "said",
+                                             "asserts")], published="2025-05-01", doc_id=f"p{n}"))
+    with store.engine.connect() as conn:
+        people = sorted(conn.execute(select(entities.c.name)).scalars().all())
+    assert people == ["Mara Quell", "Maren Quell", "Tobias Renn", "Tomas Renn"]
+    assert sorted(e.name for e in queries.who(store.engine, "Renn")[0]) == ["Tobias Renn", "Tomas Renn"]
+    assert [e.name for e in queries.who(store.engine, "Tomas Renn")[0]] == ["Tomas Renn"]
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("Henrik Solberg", "Henrik Soelberg", True),
+    ("Councillor Mara Quell", "Mara Quell", True),
+    ("Halden Mayor Ines Darrow", "Ines Darow", True),
+    ("J. Varnai", "József Várnai", True),
+    ("Tomas Renn", "Tobias Renn", False),
+    ("Ines Lee", "Ines Li", False),
+    ("Mara Quell", "Maren Quell", False),
+    ("Mara Quell", "Mara Quill", True),  # one letter, same sound: taken for a misspelling
+])
+def test_same_person_rule(a, b, same):
+    assert names.same_person(names.person_words(a), names.person_words(b)) is same
+
+
+def test_organisation_and_its_acronym_are_one(store):
+    store.add_report(make_report("The Halden Water Authority said all lead pipes would go by 2027.",
+                                 [("Halden Water Authority", "Halden Water Authority", "ORG",
+                                   "all lead pipes would go by 2027", "said", "asserts")], published="2025-05-09"))
+    store.add_report(make_report("The HWA said in a statement that the works start on Monday next week.",
+                                 [("HWA", "HWA", "ORG", "that the works start on Monday next week", "said",
+                                   "asserts")], published="2025-07-07", doc_id="b"))
+    found, rows = queries.who(store.engine, "HWA")
+    assert [e.name for e in found] == ["Halden Water Authority"] and len(rows) == 2
+
+
+def test_claim_timeline_made_repeated_denied_confirmed(store):
+    for r in story_reports():
+        store.add_report(r)
+    found = queries.list_claims(store.engine, about="Upper Mere reservoir")
+    assert len(found) == 1
+    line = queries.timeline(store.engine, f"c{found[0].id}")
+    assert [(e.published, e.speaker, e.role) for e in line.events] == [
+        ("2025-03-04", "Mara Quell", "first reported"), ("2025-03-22", "Tomas Renn", "repeated"),
+        ("2025-04-14", "Henrik Soelberg", "denied"), ("2025-09-18", "Lena Vask", "confirmed")]
+    assert line.claim.status == "confirmed" and line.claim.first_outlet is None
+
+
+def test_first_report_is_by_date_not_by_ingest_order(store):
+    for r in reversed(story_reports()):
+        store.add_report(r)
+    line = queries.timeline(store.engine, "Upper Mere reservoir")
+    assert line.events[0].role == "first reported" and line.events[0].speaker == "Mara Quell"
+
+
+def test_unrelated_statements_make_separate_claims(store):
+    store.add_report(story_reports()[0])
+    other = "Tobias Renn said the school fountains would stay off until the tests are done."
+    store.add_report(make_report(other, [("Tobias Renn", "Tobias Renn", "PERSON",
+                                          "the school fountains would stay off until the tests are done",
+                                          "said", "asserts")], published="2025-06-02", doc_id="x"))
+    assert count(store, claims) == 2
+
+
+class Row:
+    def __init__(self, stance, who):
+        self.stance, self.entity_id, self.speaker_name = stance, who, None
+
+
+@pytest.mark.parametrize("stances,status", [
+    ([("asserts", 1)], "unconfirmed"),
+    ([("asserts", 1), ("declines", 2)], "unconfirmed"),
+    ([("asserts", 1), ("denies", 2)], "contested"),
+    ([("asserts", 1), ("denies", 2), ("confirms", 3)], "confirmed"),
+    ([("asserts", 1), ("confirms", 3), ("disputes", 2)], "contested"),
+    ([("asserts", 1), ("confirms", 1)], "unconfirmed"),
+    ([("asserts", None)], "stated"),
+])
+def test_claim_status(stances, status):
+    assert linking.claim_status([Row(s, w) for s, w in stances]) == status
+
+
+def test_cue_gives_stance_when_engine_says_asserts():
+    report = make_report(DENIAL, [("Henrik Soelberg", "Henrik Soelberg", "PERSON", CLAUSE, "denied", "asserts")],
+                         published="2025-04-14")
+    assert linking.effective_stance(report.attributions[0]) == "denies"
+
+
+def test_migrations_create_exactly_the_schema(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from onrecord.store.schema import metadata
+
+    engine, _ = store_db.open_engine(tmp_path / "m.sqlite")
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert [d for d in diffs if "fts" not in str(d)] == []
+    with engine.connect() as conn:
+        assert store_db.current_revision(conn) == store_db.HEAD
+
+
+def test_sqlite_is_in_wal_mode_with_a_busy_timeout(tmp_path):
+    engine, _ = store_db.open_engine(tmp_path / "w.sqlite")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == store_db.BUSY_TIMEOUT_MS
+
+
+def test_db_urls(tmp_path, monkeypatch):
+    assert store_db.resolve(tmp_path / "x.sqlite").path == tmp_path / "x.sqlite"
+    assert store_db.resolve(f"sqlite:///{tmp_path}/y.db").path == tmp_path / "y.db"
+    assert store_db.resolve("postgresql://u:p@localhost:5432/db").url.startswith("postgresql+psycopg://")
+    monkeypatch.setenv("ONRECORD_DB", str(tmp_path / "env.sqlite"))
+    assert store_db.resolve(None).path == tmp_path / "env.sqlite"
+    monkeypatch.delenv("ONRECORD_DB")
+    assert store_db.resolve(None).path.name == "onrecord.sqlite"
+    with pytest.raises(store_db.StoreError, match="unsupported database"):
+        store_db.resolve("mysql://localhost/db")
+
+
+def test_reading_a_missing_store_is_one_clear_error(tmp_path):
+    with pytest.raises(store_db.StoreError, match="no store here yet"):
+        store_db.open_engine(tmp_path / "none.sqlite", create=False)
+
+
+def test_other_embedder_refused(tmp_path):
+    Store.open(tmp_path / "e.sqlite", HashingEmbedder()).close()
+    with pytest.raises(store_db.StoreError, match="built with the hashing-256 embedder"):
+        Store.open(tmp_path / "e.sqlite", HashingEmbedder(dim=64))
+
+
+def test_index_rebuilt_from_stored_vectors_after_a_lost_index_file(tmp_path):
+    path = tmp_path / "i.sqlite"
+    with Store.open(path, HashingEmbedder()) as s:
+        for r in story_reports()[:2]:
+            s.add_report(r)
+    Path(str(path) + ".hnsw").write_bytes(b"torn")
+    with Store.open(path, HashingEmbedder()) as s:
+        assert len(s.index) == 0
+        s.add_report(story_reports()[2])  # catches up inside its transaction, then links
+        assert len(s.index) == 3
+        line = queries.timeline(s.engine, "Upper Mere reservoir")
+        assert [e.role for e in line.events] == ["first reported", "repeated", "denied"]
+
+
+def test_search_and_claims_about(store):
+    for r in story_reports():
+        store.add_report(r)
+    hits = queries.search(store.engine, "Soelberg denied")
+    assert len(hits) == 1 and "«Soelberg»" in hits[0].snippet
+    assert queries.search(store.engine, '" OR NEAR(') == []
+    assert queries.list_claims(store.engine, about="reservoir", status="contested") == []
+    assert len(queries.list_claims(store.engine, status="confirmed")) == 1
+
+
+def test_inputs_refused_with_file_and_reason(tmp_path):
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "a.jsonl").write_text('{"url": "https://x.example/1", "text": "Mara Quell said so."}\nnot json\n'
+                                      '{"url": "https://x.example/2"}\n')
+    (tmp_path / "a.gold.json").write_text("{}")
+    items = list(iter_items([str(tmp_path), str(tmp_path / "missing.txt")]))
+    refused = {i.source: i.error for i in items if i.error}
+    assert refused[f"{tmp_path}/a.jsonl:2"].startswith("not JSON")
+    assert refused[f"{tmp_path}/a.jsonl:3"] == "a record needs 'html' or 'text'"
+    assert "binary" in refused[f"{tmp_path}/bin.txt"]
+    assert refused[str(tmp_path / "missing.txt")] == "no such file or folder"
+    good = [i for i in items if not i.error]
+    assert len(good) == 1 and good[0].outlet == "x.example"
+
+
+def test_text_file_takes_its_metadata_sidecar():
+    story = Path(__file__).parent / "data" / "story"
+    item = next(iter_items([str(story / "01-courier-lead-claim.txt")]))
+    assert item.outlet == "Brackenford Courier" and item.article.published == "2025-03-04"
+    assert item.article.url.startswith("https://brackenford-courier.example/")
+
+
+def test_warc_records_become_articles(tmp_path):
+    warcio = pytest.importorskip("warcio")
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    html = ("<html><head><title>Lead pipes</title></head><body><article><p>" + LEAD + "</p><p>"
+            + REPEAT + "</p></article></body></html>").encode()
+    path = tmp_path / "crawl.warc.gz"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://ledger.example/lead", "response",
+                                                      payload=BytesIO(html), http_headers=headers))
+    items = list(iter_items([str(path)]))
+    assert len(items) == 1 and items[0].error is None
+    assert items[0].article.url == "https://ledger.example/lead" and "Mara Quell" in items[0].article.text
+    assert warcio is not None
+
+
+def test_bad_analysis_is_refused_and_the_run_goes_on(store):
+    article = from_text("Mara Quell said the water was unsafe to drink.", doc_id="boom")
+
+    def broken(_article):
+        raise RuntimeError("parser fell over")
+
+    outcome = store.add_item(Item("boom.txt", article=article), analyze=broken)
+    assert outcome.status == "refused" and "parser fell over" in outcome.reason
+    assert count(store, articles) == 0
+
+
+def _writer(path: str, offset: int) -> None:
+    with Store.open(path, HashingEmbedder()) as s:
+        for n in range(offset, offset + 15):
+            text = f"Speaker Number{n} said that item {n} of the budget was cut by {n} percent this year."
+            s.add_report(make_report(text, [(f"Speaker Number{n}", f"Alex Number{n}", "PERSON",
+                                             f"that item {n} of the budget was cut by {n} percent this year",
+                                             "said", "asserts")], published="2025-01-01", doc_id=f"w{n}"))
+
+
+def test_two_ingests_at_once_both_succeed(tmp_path):
+    path = str(tmp_path / "c.sqlite")
+    Store.open(path, HashingEmbedder()).close()
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(path, k * 100)) for k in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    con = sqlite3.connect(path)
+    assert con.execute("select count(*) from articles").fetchone()[0] == 30
+    assert con.execute("select count(*) from statements where claim_id is null").fetchone()[0] == 0
+
+
+def test_cli_queries_json_and_no_markup(tmp_path):
+    from onrecord.cli import app
+
+    path = tmp_path / "cli.sqlite"
+    text = "Mara Quell said [bold red]the water[/bold red] was unsafe to drink in every house in town."
+    with Store.open(path, HashingEmbedder()) as s:
+        s.add_report(make_report(text, [("Mara Quell", "Mara Quell", "PERSON",
+                                         "[bold red]the water[/bold red] was unsafe to drink in every house in town",
+                                         "said", "asserts")], published="2025-03-04"))
+    runner = CliRunner()
+    table = runner.invoke(app, ["who", "Quell", "--db", str(path)])
+    assert table.exit_code == 0 and "[bold red]the water[/bold red]" in table.stdout
+    data = json.loads(runner.invoke(app, ["claims", "--db", str(path), "--format", "json"]).stdout)
+    assert data[0]["first_speaker"] == "Mara Quell" and data[0]["status"] == "unconfirmed"
+    line = json.loads(runner.invoke(app, ["timeline", f"c{data[0]['id']}", "--db", str(path), "-f", "json"]).stdout)
+    event = line["events"][0]
+    assert text[event["start"]:event["end"]] == event["words"]
+    missing = runner.invoke(app, ["who", "Nobody Atall", "--db", str(path)])
+    assert missing.exit_code == 1 and "Nobody Atall: no such person" in missing.stderr
+
+
+@pytest.mark.parametrize("command", ["ingest", "who", "claims", "timeline", "search"])
+def test_every_command_help_has_an_example(command):
+    from onrecord.cli import app
+
+    result = CliRunner().invoke(app, [command, "--help"])
+    assert result.exit_code == 0 and "Example: onrecord " + command in result.stdout
