@@ -7,6 +7,7 @@ that goes wrong with one article becomes a ``Failure`` and the batch goes on.
 from __future__ import annotations
 
 import hashlib
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -39,7 +40,8 @@ def init_worker(model: str | None, ready=None) -> None:
 
     _MODEL = model
     nlp.load(model)
-    if ready is not None:
+    if ready is not None:  # a pool worker: Ctrl-C is the main process's to handle
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             ready.wait(READY_TIMEOUT)
         except threading.BrokenBarrierError:
