@@ -67,6 +67,7 @@ class ClaimInfo:
     first_outlet: str | None
     first_speaker: str | None
     statements: int
+    first_statement_id: int | None = None
 
 
 @dataclass
@@ -225,7 +226,7 @@ def claim_info(bind: Engine | Connection, claim_id: int) -> ClaimInfo | None:
         if row is None:
             return None
         return ClaimInfo(row.id, row.text, row.status, row.first_published, row.outlet,
-                         row.speaker_name, row.n_statements)
+                         row.speaker_name, row.n_statements, row.first_statement_id)
 
 
 def parse_claim_ref(ref: str | int) -> int | None:
@@ -249,14 +250,18 @@ def timeline(bind: Engine | Connection, ref: str | int) -> Timeline | None:
             return None
         rows = conn.execute(_statement_query().where(statements.c.claim_id == claim_id)
                             .order_by(func.coalesce(statements.c.published, "9999"), statements.c.id)).all()
-        return Timeline(info, _events(rows), _copies(conn, {r.article_id for r in rows}))
+        return Timeline(info, _events(rows, info.first_statement_id), _copies(conn, {r.article_id for r in rows}))
 
 
-def _events(rows) -> list[Event]:
-    events, reported = [], False
+def _events(rows, anchor_id: int | None) -> list[Event]:
+    """Roles: the claim's anchor is 'first reported' (the fullest assertion of the earliest day,
+    not a headline), every other assertion 'repeated', a response by its stance."""
+    events = []
     for r in rows:
-        if r.stance == "asserts":
-            role, reported = ("repeated" if reported else "first reported"), True
+        if r.id == anchor_id:
+            role = "first reported"
+        elif r.stance == "asserts":
+            role = "repeated"
         else:
             role = ROLE_NAMES.get(r.stance, r.stance)
         s = _statement(r)

@@ -1,0 +1,104 @@
+"""The same store on PostgreSQL: a throwaway server from the machine's binaries.
+
+initdb and pg_ctl (PostgreSQL 15 or whatever /usr/lib/postgresql holds) start a server in a
+temporary folder on a free localhost port; initdb refuses root, so as root the server runs
+as the ``postgres`` user through runuser. Skipped, with the reason, when there is no server.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+pytest.importorskip("sqlalchemy")
+pytest.importorskip("psycopg")
+
+from sqlalchemy import func, select  # noqa: E402
+
+from onrecord.store import queries  # noqa: E402
+from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
+from onrecord.store.ingest import Store  # noqa: E402
+from onrecord.store.schema import articles, claims, statements  # noqa: E402
+
+from test_store import make_report, story_reports  # noqa: E402
+
+
+def _bin_dir() -> str | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return os.path.dirname(found[-1]) if found else shutil.which("initdb") and os.path.dirname(shutil.which("initdb"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_user() -> list[str]:
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("runuser") is None:
+        pytest.skip("running as root without runuser: initdb refuses root")
+    try:
+        import pwd
+        pwd.getpwnam("postgres")
+    except KeyError:
+        pytest.skip("running as root and there is no postgres user for initdb")
+    return ["runuser", "-u", "postgres", "--"]
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    bindir = _bin_dir()
+    if not bindir:
+        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl) on this machine")
+    prefix = _as_user()
+    tmp = tempfile.mkdtemp(prefix="onrecord-pg-")
+    if prefix:
+        shutil.chown(tmp, "postgres")
+    data, port = os.path.join(tmp, "data"), _free_port()
+    subprocess.run(prefix + [f"{bindir}/initdb", "-D", data, "-U", "onrecord", "--auth=trust", "-E", "UTF8"],
+                   check=True, capture_output=True)
+    subprocess.run(prefix + [f"{bindir}/pg_ctl", "-D", data, "-l", os.path.join(tmp, "log"), "-w", "-o",
+                             f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1", "start"],
+                   check=True, capture_output=True)
+    try:
+        yield f"postgresql://onrecord@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(prefix + [f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_story_on_postgresql(pg_url):
+    with Store.open(pg_url, HashingEmbedder()) as store:
+        for r in story_reports():
+            assert store.add_report(r).status == "added"
+        assert [store.add_report(r).status for r in story_reports()] == ["duplicate"] * 4
+        with store.engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(articles)).scalar() == 4
+            assert conn.execute(select(func.count()).select_from(claims)).scalar() == 1
+        line = queries.timeline(store.engine, "Upper Mere reservoir")
+        assert [e.role for e in line.events] == ["first reported", "repeated", "denied", "confirmed"]
+        assert line.claim.status == "confirmed"
+        hits = queries.search(store.engine, "Soelberg denied")
+        assert len(hits) == 1 and "«Soelberg»" in hits[0].snippet
+        assert [e.name for e in queries.who(store.engine, "Dr. Soelberg")[0]] == ["Henrik Soelberg"]
+
+
+def test_postgresql_index_is_rebuilt_from_stored_vectors(pg_url):
+    with Store.open(pg_url, HashingEmbedder()) as store:
+        extra = make_report("Inspector Lena Vask confirmed again that lead in the Upper Mere reservoir was above "
+                            "the legal limit since January, in a letter to the council.",
+                            [("Inspector Lena Vask", "Lena Vask", "PERSON",
+                              "that lead in the Upper Mere reservoir was above the legal limit since January",
+                              "confirmed", "confirms")], published="2025-10-01", doc_id="again")
+        assert store.add_report(extra).status == "added"
+        assert len(store.index) >= 5  # the four earlier statements came from the database
+        with store.engine.connect() as conn:
+            assert conn.execute(select(func.count(func.distinct(statements.c.claim_id)))).scalar() == 1
