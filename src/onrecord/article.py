@@ -121,9 +121,10 @@ def from_html(html: str | bytes, *, doc_id: str = "article", url: str | None = N
     import trafilatura  # imported here: plain-text users never pay for it
 
     try:
-        result = trafilatura.bare_extraction(html, url=url, with_metadata=True,
-                                             include_comments=False, include_tables=False,
-                                             favor_recall=True, as_dict=True)
+        extracted = trafilatura.bare_extraction(html, url=url, with_metadata=True,
+                                                include_comments=False, include_tables=False,
+                                                favor_recall=True)
+        result = extracted.as_dict() if extracted is not None else None
     except Exception as exc:  # trafilatura raises many kinds on broken markup
         raise InputError(source, f"malformed HTML ({type(exc).__name__}: {exc})") from None
     text = (result or {}).get("text") or ""

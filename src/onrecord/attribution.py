@@ -131,7 +131,7 @@ def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
 def find_subject(verb: Token) -> Token | None:
     """The verb's subject, looking through conjunctions, xcomp/advcl chains and passives."""
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ != "PRON" or child.dep_ == "nsubj":
+        if child.dep_ in ("nsubj", "nsubjpass", "csubj") and child.pos_ != "PRON" or child.dep_ == "nsubj":
             if child.dep_ == "nsubjpass" and verb.lemma_ in cues.PASSIVE_AGENT_ONLY:
                 continue
             return child

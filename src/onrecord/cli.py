@@ -38,9 +38,15 @@ class Format(str, Enum):
     jsonl = "jsonl"
 
 
+def error_line(message: str) -> None:
+    """One error line on standard error, never wrapped or styled (scripts grep it)."""
+    sys.stderr.write(f"onrecord: error: {' '.join(str(message).split())}\n")
+    sys.stderr.flush()
+
+
 def fail(message: str, code: int = 1) -> None:
-    """Print one error line (markup-free) and exit with ``code``."""
-    err.print(f"onrecord: error: {message}", markup=False)
+    """Print one error line and exit with ``code``."""
+    error_line(message)
     raise typer.Exit(code)
 
 
@@ -91,7 +97,7 @@ def analyze(
             reports.append(analyze_article(article, model=model))
         except OnrecordError as exc:
             failed += 1
-            err.print(f"onrecord: error: {exc}", markup=False)
+            error_line(str(exc))
     if reports:
         text = render.render(reports, format.value, console=out if output is None else None)
         if output is not None:
@@ -193,10 +199,10 @@ def main() -> None:
     try:
         app()
     except OnrecordError as exc:
-        err.print(f"onrecord: error: {exc}", markup=False)
+        error_line(str(exc))
         sys.exit(1)
     except KeyboardInterrupt:
-        err.print("onrecord: interrupted", markup=False)
+        sys.stderr.write("onrecord: interrupted\n")
         sys.exit(130)
 
 

@@ -30,11 +30,13 @@ _TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "maj", "col
                 "president", "former", "us", "u.s.", "senator", "governor", "minister", "prime", "chief",
                 "secretary", "judge", "justice", "mayor", "rev", "sir", "lord", "res", "the"}
 
-#: Two surnames this close are one person misspelt: at most one edit apart (Damerau-
-#: Levenshtein) and the same sound (metaphone), or Jaro-Winkler at least 0.92. Tuned on
-#: misspellings like Hayman/Heyman, Netanyahu/Netanyhau; "Clinton"/"Clifton" differ in sound.
+#: Two surnames are one person misspelt when they are one edit apart (Damerau-Levenshtein)
+#: and sound alike (same metaphone or soundex code) or share nearly every letter in order
+#: (Jaro-Winkler >= 0.95, for a dropped or added final letter: Varga/Vargas). Checked on
+#: Hayman/Heyman, Keller/Kellar, Netanyahu/Netanyhau; Clinton/Clifton (one edit, different
+#: sound, 0.93) stays apart.
 _MAX_EDITS = 1
-_MIN_JARO = 0.92
+_MIN_JARO = 0.95
 #: Surnames shorter than this are never matched by spelling: "Lee"/"Li" are different people.
 _MIN_FUZZY_LEN = 5
 
@@ -136,11 +138,10 @@ def same_name_misspelt(a: str, b: str) -> bool:
     """True when surname ``a`` is a plausible misspelling of surname ``b`` (see thresholds)."""
     if a == b or min(len(a), len(b)) < _MIN_FUZZY_LEN:
         return False
-    edits = jellyfish.damerau_levenshtein_distance(a, b)
-    if edits <= _MAX_EDITS and jellyfish.metaphone(a) == jellyfish.metaphone(b):
-        return True
-    return edits <= _MAX_EDITS + 1 and jellyfish.jaro_winkler_similarity(a, b) >= _MIN_JARO \
-        and jellyfish.metaphone(a)[:2] == jellyfish.metaphone(b)[:2]
+    if jellyfish.damerau_levenshtein_distance(a, b) > _MAX_EDITS:
+        return False
+    return (jellyfish.metaphone(a) == jellyfish.metaphone(b) or jellyfish.soundex(a) == jellyfish.soundex(b)
+            or jellyfish.jaro_winkler_similarity(a, b) >= _MIN_JARO)
 
 
 def resolve(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
@@ -178,7 +179,7 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     """The cluster a speaker span belongs to: named entity, pronoun, or unnamed group."""
     low = text.lower().strip()
     if low in PERSON_PRONOUNS:
-        return last_person
+        return last_person or _last_person_before(doc, index, start)
     if low in ("who", "which", "that"):
         tok = doc.char_span(start, end, alignment_mode="expand")
         verb = tok.root.head if tok is not None else None
@@ -215,6 +216,12 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     if low in GROUP_PRONOUNS or low in ("i", "you", "it"):
         return None
     return index.other(group_name(span) if span is not None else text, "GROUP", start, end, text)
+
+
+def _last_person_before(doc: Doc, index: EntityIndex, offset: int) -> Cluster | None:
+    """The person named last before ``offset`` (a pronoun's antecedent when no speaker came first)."""
+    people = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= offset]
+    return index.match_person(clean_name(people[-1].text)) if people else None
 
 
 def _title_before(ent) -> str | None:

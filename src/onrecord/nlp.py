@@ -22,10 +22,14 @@ for _name in _EXTENSIONS:
         Doc.set_extension(_name, default=None)
 
 
-@functools.lru_cache(maxsize=4)
 def load(model: str | None = None) -> Language:
-    """The spaCy pipeline named by the settings, with the onrecord component added last."""
-    name = settings.model_name(model)
+    """The spaCy pipeline named by the settings, with the onrecord components added."""
+    return _load_named(settings.model_name(model))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_named(name: str) -> Language:
+    """Load one named pipeline once per process (cached by its resolved name)."""
     try:
         nlp = spacy.load(name)
     except (OSError, ImportError) as exc:

@@ -1,0 +1,25 @@
+"""Shared fixtures: the data folders, the shared evaluation data (when present), the pipeline."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+FIXTURE = SHARED / "fixtures" / "trump-soleimani.txt"
+POLNEAR_DEV = SHARED / "eval" / "polnear" / "dev"
+
+
+def need_shared(path: Path) -> None:
+    """Skip the calling test, with the reason, when ../shared (or a file in it) is absent."""
+    if not path.exists():
+        pytest.skip(f"{path} is absent: ../shared holds the copyrighted evaluation data, "
+                    "present only on the project's machines")
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    """The spaCy pipeline with the onrecord components, loaded once per test session."""
+    from onrecord import nlp
+    return nlp.load()
