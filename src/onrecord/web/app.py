@@ -1,0 +1,169 @@
+"""The explorer's FastAPI app: pages, JSON API, static files, security headers, one error shape.
+
+``create_app(db)`` opens an existing store read-only in spirit: no route writes except
+``POST /api/articles``, and that one only with the token given at start. Errors on ``/api``
+routes are ``{"error": {"status", "message"}}``; on page routes they are a page saying the
+same. Static files come from the package's ``static`` folder only, through ``StaticFiles``.
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException
+
+from .. import settings
+
+HERE = Path(__file__).parent
+
+#: Content-Security-Policy of every response: scripts and styles only from our own static
+#: files (no inline script can run, so an injected ``<script>`` or ``onerror=`` is inert),
+#: no plugins, no framing, forms post only to us.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+#: Host names a loopback-bound explorer answers to: a page on another site that rebinds its
+#: own name to 127.0.0.1 (DNS rebinding) gets an error instead of the store.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+
+
+class ApiError(HTTPException):
+    """An error with the status and one sentence a user sees (JSON on /api, a page elsewhere)."""
+
+
+def create_app(engine: Engine, *, db: str | None = None, token: str | None = None,
+               max_body: int | None = None, allowed_hosts: tuple[str, ...] | None = None,
+               analyze: Callable | None = None) -> FastAPI:
+    """The explorer over the store ``engine``.
+
+    ``token`` enables ``POST /api/articles`` (ingest into ``db``, the store's --db value);
+    ``max_body`` caps request bodies in bytes (default: the analyze limit, 10 MB);
+    ``allowed_hosts`` restricts the Host header (None: any); ``analyze`` replaces the
+    attribution engine for ingest (tests).
+    """
+    app = FastAPI(title="onrecord explorer", version="1", docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json", lifespan=_lifespan,
+                  description="Who said what, in which exact words: the store's articles, people and claims.")
+    app.state.engine, app.state.db, app.state.token = engine, db, token
+    app.state.max_body = settings.max_bytes(max_body)
+    app.state.allowed_hosts = allowed_hosts
+    app.state.analyze, app.state.store, app.state.store_lock = analyze, None, threading.Lock()
+    app.state.templates = make_templates()
+    _install_middleware(app)
+    _install_errors(app)
+    app.mount("/static", StaticFiles(directory=HERE / "static", follow_symlink=False), name="static")
+    from . import api, pages
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI):
+    """On shutdown, save the vector index of articles added through the API."""
+    yield
+    from . import ingest
+    ingest.close(app)
+
+
+def make_templates() -> Jinja2Templates:
+    """The page templates, with autoescape on for every template (article text is untrusted)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    from .views import safe_href
+    env.filters["href"] = safe_href
+    return Jinja2Templates(env=env)
+
+
+def _install_middleware(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def guard(request: Request, call_next) -> Response:
+        """Host check and declared body size first; security headers on every response."""
+        response = _refuse(request) or await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+
+def _refuse(request: Request) -> Response | None:
+    """An error response for a request refused before routing, else None."""
+    state = request.app.state
+    host = host_name(request.headers.get("host") or "")
+    if state.allowed_hosts is not None and host not in state.allowed_hosts:
+        return error_response(request, 400, f"this explorer does not answer to the host {host!r}")
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > state.max_body):
+        return error_response(request, 413, f"request body over the {state.max_body:,}-byte limit")
+    return None
+
+
+def host_name(header: str) -> str:
+    """The host of a Host header, without its port (``[::1]:8000`` gives ``[::1]``)."""
+    if header.startswith("["):
+        return header.split("]")[0] + "]"
+    return header.rsplit(":", 1)[0]
+
+
+def _install_errors(app: FastAPI) -> None:
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        """Every HTTP error (ours, routing's 404/405, static files') in the one shape."""
+        message = str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"nothing here: {request.url.path}"
+        return error_response(request, exc.status_code, message, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        """A bad parameter: 422 naming it."""
+        return error_response(request, 422, _validation_message(exc))
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        """Anything else: 500, with no internals shown."""
+        return error_response(request, 500, "internal error: the explorer could not answer this request")
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:3]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body"))
+        parts.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def is_api(request: Request) -> bool:
+    """True for JSON routes (the API and the OpenAPI description)."""
+    path = request.url.path
+    return path == "/api" or path.startswith("/api/") or path.endswith(".json")
+
+
+def error_response(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
+    """The one error shape: JSON ``{"error": {"status", "message"}}`` on the API, a page elsewhere."""
+    body = {"error": {"status": status, "message": message}}
+    if is_api(request):
+        response: Response = JSONResponse(body, status_code=status, headers=headers)
+    else:
+        response = request.app.state.templates.TemplateResponse(
+            request, "error.html", {**body, "title": f"Error {status}"}, status_code=status, headers=headers)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def html(request: Request, template: str, **context) -> HTMLResponse:
+    """A page rendered with ``context`` (autoescaped)."""
+    return request.app.state.templates.TemplateResponse(request, template, context)

@@ -1,0 +1,71 @@
+"""The ``serve`` command (registered by ``onrecord.cli``): the explorer over a store.
+
+Nothing of the web extra is imported until the command runs, so ``onrecord`` works without it.
+"""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DB_HELP = "Store: a SQLite file path or a postgresql:// URL (default: ONRECORD_DB, else a file in your data folder)."
+
+
+def fail(message: str, code: int = 2) -> None:
+    """One error line, markup-free, then exit."""
+    err.print(f"onrecord: error: {message}", markup=False)
+    raise typer.Exit(code)
+
+
+def serve(
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (only this machine by default)."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    token: Optional[str] = typer.Option(None, envvar="ONRECORD_TOKEN", show_envvar=True,
+                                        help="Allow POST /api/articles with 'Authorization: Bearer TOKEN' (default: read-only)."),
+    max_bytes: Optional[int] = typer.Option(None, help="Largest request body accepted, in bytes (default 10 MB)."),
+) -> None:
+    """Browse the store in a web browser: articles with their quotes marked, people, claims, search.
+
+    Example: onrecord serve --db story.sqlite   (then open http://127.0.0.1:8000/)
+    """
+    try:
+        import uvicorn
+
+        from .app import LOOPBACK_HOSTS, create_app
+    except ImportError as exc:
+        fail(f"serve needs the web extra ({exc.name} is missing): pip install 'onrecord[web]'")
+    engine = _open(db)
+    loopback = host in LOOPBACK_HOSTS
+    if not loopback:
+        err.print(f"onrecord: warning: listening on {host}: anyone who can reach this address can read the store",
+                  markup=False)
+    app = create_app(engine, db=db, token=token or None, max_body=max_bytes,
+                     allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+    shown = f"[{host}]" if ":" in host else host
+    mode = "read-write with a token" if token else "read-only"
+    err.print(f"onrecord explorer ({mode}) at http://{shown}:{port}/  (Ctrl-C to stop)", markup=False)
+    uvicorn.run(app, host=host, port=port, log_level=os.environ.get("ONRECORD_LOG_LEVEL", "warning"),
+                server_header=False)
+
+
+def _open(db: Optional[str]):
+    """The engine of an existing store, or one clear error."""
+    try:
+        from ..store.db import open_engine
+        from ..store.errors import StoreError
+    except ImportError as exc:
+        fail(f"serve needs the store extra ({exc.name} is missing): pip install 'onrecord[store]'")
+    try:
+        return open_engine(db, create=False)[0]
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` to the ``onrecord`` app."""
+    app.command("serve")(serve)

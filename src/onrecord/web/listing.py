@@ -1,0 +1,161 @@
+"""Queries the explorer needs beyond ``store.queries``: paged lists and per-statement offsets.
+
+Built on the store's schema (read-only). Everything returns plain dataclasses or dicts, like
+``store.queries``, so pages and the JSON API share them.
+"""
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from sqlalchemy import Connection, Engine, func, select
+
+from ..store import queries
+from ..store.schema import articles, claims, entities, statements
+
+#: Most rows one page of a list holds: keeps a page under a few milliseconds of SQL and a
+#: few hundred kilobytes of HTML even on a 100k-article store.
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class Page:
+    """One page of a list: its items and where it sits in the whole."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the list has (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass
+class ArticleRow:
+    """An article in a list."""
+
+    id: int
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    statements: int
+    copy_of: int | None
+
+
+@dataclass
+class StatementMarks:
+    """Where one statement's speaker sits in its article (content offsets are in ``Statement``)."""
+
+    statement_id: int
+    local_id: str
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_type: str | None
+
+
+@dataclass
+class PersonPage:
+    """A person or organisation with one page of their statements, by date."""
+
+    entity: queries.EntityInfo
+    statements: list[queries.Statement] = field(default_factory=list)
+    page: int = 1
+    per_page: int = MAX_PER_PAGE
+    total: int = 0
+
+
+@contextlib.contextmanager
+def _conn(bind: Engine | Connection) -> Iterator[Connection]:
+    if isinstance(bind, Connection):
+        yield bind
+    else:
+        with bind.connect() as conn:
+            yield conn
+
+
+def _offset(page: int, per_page: int) -> int:
+    return (max(page, 1) - 1) * per_page
+
+
+def list_articles(bind: Engine | Connection, page: int = 1, per_page: int = 50) -> Page:
+    """Articles, the newest first."""
+    with _conn(bind) as conn:
+        total = conn.execute(select(func.count()).select_from(articles)).scalar()
+        rows = conn.execute(select(articles.c.id, articles.c.title, articles.c.outlet, articles.c.published,
+                                   articles.c.url, articles.c.n_statements, articles.c.copy_of)
+                            .order_by(articles.c.published.desc(), articles.c.id.desc())
+                            .limit(per_page).offset(_offset(page, per_page))).all()
+        return Page([ArticleRow(*r) for r in rows], page, per_page, total)
+
+
+def list_entities(bind: Engine | Connection, page: int = 1, per_page: int = 50) -> Page:
+    """People and organisations, the most quoted first (``EntityInfo`` items, with aliases)."""
+    with _conn(bind) as conn:
+        total = conn.execute(select(func.count()).select_from(entities)).scalar()
+        ids = conn.execute(select(entities.c.id).order_by(entities.c.n_statements.desc(), entities.c.id)
+                           .limit(per_page).offset(_offset(page, per_page))).scalars().all()
+        return Page([queries.entity_info(conn, i) for i in ids], page, per_page, total)
+
+
+def list_claims(bind: Engine | Connection, page: int = 1, per_page: int = 50,
+                status: str | None = None) -> Page:
+    """Claims, the most reported first (``ClaimInfo`` items); ``status`` filters."""
+    if status is not None and status not in queries.STATUSES:
+        raise ValueError(f"status must be one of {', '.join(queries.STATUSES)}")
+    with _conn(bind) as conn:
+        where = [claims.c.status == status] if status else []
+        total = conn.execute(select(func.count()).select_from(claims).where(*where)).scalar()
+        ids = conn.execute(select(claims.c.id).where(*where)
+                           .order_by(claims.c.n_statements.desc(), claims.c.id)
+                           .limit(per_page).offset(_offset(page, per_page))).scalars().all()
+        return Page([queries.claim_info(conn, i) for i in ids], page, per_page, total)
+
+
+def person(bind: Engine | Connection, entity_id: int, page: int = 1, per_page: int = MAX_PER_PAGE) -> PersonPage | None:
+    """One entity (``queries.entity_info``) and a page of its statements by date."""
+    with _conn(bind) as conn:
+        info = queries.entity_info(conn, entity_id)
+        if info is None:
+            return None
+        total = conn.execute(select(func.count()).select_from(statements)
+                             .where(statements.c.entity_id == entity_id)).scalar()
+        ids = conn.execute(select(statements.c.id).where(statements.c.entity_id == entity_id)
+                           .order_by(func.coalesce(statements.c.published, "9999"), statements.c.id)
+                           .limit(per_page).offset(_offset(page, per_page))).scalars().all()
+        return PersonPage(info, statements_by_id(conn, ids), page, per_page, total)
+
+
+def statements_by_id(bind: Engine | Connection, ids: list[int]) -> list[queries.Statement]:
+    """``queries.Statement`` records for these statement ids, in the order given."""
+    if not ids:
+        return []
+    with _conn(bind) as conn:
+        rows = conn.execute(select(statements, articles.c.outlet, articles.c.title, articles.c.url,
+                                   entities.c.name.label("entity_name"))
+                            .join(articles, articles.c.id == statements.c.article_id)
+                            .outerjoin(entities, entities.c.id == statements.c.entity_id)
+                            .where(statements.c.id.in_(ids))).all()
+        by_id = {r.id: _statement(r) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+
+def _statement(r) -> queries.Statement:
+    """The same record ``store.queries`` builds for a statement row."""
+    return queries.Statement(r.id, r.article_id, r.published, r.outlet, r.title, r.url, r.speaker_text,
+                             r.entity_id, r.entity_name or r.speaker_name, r.stance, r.kind, r.cue_text,
+                             r.content_text if r.content_text else r.claim_text, r.content_start,
+                             r.content_end, r.when_value, r.claim_id)
+
+
+def article_marks(bind: Engine | Connection, article_id: int) -> dict[int, StatementMarks]:
+    """Speaker offsets of every statement of an article, by statement id."""
+    with _conn(bind) as conn:
+        rows = conn.execute(select(statements.c.id, statements.c.local_id, statements.c.speaker_start,
+                                   statements.c.speaker_end, statements.c.speaker_type)
+                            .where(statements.c.article_id == article_id)).all()
+        return {r.id: StatementMarks(*r) for r in rows}

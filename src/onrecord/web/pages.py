@@ -1,0 +1,83 @@
+"""The HTML pages: each renders the data its JSON twin in ``api`` returns.
+
+Templates get plain data and autoescape it; the only pre-built HTML is the article text,
+which ``views.article_html`` escapes piece by piece.
+"""
+from __future__ import annotations
+
+from typing import Optional
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from . import api, highlight, listing, views
+from .app import html
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    """Counts, the latest articles, the most quoted people and the most reported claims."""
+    return html(request, "home.html", title="onrecord", twin="/api/stats", **views.home(request.app.state.engine))
+
+
+@router.get("/articles", response_class=HTMLResponse)
+def articles(request: Request, page: int = api.PageNo, per_page: int = api.PerPage) -> HTMLResponse:
+    """The article list."""
+    found = views.page(listing.list_articles(request.app.state.engine, page, per_page))
+    return html(request, "articles.html", title="Articles", found=found,
+                twin=f"/api/articles?page={page}&per_page={per_page}")
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article(request: Request, article_id: int) -> HTMLResponse:
+    """An article with its statements highlighted; a click shows who, how, when and the claim."""
+    data = api.api_article(request, article_id)
+    return html(request, "article.html", title=data["title"] or f"Article {article_id}", a=data,
+                body=views.article_html(data), twin=f"/api/articles/{article_id}")
+
+
+@router.get("/people", response_class=HTMLResponse)
+def people(request: Request, page: int = api.PageNo, per_page: int = api.PerPage) -> HTMLResponse:
+    """The list of people and organisations."""
+    found = views.page(listing.list_entities(request.app.state.engine, page, per_page))
+    return html(request, "people.html", title="People", found=found,
+                twin=f"/api/people?page={page}&per_page={per_page}")
+
+
+@router.get("/people/{entity_id}", response_class=HTMLResponse)
+def person(request: Request, entity_id: int, page: int = api.PageNo) -> HTMLResponse:
+    """Every statement of a person across articles, on a timeline, with their aliases."""
+    data = api.api_person(request, entity_id, page, listing.MAX_PER_PAGE)
+    return html(request, "person.html", title=data["entity"]["name"], p=data,
+                pages=-(-data["total"] // data["per_page"]) or 1, twin=f"/api/people/{entity_id}?page={page}")
+
+
+@router.get("/claims", response_class=HTMLResponse)
+def claims(request: Request, page: int = api.PageNo, per_page: int = api.PerPage,
+           status: api.Status = None) -> HTMLResponse:
+    """The claim list, optionally of one status."""
+    found = views.page(listing.list_claims(request.app.state.engine, page, per_page, status))
+    extra = f"&status={status}" if status else ""
+    return html(request, "claims.html", title="Claims", found=found, status=status, extra=extra,
+                twin=f"/api/claims?page={page}&per_page={per_page}{extra}")
+
+
+@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+def claim(request: Request, claim_id: int) -> HTMLResponse:
+    """A claim's timeline, each entry linked to its exact words in its article."""
+    data = api.api_claim(request, claim_id)
+    return html(request, "claim.html", title=f"Claim c{claim_id}", t=data, twin=f"/api/claims/{claim_id}")
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, q: Optional[str] = Query(None, max_length=api.MAX_QUERY)) -> HTMLResponse:
+    """Search form and results: articles (with matched words marked), claims, people."""
+    data = views.search(request.app.state.engine, q, 20) if q and q.strip() else None
+    if data:
+        for hit in data["articles"]:
+            hit["pieces"] = highlight.snippet_pieces(hit["snippet"] or "")
+    return html(request, "search.html", title="Search", q=q or "", found=data,
+                twin="/api/search?" + urlencode({"q": q}) if data else None)

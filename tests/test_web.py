@@ -1,0 +1,372 @@
+"""The explorer in process: routes, JSON twins, escaping, token, size limits, error shape, paths.
+
+The store is built from hand-made Reports with the hashing embedder: no spaCy, no model.
+"""
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("sqlalchemy")
+pytest.importorskip("hnswlib")
+
+from fastapi.testclient import TestClient  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from onrecord.article import from_text  # noqa: E402
+from onrecord.records import Attribution, Content, Entity, Span, Speaker  # noqa: E402
+from onrecord.report import Report  # noqa: E402
+from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
+from onrecord.store.ingest import Store  # noqa: E402
+from onrecord.web import highlight, views  # noqa: E402
+from onrecord.web.app import HERE, LOOPBACK_HOSTS, create_app  # noqa: E402
+
+CLAIM = "the Halden Water Authority had known since January that lead in the reservoir was above the limit"
+ARTICLES = [
+    ("Councillor Mara Quell said that " + CLAIM + ".\n\nPhoto: Courier staff\n", "Mara Quell",
+     "Councillor Mara Quell", "said", "asserts", "2025-03-04", "https://courier.example/1"),
+    ("Inspector Lena Vask confirmed that " + CLAIM + ".\n\nThe report runs to ninety pages.", "Lena Vask",
+     "Inspector Lena Vask", "confirmed", "confirms", "2025-09-18", "https://ledger.example/2"),
+]
+#: An article written to attack the page: scripts, event handlers, javascript: links, quotes
+#: that look like HTML, in its text, title-like first line and URL.
+EVIL_QUOTE = "\"<b>Nothing</b> <a href='javascript:window.pwned=3'>here</a> </span><script>window.pwned=4</script>\""
+EVIL = ("<script>window.pwned = 1</script> Evil headline\n\n"
+        "<img src=x onerror=\"window.pwned=2\"> Mayor Ivo Brandt said " + EVIL_QUOTE + " at the meeting.\n\n"
+        "Read more: <a href=\"javascript:alert(1)\">javascript:alert(1)</a>\n")
+
+
+def report(text: str, entity: str, mention: str, cue: str, stance: str, published: str, url: str | None,
+           words: str | None = None) -> Report:
+    """A Report with one attribution: ``mention`` ``cue`` ``words`` (default: the claim)."""
+    words = words or ("that " + CLAIM)
+    s, k, c = text.index(mention), text.index(cue), text.index(words)
+    attr = Attribution(id="a1", kind="indirect", speaker=Speaker(s, s + len(mention), mention, entity, "PERSON"),
+                       cue=Span(k, k + len(cue), cue), content=Content(c, c + len(words), words, [(c, c + len(words))]),
+                       stance=stance)
+    article = from_text(text, doc_id=f"doc{published}", published=published, url=url)
+    return Report(article=article, attributions=[attr], entities=[Entity(entity, "PERSON", aliases=[mention],
+                                                                         mentions=[(s, s + len(mention))])])
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory):
+    """A small store: two articles on one claim and one hostile article."""
+    path = tmp_path_factory.mktemp("web") / "web.sqlite"
+    with Store.open(path, HashingEmbedder()) as store:
+        for args in ARTICLES:
+            store.add_report(report(*args), outlet=args[-1].split("/")[2])
+        store.add_report(report(EVIL, "Ivo Brandt", "Mayor Ivo Brandt", "said", "asserts", "2025-10-01",
+                                "javascript:window.pwned=5", words=EVIL_QUOTE), outlet="<i>evil</i>")
+    return path
+
+
+@pytest.fixture(scope="module")
+def engine(store_path):
+    from onrecord.store.db import open_engine
+    eng = open_engine(store_path, create=False)[0]
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="module")
+def client(engine):
+    return TestClient(create_app(engine))
+
+
+def no_analysis(article):
+    """Ingest without spaCy: a report with no attributions."""
+    return Report(article=article)
+
+
+@pytest.fixture
+def writer(engine, store_path):
+    """A client whose explorer accepts articles with the token 's3cret'."""
+    app = create_app(engine, db=str(store_path), token="s3cret", max_body=4096, analyze=no_analysis)
+    with TestClient(app) as c:
+        yield c
+
+
+def article_id(client, outlet: str) -> int:
+    return next(a["id"] for a in client.get("/api/articles").json()["items"] if a["outlet"] == outlet)
+
+
+# -- views and their JSON twins --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page, twin", [("/", "/api/stats"), ("/articles", "/api/articles"),
+                                        ("/people", "/api/people"), ("/claims", "/api/claims"),
+                                        ("/search?q=reservoir", "/api/search?q=reservoir")])
+def test_every_page_links_its_json_twin(client, page, twin):
+    r = client.get(page)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert f'href="{twin}' in r.text
+    assert client.get(twin).status_code == 200
+
+
+def test_article_view_marks_content_speaker_and_cue(client):
+    aid = article_id(client, "courier.example")
+    data = client.get(f"/api/articles/{aid}").json()
+    st = data["statements"][0]
+    text = data["text"]
+    assert text[st["start"]:st["end"]] == "that " + CLAIM
+    assert text[st["speaker_start"]:st["speaker_end"]] == "Councillor Mara Quell"
+    assert text[st["cue_start"]:st["cue_end"]] == "said"
+    page = client.get(f"/articles/{aid}").text
+    assert f'<span id="s{st["id"]}" class="anchor"></span><span class="content" data-s="{st["id"]}"' in page
+    assert re.search(r'class="speaker" data-s="\d+" title="Mara Quell: asserts">Councillor Mara Quell<', page)
+    assert 'class="cue"' in page and f'id="card-{st["id"]}"' in page
+
+
+def test_boilerplate_is_marked(client):
+    aid = article_id(client, "courier.example")
+    data = client.get(f"/api/articles/{aid}").json()
+    assert [data["text"][s:e] for s, e in data["boilerplate"]] == ["Photo: Courier staff"]
+    assert '<span class="boilerplate">Photo: Courier staff</span>' in client.get(f"/articles/{aid}").text
+
+
+def test_claim_view_links_each_event_to_its_words(client):
+    claims = client.get("/api/claims").json()["items"]
+    top = claims[0]
+    data = client.get(f"/api/claims/{top['id']}").json()
+    roles = [e["role"] for e in data["events"]]
+    assert roles == ["first reported", "confirmed"]
+    page = client.get(f"/claims/{top['id']}").text
+    for ev in data["events"]:
+        assert f'href="/articles/{ev["article_id"]}#s{ev["statement_id"]}"' in page
+        assert f'id="s{ev["statement_id"]}"' in client.get(f"/articles/{ev['article_id']}").text
+
+
+def test_person_view_lists_aliases_and_statements(client):
+    people = client.get("/api/people").json()["items"]
+    quell = next(p for p in people if p["name"] == "Mara Quell")
+    data = client.get(f"/api/people/{quell['id']}").json()
+    assert data["total"] == 1 and data["statements"][0]["stance"] == "asserts"
+    page = client.get(f"/people/{quell['id']}").text
+    assert "Councillor Mara Quell" in page and 'class="timeline"' in page
+
+
+def test_paging(client):
+    first = client.get("/api/articles?per_page=1&page=1").json()
+    second = client.get("/api/articles?per_page=1&page=2").json()
+    assert first["total"] == 3 and first["pages"] == 3
+    assert first["items"][0]["id"] != second["items"][0]["id"]
+    assert 'rel="next"' in client.get("/articles?per_page=1&page=2").text
+    assert client.get("/api/articles?per_page=101").status_code == 422  # MAX_PER_PAGE is 100
+
+
+def test_search_marks_matched_words_escaped(client):
+    page = client.get("/search?q=reservoir").text
+    assert "<mark>reservoir</mark>" in page
+    evil = client.get("/search?q=pwned").text
+    assert "<script>window" not in evil and "&lt;script&gt;" in evil
+
+
+# -- untrusted text ----------------------------------------------------------------------------
+
+
+def test_hostile_article_is_escaped_everywhere(client):
+    aid = article_id(client, "<i>evil</i>")
+    pages = [client.get(u).text for u in (f"/articles/{aid}", "/articles", "/claims", "/people", "/")]
+    for page in pages:
+        assert "<script>window" not in page
+        assert "<img" not in page and "<i>evil" not in page and "<b>Nothing" not in page
+        assert not re.search(r"href=[\"']?\s*javascript:", page, re.I)
+        assert not re.search(r"<[^>]+\son\w+=", page)  # no event-handler attribute in any tag
+    article_page = pages[0]
+    assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in article_page
+    assert 'class="source"' in article_page and "javascript:window.pwned=5" in article_page  # shown, not linked
+
+
+def test_only_package_scripts_and_no_inline_script(client):
+    aid = article_id(client, "<i>evil</i>")
+    page = client.get(f"/articles/{aid}").text
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/explorer.js" defer>']
+    csp = client.get(f"/articles/{aid}").headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_no_template_marks_text_safe():
+    for template in (HERE / "templates").glob("*.html"):
+        assert "|safe" not in template.read_text().replace(" ", ""), template.name
+
+
+def test_pieces_cover_the_text_exactly():
+    text = "Ann said that it rained, Bob said."
+    marks = [highlight.Mark(9, 23, "content", 1), highlight.Mark(0, 3, "speaker", 1),
+             highlight.Mark(14, 23, "content", 2), highlight.Mark(25, 34, "boilerplate")]
+    pieces = highlight.pieces(text, marks)
+    assert "".join(p.text for p in pieces) == text
+    overlap = next(p for p in pieces if p.text == "it rained")
+    assert overlap.statements == [1, 2] and overlap.roles == {"content"}
+    assert next(p for p in pieces if p.text == "that ").anchors == [1]
+    assert overlap.anchors == [2]
+
+
+def test_render_escapes_every_piece_and_title():
+    text = "<b>x</b> said \"<script>y</script>\""
+    marks = [highlight.Mark(0, 8, "speaker", 7), highlight.Mark(14, 35, "content", 7)]
+    out = str(highlight.render(highlight.pieces(text, marks), {7: '"><script>z</script>'}))
+    assert "<script>" not in out and "<b>" not in out
+    assert "&lt;script&gt;y&lt;/script&gt;" in out and 'title="&#34;&gt;&lt;script&gt;z' in out
+
+
+def test_cue_nearest_the_speaker_outside_the_content():
+    text = "Ann said that Bob said it. Later Ann said more."
+    assert highlight.find_cue(text, "said", (0, 3), (9, 25)) == (4, 8)
+    assert highlight.find_cue(text, "said", (33, 36), None) == (37, 41)
+    assert highlight.find_cue(text, "warned", (0, 3), None) is None
+
+
+@pytest.mark.parametrize("url, ok", [("https://a.example/x", True), ("http://a", True),
+                                     ("javascript:alert(1)", False), (" JavaScript:alert(1)", False),
+                                     ("data:text/html,<script>", False), ("//evil.example", False), (None, False)])
+def test_only_http_links(url, ok):
+    assert (views.safe_href(url) is not None) is ok
+
+
+def test_snippet_pieces():
+    assert highlight.snippet_pieces("a «b» c «<d>»") == [("a ", False), ("b", True), (" c ", False), ("<d>", True)]
+
+
+# -- writing: token, size, types ---------------------------------------------------------------
+
+
+def test_read_only_by_default(client):
+    r = client.post("/api/articles", content=b"Some text.", headers={"content-type": "text/plain"})
+    assert r.status_code == 403 and "read-only" in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("auth", [None, "Bearer wrong", "Bearer s3cre", "s3cret", "Basic s3cret"])
+def test_wrong_or_missing_token_is_refused(writer, auth):
+    headers = {"content-type": "text/plain", **({"authorization": auth} if auth else {})}
+    r = writer.post("/api/articles", content=b"Some text.", headers=headers)
+    assert r.status_code == 401 and r.json()["error"]["status"] == 401
+    assert r.headers["www-authenticate"] == "Bearer"
+
+
+def test_token_adds_an_article_once(writer):
+    headers = {"content-type": "text/plain", "authorization": "Bearer s3cret"}
+    body = b"A new article about the weir, posted through the API."
+    first = writer.post("/api/articles?published=2025-11-02&outlet=api.example", content=body, headers=headers)
+    assert first.status_code == 201 and first.json()["status"] == "added"
+    assert writer.get(first.json()["page"]).status_code == 200
+    again = writer.post("/api/articles", content=body, headers=headers)
+    assert again.status_code == 200 and again.json()["status"] == "duplicate"
+
+
+def test_unsupported_content_type(writer):
+    r = writer.post("/api/articles", content=b"{}", headers={"content-type": "application/json",
+                                                             "authorization": "Bearer s3cret"})
+    assert r.status_code == 415
+
+
+def test_declared_body_over_the_limit_is_413(writer):
+    r = writer.post("/api/articles", content=b"x" * 5000, headers={"content-type": "text/plain",
+                                                                    "authorization": "Bearer s3cret"})
+    assert r.status_code == 413 and r.json() == {"error": {"status": 413, "message": r.json()["error"]["message"]}}
+
+
+def test_streamed_body_over_the_limit_is_413(writer):
+    def chunks():  # no Content-Length: the limit is counted while reading
+        for _ in range(10):
+            yield b"y" * 1000
+    r = writer.post("/api/articles", content=chunks(), headers={"content-type": "text/plain",
+                                                                 "authorization": "Bearer s3cret"})
+    assert r.status_code == 413
+
+
+# -- errors, paths, hosts, OpenAPI -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method, url, status", [
+    ("GET", "/api/articles/999999", 404), ("GET", "/api/people/999999", 404), ("GET", "/api/claims/999999", 404),
+    ("GET", "/api/articles/abc", 422), ("GET", "/api/claims?status=wrong", 422), ("GET", "/api/search", 422),
+    ("GET", "/api/search?q=" + "x" * 201, 422), ("GET", "/api/nothing", 404), ("DELETE", "/api/articles/1", 405),
+    ("POST", "/api/articles", 403)])
+def test_api_errors_have_one_shape(client, method, url, status):
+    r = client.request(method, url)
+    assert r.status_code == status
+    assert r.headers["content-type"] == "application/json"
+    body = r.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"status", "message"}
+    assert body["error"]["status"] == status and body["error"]["message"]
+
+
+@pytest.mark.parametrize("url, status", [("/articles/999999", 404), ("/claims/999999", 404), ("/people/0", 404),
+                                         ("/articles/abc", 422), ("/claims?status=wrong", 422), ("/nowhere", 404)])
+def test_page_errors_are_pages(client, url, status):
+    r = client.get(url)
+    assert r.status_code == status and r.headers["content-type"].startswith("text/html")
+    assert f'<section class="error" data-status="{status}">' in r.text
+    assert "unsafe-inline" not in r.headers["content-security-policy"]
+
+
+def raw_get(app, raw_path: bytes) -> tuple[int, bytes]:
+    """Call the ASGI app with a path exactly as given (no client-side normalisation)."""
+    path = raw_path.decode("latin-1")
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+             "scheme": "http", "path": path, "raw_path": raw_path, "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+
+
+@pytest.mark.parametrize("raw", [b"/static/../../etc/passwd", b"/static/../../../../../../etc/passwd",
+                                 b"/static/..%2f..%2f..%2fetc%2fpasswd", b"/static/%2e%2e/%2e%2e/etc/passwd",
+                                 b"/static/%252e%252e/etc/passwd", b"/static//etc/passwd",
+                                 b"/static/..\\..\\etc\\passwd", b"/static/../app.py", b"/static/../templates/base.html"])
+def test_no_path_reaches_the_filesystem(engine, raw):
+    app = create_app(engine)
+    status, body = raw_get(app, raw)
+    assert status == 404, (raw, status)
+    assert b"root:" not in body and b"import" not in body and b"{% block" not in body
+
+
+def test_static_files_are_served(client):
+    r = client.get("/static/explorer.js")
+    assert r.status_code == 200 and "addEventListener" in r.text
+    assert "nosniff" == r.headers["x-content-type-options"]
+
+
+def test_loopback_explorer_refuses_other_hosts(engine):
+    c = TestClient(create_app(engine, allowed_hosts=LOOPBACK_HOSTS), base_url="http://127.0.0.1:8000")
+    assert c.get("/api/stats").status_code == 200
+    r = c.get("/api/stats", headers={"host": "rebound.example:8000"})
+    assert r.status_code == 400 and r.json()["error"]["status"] == 400
+
+
+def test_openapi_describes_the_api(client):
+    spec = client.get("/openapi.json").json()
+    for path in ("/api/articles", "/api/articles/{article_id}", "/api/people/{entity_id}",
+                 "/api/claims/{claim_id}", "/api/search", "/api/stats"):
+        assert "get" in spec["paths"][path], path
+    assert set(spec["paths"]["/api/articles"]["post"]["requestBody"]["content"]) == {"text/html", "text/plain"}
+    assert not any(p.startswith("/articles") for p in spec["paths"])  # pages stay out of the API description
+
+
+# -- the command --------------------------------------------------------------------------------
+
+
+def test_serve_command_is_registered_with_an_example():
+    from onrecord.cli import app
+    r = CliRunner().invoke(app, ["serve", "--help"])
+    assert r.exit_code == 0 and "Example: onrecord serve" in r.output and "ONRECORD_TOKEN" in r.output
+
+
+def test_serve_on_a_missing_store_is_one_error(tmp_path):
+    from onrecord.cli import app
+    r = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.sqlite")])
+    assert r.exit_code == 2 and "no store here yet" in r.output
