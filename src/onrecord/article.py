@@ -5,6 +5,7 @@ reports points into ``Article.text``; for plain text that is the file as decoded
 """
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 from dataclasses import dataclass, field
@@ -37,16 +38,19 @@ class Article:
     encoding: str = "utf-8"
     notes: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    _starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.blocks:
             self.blocks = label_blocks(self.text)
 
     def block_at(self, offset: int) -> Block | None:
-        """The structure block holding the character at ``offset``, if any."""
-        for block in self.blocks:
-            if block.start <= offset < block.end:
-                return block
+        """The structure block holding the character at ``offset``, if any (binary search)."""
+        if self._starts is None or len(self._starts) != len(self.blocks):
+            self._starts = [b.start for b in self.blocks]
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i >= 0 and offset < self.blocks[i].end:
+            return self.blocks[i]
         return None
 
     def metadata(self) -> dict:

@@ -22,6 +22,7 @@ from . import cues
 from .article import Article
 from .quotes import QUOTE_CHARS, Quote, find_quotes
 from .records import Attribution, Content, Span, Speaker
+from .nlp import doc_text
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 #: Capitalised sentence openers that are never a misparsed name.
@@ -184,7 +185,7 @@ def speaker_span(subject: Token, content: list[tuple[int, int]], cue: tuple[int,
                 start = max(start, e)
     if end <= start:
         start, end = subject.idx, subject.idx + len(subject)
-    return _trim(subject.doc.text, start, end)
+    return _trim(doc_text(subject.doc), start, end)
 
 
 def _outside_quotes(ctx: Context, span: tuple[int, int], anchor: Token) -> tuple[int, int]:
@@ -290,14 +291,14 @@ def _rest_of_phrase(verb: Token, head: Token) -> tuple[int, int]:
                 break
             continue
         end = max(end, max(t.idx + len(t) for t in child.subtree))
-    return _trim(verb.doc.text, start, end)
+    return _trim(doc_text(verb.doc), start, end)
 
 
 def _subtree_span(tok: Token, exclude: Token | None = None) -> tuple[int, int]:
     tokens = [t for t in tok.subtree if exclude is None or t.i != exclude.i]
     start = min(t.idx for t in tokens)
     end = max(t.idx + len(t) for t in tokens)
-    return _trim(tok.doc.text, start, end)
+    return _trim(doc_text(tok.doc), start, end)
 
 
 def _clause_without(head: Token, cue_verb: Token) -> list[tuple[int, int]]:
@@ -306,13 +307,13 @@ def _clause_without(head: Token, cue_verb: Token) -> list[tuple[int, int]]:
     sub = {t.i for t in cue_verb.subtree}
     tokens = [t for t in head.subtree if t.i not in sub]
     if not tokens:
-        return [_trim(head.doc.text, head.idx, head.idx + len(head))]
+        return [_trim(doc_text(head.doc), head.idx, head.idx + len(head))]
     before = [t for t in tokens if t.i < min(sub)]
     after = [t for t in tokens if t.i > max(sub)]
     pieces = []
     for part in (before, after):
         if part:
-            span = _trim(head.doc.text, part[0].idx, part[-1].idx + len(part[-1]))
+            span = _trim(doc_text(head.doc), part[0].idx, part[-1].idx + len(part[-1]))
             if span[1] > span[0]:
                 pieces.append(span)
     return pieces
@@ -363,7 +364,7 @@ def find_addressee(verb: Token, content: list[tuple[int, int]]) -> tuple[int, in
 def noun_phrase(head: Token) -> tuple[int, int]:
     """A noun phrase with its modifiers but without relative clauses or trailing appositions."""
     keep = [t for t in head.subtree if not _in_clause(t, head)]
-    return _trim(head.doc.text, min(t.idx for t in keep), max(t.idx + len(t) for t in keep))
+    return _trim(doc_text(head.doc), min(t.idx for t in keep), max(t.idx + len(t) for t in keep))
 
 
 #: Adverbs that mark the writer's own inference after reported speech ("..., likely wanting
@@ -380,7 +381,7 @@ def drop_writer_inference(doc: Doc, start: int, end: int) -> int:
         if tok.dep_ == "advcl" and tok.tag_ == "VBG":
             if any(c.lower_ in _INFERENCE for c in tok.children):
                 first = min(t.idx for t in tok.subtree)
-                return _trim(doc.text, start, first)[1]
+                return _trim(doc_text(doc), start, first)[1]
     return end
 
 
@@ -433,7 +434,7 @@ def according_to(ctx: Context) -> list[Candidate]:
             tokens = tokens[1:]  # "But according to X, ..." keeps neither "But" nor the comma
         if not tokens:
             continue
-        start, end = _trim(ctx.doc.text, min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens))
+        start, end = _trim(doc_text(ctx.doc), min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens))
         if end - start < 10:
             continue
         cue = (tok.idx, to.idx + len(to))

@@ -14,6 +14,7 @@ import jellyfish
 from spacy.tokens import Doc
 
 from .records import Attribution, Entity
+from .nlp import doc_text
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "we"}
@@ -187,7 +188,7 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
             return None
         ante = verb.head  # "Koller, who voted against it": the antecedent is the source
         lo = min(t.idx for t in ante.subtree if t.i <= ante.i)
-        return _speaker_cluster(doc, index, doc.text[lo:ante.idx + len(ante)], lo, ante.idx + len(ante),
+        return _speaker_cluster(doc, index, doc_text(doc)[lo:ante.idx + len(ante)], lo, ante.idx + len(ante),
                                 last_person)
     person = _known_person(index, text) or index.by_title(text)
     if person is not None:

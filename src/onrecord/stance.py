@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from .article import Article
 from .records import Attribution, Claim
 from .timex import cue_token
+from .nlp import doc_text
 
 #: Cue lemmas and the stance each one takes when it is not negated.
 CONFIRM = {"confirm", "verify", "corroborate", "acknowledge", "concede", "admit"}
@@ -388,7 +389,7 @@ def mark_unverified(groups: list[_Group], doc: Doc, article: Article) -> None:
     """The outlet's "could not be independently verified" marks the claim just before it (in
     its paragraph or the one before) as unconfirmed. Hand-written: such sentences rarely have
     a speaker, so no attribution holds them."""
-    for m in _UNVERIFIED.finditer(doc.text):
+    for m in _UNVERIFIED.finditer(doc_text(doc)):
         block = article.block_at(m.start())
         if block is None or block.is_boilerplate:
             continue
@@ -492,14 +493,14 @@ def representative(group: _Group, doc: Doc) -> tuple[int, int, str]:
         others = set().union(*(stems(o.content.text) for o in group.members + group.reactions
                                if o.content and o.content.text != m.content.text))
         for s, e in _sentences(m, doc):
-            score = len(stems(doc.text[s:e]) & others)
+            score = len(stems(doc_text(doc)[s:e]) & others)
             if m.kind != "reference" and score > best_score:
                 best, best_score = (s, e), score
     if best is None:
         m = group.members[0]
         best = (m.content.start, m.content.end)
-    s, e = _trim_claim(doc.text, *best)
-    return s, e, re.sub(r"[“”\"]", "", doc.text[s:e])
+    s, e = _trim_claim(doc_text(doc), *best)
+    return s, e, re.sub(r"[“”\"]", "", doc_text(doc)[s:e])
 
 
 def _sentences(attr: Attribution, doc: Doc) -> list[tuple[int, int]]:
