@@ -1,0 +1,193 @@
+"""The explorer in a real browser: Debian's Chromium driven by Playwright over a live server.
+
+The store is the story corpus (tests/data/story) analysed by the real engine, plus one
+hostile article; the server runs in a thread on a free 127.0.0.1 port. Screenshots go to a
+temporary folder (or ONRECORD_SCREENSHOTS when set), whose path is printed. Skipped, with the
+reason, when Playwright or /usr/bin/chromium is missing (``make test`` installs Chromium with
+apt-get where it can).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("uvicorn")
+pytest.importorskip("hnswlib")
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+CHROMIUM = "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium): browser tests skipped", allow_module_level=True)
+
+pytestmark = pytest.mark.slow  # the story is analysed by the spaCy pipeline
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+STORY = Path(__file__).parent / "data" / "story"
+HOSTILE = ("<script>window.pwned = 1</script>Hostile headline\n\n"
+           "<img src=x onerror=\"window.pwned = 2\"> Mayor Ivo Brandt said \"<b>nothing</b> "
+           "<a href='javascript:window.pwned=3'>here</a> </span><script>window.pwned = 4</script>\" "
+           "at the meeting on Monday.\n\n"
+           "\"We will look at <svg onload=window.pwned=5>,\" said the deputy mayor.\n")
+#: How long the server may take to start: it answers in well under a second on one core;
+#: 20 s leaves room for a machine busy with other test processes.
+START_SECONDS = 20
+#: Playwright's wait for any element or navigation, in ms: pages render in milliseconds;
+#: 10 s only guards against a hung browser on a loaded machine.
+WAIT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    """The story articles and the hostile one, analysed and stored with the hashing embedder."""
+    from onrecord.store.embeddings import HashingEmbedder
+    from onrecord.store.ingest import ingest_paths
+
+    work = tmp_path_factory.mktemp("browser")
+    (work / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    (work / "hostile.meta.json").write_text('{"published": "2025-10-06", "outlet": "<i>Hostile</i>", '
+                                            '"url": "https://hostile.example/x"}', encoding="utf-8")
+    summary = ingest_paths([str(STORY), str(work / "hostile.txt")], work / "story.sqlite", embedder=HashingEmbedder())
+    assert summary.added >= 10 and not summary.refused, summary
+    return work / "story.sqlite"
+
+
+@pytest.fixture(scope="module")
+def server(store):
+    """The explorer on 127.0.0.1 at a free port, as ``onrecord serve`` builds it."""
+    import uvicorn
+
+    from onrecord.store.db import open_engine
+    from onrecord.web.app import LOOPBACK_HOSTS, create_app
+
+    engine = open_engine(store, create=False)[0]
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))  # the OS picks a free port; the bound socket is handed to uvicorn
+    app = create_app(engine, allowed_hosts=LOOPBACK_HOSTS)
+    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_SECONDS
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "the explorer did not start"
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    srv.should_exit = True
+    thread.join(START_SECONDS)
+    sock.close()
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where screenshots go: ONRECORD_SCREENSHOTS, else a temporary folder (printed)."""
+    folder = Path(os.environ.get("ONRECORD_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots in {folder}")
+    return folder
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records dialogs, page errors and CSP violations reported to the console."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(WAIT_MS)
+    pg.events = []
+    pg.on("dialog", lambda d: (pg.events.append(f"dialog {d.message}"), d.dismiss()))
+    pg.on("pageerror", lambda e: pg.events.append(f"error {e}"))
+    yield pg
+    context.close()
+
+
+def api(page, server: str, path: str):
+    """GET a JSON route through the browser's own request context."""
+    r = page.request.get(server + path)
+    assert r.ok, (path, r.status)
+    return r.json()
+
+
+def test_article_view_click_shows_speaker_and_stance(page, server, shots):
+    quell = next(p for p in api(page, server, "/api/people?per_page=100")["items"] if p["name"] == "Mara Quell")
+    first = api(page, server, f"/api/people/{quell['id']}")["statements"][0]
+    page.goto(f"{server}/articles/{first['article_id']}")
+    assert page.locator("#detail .card").count() == 0
+    quote = page.locator(f"#article-text .content[data-s~='{first['id']}']").first
+    assert "Mara Quell" in quote.get_attribute("title")  # what a hover shows
+    quote.click()
+    detail = page.locator("#detail .card")
+    detail.wait_for()
+    assert "Mara Quell" in detail.locator(".who").inner_text()
+    assert first["stance"] in detail.locator(".how").inner_text()
+    assert page.locator("#article-text .active").count() >= 1
+    page.screenshot(path=str(shots / "article.png"), full_page=True)
+    assert page.events == []
+
+
+def test_person_view_is_a_timeline_with_aliases(page, server, shots):
+    solberg = next(p for p in api(page, server, "/api/people?per_page=100")["items"] if p["name"].endswith("olberg"))
+    page.goto(f"{server}/people/{solberg['id']}")
+    assert page.locator("h1.person-name").inner_text() == solberg["name"]
+    dates = page.locator("ol.timeline li.event time.date").all_inner_texts()
+    assert len(dates) == solberg["statements"] and dates == sorted(dates)
+    assert len(page.locator(".alias").all_inner_texts()) == len([a for a in solberg["aliases"] if a != solberg["name"]])
+    page.screenshot(path=str(shots / "person.png"), full_page=True)
+
+
+def test_claim_view_links_to_the_exact_words(page, server, shots):
+    top = api(page, server, "/api/claims?per_page=1")["items"][0]
+    page.goto(f"{server}/claims/{top['id']}")
+    roles = page.locator("ol.timeline .role").all_inner_texts()
+    assert roles[0].lower() == "first reported" and len(roles) >= 3
+    page.screenshot(path=str(shots / "claim.png"), full_page=True)
+    link = page.locator("ol.timeline a.words").nth(1)
+    words = link.inner_text()
+    link.click()
+    page.wait_for_url("**/articles/*#s*")
+    active = page.locator("#article-text .content.active")
+    active.first.wait_for()
+    assert words.startswith(active.first.inner_text()[:20])  # the anchor lands on those very words
+    assert page.locator("#detail .card").count() == 1
+    page.screenshot(path=str(shots / "claim-to-article.png"))
+
+
+def test_hostile_article_runs_nothing(page, server, shots):
+    hostile = next(a for a in api(page, server, "/api/articles?per_page=100")["items"] if a["outlet"] == "<i>Hostile</i>")
+    page.goto(f"{server}/articles/{hostile['id']}")
+    text = page.locator("#article-text").inner_text()
+    assert "<script>window.pwned = 1</script>" in text and "<svg onload=window.pwned=5>" in text
+    for quote in page.locator("#article-text .content").all():
+        quote.click()
+    page.goto(f"{server}/search?q=pwned")
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert page.locator("a[href^='javascript:' i]").count() == 0
+    assert page.locator("#article-text script, #article-text img, #article-text svg").count() == 0
+    assert page.events == []
+    page.goto(f"{server}/articles/{hostile['id']}")
+    page.screenshot(path=str(shots / "hostile.png"), full_page=True)
+    assert page.evaluate("typeof window.pwned") == "undefined"
+
+
+def test_error_page_and_search_in_the_browser(page, server):
+    r = page.goto(f"{server}/claims/999999")
+    assert r.status == 404 and "no claim c999999" in page.locator(".error .message").inner_text()
+    page.goto(server + "/")
+    page.fill("input[name=q]", "Solberg")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**/search?q=Solberg")
+    assert page.locator("ol.hits li").count() >= 1
+
