@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install train bench clean
+.PHONY: demo test install train bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/onrecord analyze examples/harbour-bridge.txt --published 2026-03-09
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser of its own).
+# It is installed with apt-get where that works; elsewhere those tests skip and say why.
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 || echo "chromium not installed: browser tests will skip"
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
 train: $(STAMP)
