@@ -112,9 +112,16 @@ def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
             c.dep_ == "xcomp" and cues.is_cue_verb(c) for c in verb.children):
         return None  # "seeming to suggest": the cue is the suggesting, seem only hedges it
     subject = find_subject(verb)
+    if subject is not None and ctx.in_quote(subject.idx):
+        # a subject inside the quote is the quote's own word; look for one outside it
+        subject = next((c for c in verb.children if c.dep_ == "nsubj" and not ctx.in_quote(c.idx)), None)
     content, kind = _verb_content(ctx, verb)
     if not content and kind != "reference":
         return None
+    gap = None
+    if kind == "direct" and (subject is None or ctx.in_quote(subject.idx)):
+        gap = _gap_speaker(ctx, content[0][1], verb) if content[0][1] <= verb.idx else None
+        subject = None if gap is None else ctx.doc.char_span(*gap, alignment_mode="expand").root
     if subject is None and kind != "reference":
         subject = _inverted_subject(verb)
     if subject is None and not cues.allows_no_subject(verb):
@@ -123,7 +130,7 @@ def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
     cand = Candidate(cue=cue_span, content=content, kind=kind, cue_token=verb,
                      line=ctx.line_of(verb.idx))
     if subject is not None:
-        span = _outside_quotes(ctx, speaker_span(subject, content, cue_span), subject)
+        span = gap or _outside_quotes(ctx, speaker_span(subject, content, cue_span), subject)
         cand.speaker, cand.speaker_token = span, subject
     cand.addressee = find_addressee(verb, content)
     return _with_quote_kind(ctx, cand)
@@ -147,6 +154,8 @@ def find_subject(verb: Token) -> Token | None:
         return head
     if verb.dep_ == "advcl" and verb.tag_ == "VBG" and head.pos_ in ("VERB", "AUX"):
         return find_subject(head)  # "..., he said, adding that ..."
+    if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        return find_subject(head.head)  # "Blige sings ... before asking her, '...'"
     return None
 
 
@@ -333,7 +342,29 @@ def _adjacent_quote(ctx: Context, verb: Token) -> Quote | None:
             return q
         if q.start >= right and not text[right:q.start].strip(" ,:—–-"):
             return q
+        if q.end <= verb.idx and _gap_speaker(ctx, q.end, verb) is not None:
+            return q  # '"...," Tulsa police Chief Chuck Jordan said' with a broken parse
     return None
+
+
+#: A name phrase between a closing quote and its verb is at most this many tokens:
+#: "Tulsa police Chief Chuck Jordan" is 5; longer gaps are clauses, not speakers.
+_MAX_GAP_TOKENS = 10
+
+
+def _gap_speaker(ctx: Context, quote_end: int, verb: Token) -> tuple[int, int] | None:
+    """The noun phrase standing alone between a closing quote and the cue verb, if any."""
+    span = ctx.doc.char_span(quote_end, verb.idx, alignment_mode="contract")
+    if span is None:
+        return None
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    # a capitalised "verb" here is a name the tagger misread ("Tulsa police Chief ...")
+    if not words or len(words) > _MAX_GAP_TOKENS or any(
+            t.pos_ in ("VERB", "AUX") and not t.is_title for t in words):
+        return None
+    if not any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in words):
+        return None
+    return _trim(ctx.article.text, words[0].idx, words[-1].idx + len(words[-1]))
 
 
 def find_addressee(verb: Token, content: list[tuple[int, int]]) -> tuple[int, int] | None:

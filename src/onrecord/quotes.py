@@ -62,7 +62,7 @@ def _direction(text: str, i: int) -> str:
         return "open"
     if space_after and not space_before:
         return "close"
-    return "open" if space_before else "close"
+    return "either"  # spaces on both sides ('," ' after a nested quote): the state decides
 
 
 def find_quotes(text: str, blocks) -> list[Quote]:
@@ -86,6 +86,8 @@ def _block_quotes(text: str, block, carry: bool) -> tuple[list[Quote], bool]:
     if carry and (not marks or marks[0][1] == "close"):
         open_at = block.start  # a continued quote whose opening mark was left out
     for i, direction in marks:
+        if direction == "either":
+            direction = "close" if open_at is not None else "open"
         if direction == "open":
             open_at = i  # a second opener drops a stray first one
         elif open_at is not None:
