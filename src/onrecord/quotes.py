@@ -78,9 +78,35 @@ def find_quotes(text: str, blocks) -> list[Quote]:
     return quotes
 
 
+def _marks(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """Every quote mark in [start, end) with its direction; two apostrophes ('') count as
+    one straight double mark, as some newspapers' archives print them."""
+    out = []
+    i = start
+    while i < end:
+        if text[i] in QUOTE_CHARS:
+            out.append((i, _direction(text, i)))
+        elif text.startswith("''", i) and i + 1 < end:
+            out.append((i, _direction_double(text, i)))
+            i += 1
+        i += 1
+    return out
+
+
+def _direction_double(text: str, i: int) -> str:
+    """Direction of a two-apostrophe mark at ``i`` (judged on its outer neighbours)."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 2] if i + 2 < len(text) else " "
+    if (before.isspace() or before in "([—–-") and not after.isspace():
+        return "open"
+    if not before.isspace() and (after.isspace() or after in ".,;:!?)]—–"):
+        return "close"
+    return "either"
+
+
 def _block_quotes(text: str, block, carry: bool) -> tuple[list[Quote], bool]:
     """Quotes inside one block; ``carry`` says a quote from the block before is still open."""
-    marks = [(i, _direction(text, i)) for i in range(block.start, block.end) if text[i] in QUOTE_CHARS]
+    marks = _marks(text, block.start, block.end)
     out: list[Quote] = []
     open_at: int | None = None
     if carry and (not marks or marks[0][1] == "close"):
@@ -91,7 +117,7 @@ def _block_quotes(text: str, block, carry: bool) -> tuple[list[Quote], bool]:
         if direction == "open":
             open_at = i  # a second opener drops a stray first one
         elif open_at is not None:
-            out.append(Quote(open_at, i + 1, block.line))
+            out.append(Quote(open_at, i + (2 if text.startswith("''", i) else 1), block.line))
             open_at = None
     still_open = False
     if open_at is not None:
