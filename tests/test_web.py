@@ -66,6 +66,7 @@ def store_path(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def engine(store_path):
+    """The store's engine, opened as the explorer opens it."""
     from onrecord.store.db import open_engine
     eng = open_engine(store_path, create=False)[0]
     yield eng
@@ -74,6 +75,7 @@ def engine(store_path):
 
 @pytest.fixture(scope="module")
 def client(engine):
+    """A read-only explorer (no token)."""
     return TestClient(create_app(engine))
 
 
@@ -91,6 +93,7 @@ def writer(engine, store_path):
 
 
 def article_id(client, outlet: str) -> int:
+    """The id of the article of ``outlet``."""
     return next(a["id"] for a in client.get("/api/articles").json()["items"] if a["outlet"] == outlet)
 
 

@@ -86,6 +86,7 @@ def server(store):
 
 @pytest.fixture(scope="module")
 def browser():
+    """Debian's Chromium, headless, launched by Playwright."""
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield b

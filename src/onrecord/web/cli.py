@@ -39,18 +39,22 @@ def serve(
         from .app import LOOPBACK_HOSTS, create_app
     except ImportError as exc:
         fail(f"serve needs the web extra ({exc.name} is missing): pip install 'onrecord[web]'")
-    engine = _open(db)
     loopback = host in LOOPBACK_HOSTS
+    app = create_app(_open(db), db=db, token=token or None, max_body=max_bytes,
+                     allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+    _announce(host, port, bool(token), loopback)
+    uvicorn.run(app, host=host, port=port, log_level=os.environ.get("ONRECORD_LOG_LEVEL", "warning"),
+                server_header=False)
+
+
+def _announce(host: str, port: int, writable: bool, loopback: bool) -> None:
+    """Say where the explorer listens, and warn when that is beyond this machine."""
     if not loopback:
         err.print(f"onrecord: warning: listening on {host}: anyone who can reach this address can read the store",
                   markup=False)
-    app = create_app(engine, db=db, token=token or None, max_body=max_bytes,
-                     allowed_hosts=LOOPBACK_HOSTS if loopback else None)
     shown = f"[{host}]" if ":" in host else host
-    mode = "read-write with a token" if token else "read-only"
+    mode = "read-write with a token" if writable else "read-only"
     err.print(f"onrecord explorer ({mode}) at http://{shown}:{port}/  (Ctrl-C to stop)", markup=False)
-    uvicorn.run(app, host=host, port=port, log_level=os.environ.get("ONRECORD_LOG_LEVEL", "warning"),
-                server_header=False)
 
 
 def _open(db: Optional[str]):
