@@ -22,6 +22,9 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/onrecord analyze examples/harbour-bridge.txt --published 2026-03-09
+	$(BIN)/onrecord ingest examples --published 2026-03-09 --db .onrecord/demo.sqlite
+	@echo "Explore what was just analysed: $(BIN)/onrecord serve --db .onrecord/demo.sqlite"
+	@echo "then open http://127.0.0.1:8000/ in a browser (Ctrl-C stops it)."
 
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser of its own).
 # It is installed with apt-get where that works; elsewhere those tests skip and say why.
@@ -31,6 +34,7 @@ chromium:
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
+# Rebuilds src/onrecord/data/cue_lexicon.json from PolNeAR train (counts only, no text).
 train: $(STAMP)
 	$(BIN)/python -m onrecord.training ../shared/eval/polnear/train
 
