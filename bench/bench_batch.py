@@ -10,10 +10,13 @@ time, never copied into the repository), else articles generated from templates.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -103,8 +106,26 @@ def batch_run(src: Path, work: Path, engine: str, workers: int, model: str | Non
 
 
 def local_run(src: Path, work: Path, workers: int, model: str | None) -> dict:
-    """One local-engine batch: warm and wall tokens/s, wall seconds, and CPU seconds spent
-    by the workers on articles and by this (coordinating) process."""
+    """One local-engine batch in a fresh Python process, as ``onrecord batch`` would run:
+    1 and 2 workers start equally cold (no pipeline or cache left over from earlier runs)."""
+    cmd = [sys.executable, __file__, "--one-run", str(src), str(work), str(workers)]
+    cmd += ["--model", model] if model else []
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def one_run(src: Path, work: Path, workers: int, model: str | None) -> dict:
+    """Run one batch here: warm and wall tokens/s, wall seconds, and the CPU seconds spent by
+    the workers on articles and by this (coordinating) process. Imports and, for one worker,
+    the pipeline's loading happen before the CPU clock starts, as in the workers' own figure."""
+    import importlib
+
+    from onrecord import nlp
+
+    importlib.import_module("onrecord.batch.run")  # spaCy and onrecord imported untimed
+
+    if workers == 1:
+        nlp.load(model)
     main_cpu = time.process_time()
     r = batch_run(src, work, "local", workers, model)
     main_cpu = time.process_time() - main_cpu - (r.worker_cpu if workers == 1 else 0.0)
@@ -136,24 +157,28 @@ def med(values) -> float:
     return statistics.median(list(values))
 
 
-def spark_seconds(src, work, repeats, model) -> tuple[float, float, float]:
-    """Session start, first job and median later job (seconds) of the Spark engine on local[2]."""
+def spark_seconds(src, work, repeats, model) -> tuple[float, float, float, int]:
+    """Session start, first job, median later job (seconds) of the Spark engine on local[2],
+    and the tokens of one job."""
     from onrecord.batch.spark import get_session
 
     start = time.perf_counter()
     session = get_session(2)
     session.sparkContext.setLogLevel("ERROR")
     started = time.perf_counter() - start
-    first = batch_run(src, work, "spark", 2, model, session).seconds
-    later = statistics.median(batch_run(src, work, "spark", 2, model, session).seconds
-                              for _ in range(repeats))
+    first = batch_run(src, work, "spark", 2, model, session)
+    later = med(batch_run(src, work, "spark", 2, model, session).seconds for _ in range(repeats))
     session.stop()
-    return started, first, later
+    return started, first.seconds, later, first.tokens
 
 
 def main() -> None:
     """Run every measurement and print the figures and ratios."""
     args = _args()
+    if args.one_run:
+        src, work, workers = args.one_run
+        print(json.dumps(one_run(Path(src), Path(work), int(workers), args.model)))
+        return
     texts, origin = load_texts(args.articles)
     work = Path(tempfile.mkdtemp(prefix="onrecord-bench-"))
     try:
@@ -164,7 +189,7 @@ def main() -> None:
         _report(results)
         if not args.no_spark:
             _report_spark(spark_seconds(src, work, args.repeats, args.model),
-                          med(r["two"]["secs"] for r in results))
+                          [r["two"] for r in results])
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -190,12 +215,14 @@ def _report(results: list[dict]) -> None:
           f"{max(r['load'] for r in results):.1f} (2 cores)")
 
 
-def _report_spark(spark: tuple[float, float, float], local_two_secs: float) -> None:
-    started, first, later = spark
+def _report_spark(spark: tuple[float, float, float, int], two: list[dict]) -> None:
+    started, first, later, tokens = spark
     print(f"spark local[2]: session start {started:.1f} s, first job {first:.1f} s (workers load "
-          f"the model), later jobs {later:.1f} s median")
-    print(f"spark overhead vs local engine, 2 workers, wall: {later / local_two_secs:.2f}x for later "
-          f"jobs, {(started + first) / local_two_secs:.2f}x cold (session start + first job)")
+          f"the model), later jobs {later:.1f} s median = {tokens / later:,.0f} tokens/s")
+    warm, secs = med(r["warm"] for r in two), med(r["secs"] for r in two)
+    print(f"spark overhead vs local engine, 2 workers: later jobs take {later / secs:.2f}x the "
+          f"local wall time (which restarts its workers) and run at {tokens / later / warm:.2f}x "
+          f"its warm tokens/s; cold (session start + first job) {(started + first) / secs:.2f}x")
 
 
 def _args() -> argparse.Namespace:
@@ -204,6 +231,8 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure (default 3)")
     parser.add_argument("--model", default=None, help="spaCy pipeline (default: the settings')")
     parser.add_argument("--no-spark", action="store_true", help="leave out the Spark engine")
+    parser.add_argument("--one-run", nargs=3, metavar=("SRC", "WORK", "WORKERS"),
+                        help=argparse.SUPPRESS)  # internal: one local batch, JSON out
     return parser.parse_args()
 
 
