@@ -14,6 +14,7 @@ Nothing is taken from a boilerplate block.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
@@ -86,7 +87,7 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
     """Every attribution in the article, in text order, with ids a1, a2, ..."""
     ctx = Context(doc, article, find_quotes(article.text, article.blocks),
                   [(b.start, b.end) for b in article.blocks if b.is_boilerplate])
-    found = cue_verbs(ctx) + according_to(ctx)
+    found = cue_verbs(ctx) + according_to(ctx) + cue_nouns(ctx) + transcript_lines(ctx)
     found = _dedupe(found)
     found += quotes_without_cue(ctx, found)
     found.sort(key=lambda c: min([c.content[0][0]] if c.content else [] + [c.cue[0]] if c.cue else [0]))
@@ -439,6 +440,63 @@ def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
     else:
         cand.kind = "mixed"
     return cand
+
+
+def cue_nouns(ctx: Context) -> list[Candidate]:
+    """Candidates anchored on a cue noun with an owner: "[his] claim [that ...]",
+    "[the senator's] criticism [of the plan]"."""
+    out = []
+    for tok in ctx.doc:
+        if not cues.is_cue_noun(tok) or ctx.in_boilerplate(tok.idx) or ctx.in_quote(tok.idx):
+            continue
+        learned = cues.learned_relation(tok)
+        owner = _noun_owner(tok)
+        if learned is None or owner is None:
+            continue
+        content = [_rest_of_phrase(tok, learned[1])]
+        cue = (tok.idx, tok.idx + len(tok))
+        cand = Candidate(cue=cue, content=content, kind="indirect" if "comp" in learned[0] or learned[0] == "acl"
+                         else "reference", cue_token=tok, line=ctx.line_of(tok.idx),
+                         speaker=_outside_quotes(ctx, speaker_span(owner, content, cue), owner),
+                         speaker_token=owner)
+        out.append(_with_quote_kind(ctx, cand))
+    return out
+
+
+def _noun_owner(noun: Token) -> Token | None:
+    """Whose claim or statement: the possessive ("his", "Trump's") or "by"/"from" X."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
+
+
+#: "WALLACE: ..." — a transcript line: a name in capitals, a colon, then the words.
+_TRANSCRIPT = re.compile(r"[\"“]?([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}):\s+(\S)")
+#: Speaker labels that are not a person's name.
+_NOT_SPEAKERS = {"Q", "A", "UPDATE", "NOTE", "EDITOR'S NOTE", "CORRECTION", "WATCH", "READ", "PHOTO", "VIDEO"}
+
+
+def transcript_lines(ctx: Context) -> list[Candidate]:
+    """Paragraphs of a transcript: 'PENCE: Well, the question really should be ...'."""
+    text = ctx.article.text
+    out = []
+    for block in ctx.article.blocks:
+        if block.is_boilerplate:
+            continue
+        m = _TRANSCRIPT.match(text, block.start, block.end)
+        if m is None or m.group(1).strip(".") in _NOT_SPEAKERS or len(m.group(1)) < 2:
+            continue
+        start, end = _trim(text, m.start(2), block.end)
+        if len(text[start:end].split()) < 3:
+            continue
+        colon = m.end(1)
+        out.append(Candidate(cue=(colon, colon + 1), content=[(start, end)], kind="direct",
+                             speaker=(m.start(1), m.end(1)), line=block.line))
+    return out
 
 
 # ---------------------------------------------------------------- finder 2: according to

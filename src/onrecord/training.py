@@ -46,10 +46,17 @@ def verb_relations(tok: Token) -> set[str]:
     return rels
 
 
+def lexicon_key(tok: Token) -> str:
+    """A verb's lemma, or ``N:lemma`` for a noun (a claim is not the same cue as to claim)."""
+    lemma = tok.lemma_.lower()
+    return f"N:{lemma}" if tok.pos_ == "NOUN" else lemma
+
+
 def _cue_token(doc: Doc, spans: list[tuple[int, int]]) -> Token | None:
     tokens = [t for s, e in spans for t in (doc.char_span(s, e, alignment_mode="expand") or [])]
     verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX")]
-    return verbs[0] if verbs else None
+    nouns = [t for t in tokens if t.pos_ == "NOUN"]
+    return verbs[0] if verbs else nouns[-1] if nouns else None
 
 
 def _content_head(doc: Doc, spans: list[tuple[int, int]]) -> Token | None:
@@ -61,17 +68,33 @@ def _content_head(doc: Doc, spans: list[tuple[int, int]]) -> Token | None:
     return heads[0] if heads else span.root
 
 
-def count(docs: dict[str, tuple[str, list[dict]]]) -> dict:
+def count(docs: dict[str, tuple[str, list[dict]]], cache: Path | None = None) -> dict:
     """Lemma and (lemma, relation) counts over the split: uses, and uses as a cue."""
-    pipeline = nlp_module.load()
     uses: collections.Counter = collections.Counter()
     cue_uses: collections.Counter = collections.Counter()
+    for doc_id, doc in parse(docs, cache):
+        _count_doc(doc, docs[doc_id][1], uses, cue_uses)
+    return {"uses": uses, "cue_uses": cue_uses}
+
+
+def parse(docs: dict[str, tuple[str, list[dict]]], cache: Path | None = None):
+    """(doc id, parsed Doc) for every document, through a DocBin cache when one is given."""
+    from spacy.tokens import DocBin
+
+    pipeline = nlp_module.load()
+    if cache is not None and cache.exists():
+        for doc in DocBin().from_disk(cache).get_docs(pipeline.vocab):
+            yield doc.user_data["doc_id"], doc
+        return
+    keep = DocBin(store_user_data=True)
     texts = [(k, v[0]) for k, v in docs.items()]
     with pipeline.select_pipes(disable=["onrecord"]):
-        parsed = pipeline.pipe((t for _k, t in texts), batch_size=16)
-        for (doc_id, _text), doc in zip(texts, parsed):
-            _count_doc(doc, docs[doc_id][1], uses, cue_uses)
-    return {"uses": uses, "cue_uses": cue_uses}
+        for (doc_id, _text), doc in zip(texts, pipeline.pipe((t for _k, t in texts), batch_size=16)):
+            doc.user_data["doc_id"] = doc_id
+            keep.add(doc)
+            yield doc_id, doc
+    if cache is not None:
+        keep.to_disk(cache)
 
 
 def _count_doc(doc: Doc, gold: list[dict], uses: collections.Counter, cue_uses: collections.Counter) -> None:
@@ -82,9 +105,9 @@ def _count_doc(doc: Doc, gold: list[dict], uses: collections.Counter, cue_uses: 
         if cue is not None and head is not None:
             cue_rel[cue.i] = content_relation(cue, head) or "other"
     for tok in doc:
-        if tok.pos_ != "VERB":
+        if tok.pos_ not in ("VERB", "NOUN"):
             continue
-        lemma = tok.lemma_.lower()
+        lemma = lexicon_key(tok)
         uses[lemma] += 1
         for rel in verb_relations(tok):
             uses[f"{lemma}|{rel}"] += 1
@@ -112,11 +135,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("split", type=Path)
     parser.add_argument("--out", type=Path,
                         default=Path(__file__).parent / "data" / "cue_lexicon.json")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="keep the parsed split here (a DocBin) and reuse it on the next run")
     args = parser.parse_args(argv)
     docs = evaluation.load_polnear(args.split)
     if not docs:
         raise SystemExit(f"onrecord: error: {args.split}: no PolNeAR documents found")
-    lexicon = build(count(docs))
+    lexicon = build(count(docs, args.cache))
     args.out.write_text(json.dumps(lexicon, indent=0, sort_keys=False) + "\n", encoding="utf-8")
     print(f"{len(lexicon['lemmas'])} lemmas, {len(lexicon['relations'])} relations -> {args.out}")
 
