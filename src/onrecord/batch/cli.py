@@ -16,7 +16,7 @@ class Engine(str, Enum):
 
 
 def batch(
-    inputs: list[str] = typer.Argument(..., help="Directories of .txt/.html, .jsonl files ({url, html|text, published} a line), .warc/.warc.gz files."),
+    inputs: list[str] = typer.Argument(..., metavar="INPUT", help="Directories of .txt/.html, .jsonl files ({url, html|text, published} a line), .warc/.warc.gz files."),
     out: Path = typer.Option(..., "--out", "-o", help="Output directory: Parquet tables, errors.jsonl, completion markers."),
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Worker processes (local) or cores of local[N] (spark); default: every core."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local (worker processes) or spark (PySpark; spark-submit sets the master)."),

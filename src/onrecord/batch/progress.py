@@ -19,13 +19,14 @@ class Tracker:
         self.cpu = 0.0  # worker CPU seconds spent analysing
         self.started = self.last = time.perf_counter()
         self.ready_at: float | None = None
-        self.ready_tokens = 0
+        self.ready_tokens = self.ready_articles = 0
         if bar is not None:
             self.task = bar.add_task("analysing", total=None, rate="", errors=0)
 
     def ready(self) -> None:
         """Every worker is up with its pipeline loaded: steady state starts now."""
         self.ready_at, self.ready_tokens = time.perf_counter(), self.tokens
+        self.ready_articles = self.articles
 
     def article(self, tokens: int, cpu: float = 0.0) -> None:
         """One article done, with its tokens and the CPU seconds its worker spent."""
@@ -67,8 +68,9 @@ class Tracker:
     def _show(self) -> None:
         if self.bar is None:
             return
-        secs = max(time.perf_counter() - self.started, 1e-9)
-        rate = f"{self.articles / secs:,.1f} articles/s  {self.tokens / secs:,.0f} tokens/s"
+        secs = max(time.perf_counter() - (self.ready_at or self.started), 1e-9)
+        done = self.articles - self.ready_articles
+        rate = f"{done / secs:,.1f} articles/s  {self.warm_tokens / secs:,.0f} tokens/s"
         self.bar.update(self.task, completed=self.articles, rate=rate, errors=self.failed)
 
 
