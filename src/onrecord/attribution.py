@@ -242,18 +242,21 @@ def _verb_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], str
         return [_rest_of_phrase(verb, learned[1])], "indirect" if "comp" in learned[0] else "reference"
     quote = _adjacent_quote(ctx, verb) if cues.is_speech(verb) else None
     if quote is not None:
-        return [(quote.start, quote.end)] + _continuation(ctx, verb, quote), "direct"
+        return [(quote.start, quote.end)] + _continuation(ctx, verb, quote.end), "direct"
     return [], ""
 
 
-def _continuation(ctx: Context, verb: Token, quote: Quote) -> list[tuple[int, int]]:
-    """The quote that resumes right after '"...," he said.' in the same paragraph."""
-    if quote.end > verb.idx:
+def _continuation(ctx: Context, verb: Token, content_end: int) -> list[tuple[int, int]]:
+    """The quote that resumes right after '"...," he said.' in the same paragraph (only when
+    the content came before its cue)."""
+    if content_end > verb.idx:
         return []
     sent_end = verb.sent.end_char
     text = ctx.article.text
+    block = ctx.article.block_at(verb.idx)
     for q in ctx.quotes:
-        if q.start >= sent_end and q.line == quote.line and not text[sent_end:q.start].strip():
+        if q.start >= sent_end and block is not None and q.start < block.end \
+                and not text[sent_end:q.start].strip():
             return [(q.start, q.end)]
     return []
 
@@ -424,9 +427,18 @@ def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
     s, e = cand.content[0][0], cand.content[-1][1]
     if cand.kind == "indirect":
         e = drop_writer_inference(ctx.doc, s, e)
-        cand.content = [(s, e)]
+        cand.content = cand.content[:-1] + [(cand.content[-1][0], e)] if len(cand.content) > 1 else [(s, e)]
+    for q in ctx.quotes:  # a quote the content stops just short of ('"too little,' he added)
+        if s <= q.start < e < q.end <= e + 3:
+            e = q.end
+            cand.content[-1] = (cand.content[-1][0], e)
     quote = ctx.quote_covering(s, e)
     if quote is None:
+        if cand.cue_token is not None and cand.cue_token.pos_ == "VERB" and cues.is_speech(cand.cue_token):
+            more = _continuation(ctx, cand.cue_token, e)
+            if more:  # 'X is Y, Schiff said. "And Z."': the quote goes on with the statement
+                cand.content += more
+                cand.kind = "mixed"
         return cand
     qs, qe = quote.start, quote.end
     if qs <= s + 2 and qe >= e - 2 or (min(e, qe) - max(s, qs)) > 0.6 * (e - s):
@@ -434,11 +446,13 @@ def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
         cand.kind, cand.quote = "direct", quote
         cand.content = [(min(qs, cand.content[0][0]), max(qe, cand.content[-1][1]))]
         if cand.cue_token is not None and len(cand.content) == 1:
-            cand.content += _continuation(ctx, cand.cue_token, quote)
+            cand.content += _continuation(ctx, cand.cue_token, qe)
         if cand.speaker and qs <= cand.speaker[0] and cand.speaker[1] <= qe:
             cand.speaker = None  # a "speaker" inside the quote is a word of the quote
     else:
         cand.kind = "mixed"
+        if cand.cue_token is not None and cand.cue_token.pos_ == "VERB":
+            cand.content += _continuation(ctx, cand.cue_token, cand.content[-1][1])
     return cand
 
 
