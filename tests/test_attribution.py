@@ -11,7 +11,7 @@ from conftest import DATA
 
 pytestmark = pytest.mark.slow
 
-GOLD_FILES = ["harbour-bridge.gold.json", "river-council.gold.json"]
+GOLD_FILES = ["harbour-bridge.gold.json", "river-council.gold.json", "ferry-leak.gold.json"]
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +119,16 @@ def test_no_attribution_in_a_text_without_sources():
 def test_cue_inside_a_quote_is_not_the_articles_attribution():
     attrs = one('"I think the plan will work," the engineer said.')
     assert len(attrs) == 1 and attrs[0].speaker.text == "the engineer"
+
+
+def test_cues_are_reported_as_written(reports):
+    _gold, report = reports["ferry-leak.gold.json"]
+    cues = {a.cue.text for a in report.attributions}
+    assert {"seeming to suggest", "had published", "broke the news", "have noted",
+            "declined to address", "did not return"} <= cues
+
+
+def test_misspelt_surname_joins_the_person_already_named(reports):
+    _gold, report = reports["ferry-leak.gold.json"]
+    vahlin = [a for a in report.attributions if a.speaker and a.speaker.text == "Vahlin"]
+    assert vahlin and vahlin[0].speaker.entity == "Ines Vallin"

@@ -126,6 +126,9 @@ def allows_no_subject(verb: Token) -> bool:
 def cue_span(verb: Token) -> tuple[int, int]:
     """The cue as written: the verb with its particle, and 'to X' of 'declined to address'."""
     start, end = verb.idx, verb.idx + len(verb)
+    perfect = [c for c in verb.children if c.dep_ == "aux" and c.lemma_ == "have" and verb.i - c.i <= 2]
+    if perfect:  # "have noted", "had published": the cue as written
+        start = perfect[0].idx
     for child in verb.children:
         if child.dep_ == "prt" and child.i == verb.i + 1:
             end = child.idx + len(child)
