@@ -132,3 +132,9 @@ def test_misspelt_surname_joins_the_person_already_named(reports):
     _gold, report = reports["ferry-leak.gold.json"]
     vahlin = [a for a in report.attributions if a.speaker and a.speaker.text == "Vahlin"]
     assert vahlin and vahlin[0].speaker.entity == "Ines Vallin"
+
+
+def test_words_quoted_inside_the_writers_sentence():
+    text = 'Senator Ada Whitcombe urged voters to "stay home and stay safe" on election day.'
+    a = one(text)[0]
+    assert a.kind == "mixed" and a.speaker.entity == "Ada Whitcombe" and '"stay home and stay safe"' in a.content.text

@@ -558,7 +558,7 @@ def quotes_without_cue(ctx: Context, found: list[Candidate]) -> list[Candidate]:
         if ctx.in_boilerplate(q.start) or _covered(q, claimed + out):
             continue
         cand = _dash_or_colon(ctx, q) or _inherited(ctx, q, claimed + out) \
-            or _continued_forward(ctx, q, claimed)
+            or _continued_forward(ctx, q, claimed) or _quoted_phrase(ctx, q)
         if cand is not None:
             out.append(cand)
     return out
@@ -622,6 +622,31 @@ def _inherited(ctx: Context, q: Quote, previous: list[Candidate]) -> Candidate |
     return Candidate(cue=(q.start, q.start + 1), content=[(q.start, q.end)], kind="direct",
                      speaker=root.speaker, speaker_token=root.speaker_token, quote=q,
                      inherited_from=root, line=q.line)
+
+
+def _quoted_phrase(ctx: Context, q: Quote) -> Candidate | None:
+    """Someone's words quoted inside the writer's sentence, with no speech verb: "Cruz exhorted
+    Republicans to 'vote your conscience'", "Reid has gone after Trump as a 'human leech'".
+    The verb governing the quote is the cue and its subject the speaker (a mixed attribution)."""
+    span = ctx.doc.char_span(q.start, q.end, alignment_mode="contract")
+    if span is None or q.whole_block or not len(span):
+        return None
+    verb = span.root
+    while verb.pos_ != "VERB" or ctx.in_quote(verb.idx):
+        if verb.head.i == verb.i:
+            return None
+        verb = verb.head
+    subject = find_subject(verb)
+    if subject is None or ctx.in_quote(subject.idx) or subject.pos_ == "PRON" and subject.lower_ == "it":
+        return None
+    head = next((c for c in verb.rights if q.start <= max(t.idx for t in c.subtree)), None)
+    if head is None or head.dep_ in _NOT_CONTENT:
+        return None
+    content = [_rest_of_phrase(verb, head)]
+    cue = cues.cue_span(verb)
+    return Candidate(cue=cue, content=content, kind="mixed", cue_token=verb, line=q.line,
+                     speaker=_outside_quotes(ctx, speaker_span(subject, content, cue), subject),
+                     speaker_token=subject, quote=q)
 
 
 def _continued_forward(ctx: Context, q: Quote, found: list[Candidate]) -> Candidate | None:
