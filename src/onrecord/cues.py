@@ -104,6 +104,12 @@ def is_speech(verb: Token) -> bool:
     return verb.lemma_.lower() in SPEECH
 
 
+def is_statement_cue(tok: Token) -> bool:
+    """A cue of saying, reporting or refusing (not an action PolNeAR also counts: 'withdrew')."""
+    lemma = tok.lemma_.lower()
+    return lemma in SPEECH or lemma in REFERENCE_VERBS or lemma in _SILENCE_VERBS or tok.pos_ == "NOUN"
+
+
 def is_cue_noun(tok: Token) -> bool:
     """True for a noun PolNeAR train marks as a cue often enough ("his claim that ...")."""
     return tok.pos_ == "NOUN" and f"N:{tok.lemma_.lower()}" in learned_lemmas()

@@ -21,6 +21,7 @@ from .article import Article
 from .records import Attribution, Claim
 from .timex import cue_token
 from .nlp import doc_text
+from . import cues
 
 #: Cue lemmas and the stance each one takes when it is not negated.
 CONFIRM = {"confirm", "verify", "corroborate", "acknowledge", "concede", "admit"}
@@ -525,7 +526,8 @@ def stated_claims(attrs: list[Attribution], doc: Doc, article: Article, claims: 
                   reports: list[_Report]) -> list[Claim]:
     """The outlet's own statements of fact on a claim's matter: unattributed, unhedged
     sentences of the body that share STATED_SHARED_STEMS stems with a claim."""
-    covered = [(a.start, a.end) for x in attrs for a in (x.speaker, x.cue, x.content) if a is not None]
+    covered = [(a.start, a.end) for x in attrs if not _action_only(x)
+               for a in (x.speaker, x.cue, x.content) if a is not None]
     covered += [(r.start, r.end) for r in reports]
     matter = [stems(" ".join(_attr_texts(attrs, c))) for c in claims]
     outlet = outlet_name(article)
@@ -537,6 +539,14 @@ def stated_claims(attrs: list[Attribution], doc: Doc, article: Article, claims: 
             out.append(Claim(id="", text=sent.text.strip(), asserted_by=[outlet], status="stated",
                              start=sent.start_char, end=sent.end_char))
     return out
+
+
+def _action_only(attr: Attribution) -> bool:
+    """An attribution of an action, not a statement ("Hartwell withdrew its bid"): PolNeAR
+    counts such uses of learned cue verbs, but the outlet still states the fact itself."""
+    cand = getattr(attr, "_candidate", None)
+    tok = getattr(cand, "cue_token", None)
+    return attr.kind == "reference" and tok is not None and not cues.is_statement_cue(tok)
 
 
 def _attr_texts(attrs: list[Attribution], claim: Claim) -> list[str]:
