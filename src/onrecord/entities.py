@@ -16,6 +16,9 @@ from spacy.tokens import Doc
 from .records import Attribution, Entity
 from .nlp import doc_text
 
+#: A speaker's type is one of DESIGN.md's: a country or government speaks as an organisation,
+#: a nationality or party ("Democrats") as a group.
+SPEAKER_TYPE = {"GPE": "ORG", "NORP": "GROUP"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "we"}
 #: Names of news outlets that spaCy tags ORG; a source whose name carries one of these words
@@ -169,7 +172,7 @@ def resolve(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
             continue
         cluster = _speaker_cluster(doc, index, sp.text, sp.start, sp.end, last_person)
         if cluster is not None:
-            sp.entity, sp.type = cluster.name, cluster.type
+            sp.entity, sp.type = cluster.name, SPEAKER_TYPE.get(cluster.type, cluster.type)
             if cluster.type == "PERSON":
                 last_person = cluster
     return [Entity(c.name, c.type, c.aliases, sorted(c.mentions)) for c in index.clusters]
