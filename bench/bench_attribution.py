@@ -40,7 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 POLNEAR_DEV = REPO.parent / "shared" / "eval" / "polnear" / "dev" / "text"
 FALLBACK_DIRS = (REPO / "examples", REPO / "tests" / "data")
 
-#: The requirement of issue 8: onrecord keeps at least this share of the bare pipeline's throughput.
+#: onrecord must keep at least this share of the bare pipeline's throughput.
 FLOOR = 0.75
 SYSTEMS = ("bare", "onrecord", "stages", "textacy")
 _LINE = re.compile(r"[^\r\n]+")

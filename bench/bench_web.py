@@ -43,7 +43,8 @@ from onrecord.web.app import create_app  # noqa: E402
 
 #: Requests a view: 200 gives a p95 from the 10 slowest, steady to a few ms on a busy machine.
 REQUESTS = 200
-#: The p95 each page must stay under on a 100k-article store (issue 5).
+#: The p95 each page must stay under on a 100k-article store: an editor clicking through
+#: a large archive should not wait; 200 ms is the budget the explorer is held to.
 TARGET_MS = 200
 
 
