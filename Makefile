@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install train bench clean chromium
+.PHONY: demo test install train bench clean chromium fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ train: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_attribution.py
+
+# Fuzz the readers (text, HTML, JSONL, WARC) for FUZZ_SECONDS in all; crashes end it with status 1.
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python fuzz/fuzz_readers.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

@@ -21,6 +21,9 @@ _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<article|<di
 #: article has none at all; 1% leaves room for a stray form feed or escape in old files.
 _MAX_CONTROL_SHARE = 0.01
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+#: A lone surrogate is not a character: a Python string may hold one, UTF-8 cannot (spaCy's
+#: tokenizer raises on it). Each is replaced by U+FFFD, one code point for one, so offsets hold.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -114,9 +117,18 @@ def looks_like_html(data: bytes, name: str = "") -> bool:
 
 def from_text(text: str, *, doc_id: str = "article", published: str | None = None,
               url: str | None = None) -> Article:
-    """An Article from plain text, taken as it is."""
+    """An Article from plain text, taken as it is (lone surrogates aside: see ``_SURROGATE``)."""
+    text, notes = _without_surrogates(text)
     return Article(text=text, doc_id=doc_id, published=published,
-                   published_source="given" if published else None, url=url)
+                   published_source="given" if published else None, url=url, notes=notes)
+
+
+def _without_surrogates(text: str) -> tuple[str, list[str]]:
+    """The text with every lone surrogate replaced by U+FFFD, and a note saying so."""
+    found = len(_SURROGATE.findall(text))
+    if not found:
+        return text, []
+    return _SURROGATE.sub("\ufffd", text), [f"{found} lone surrogate code point(s) replaced by U+FFFD"]
 
 
 def from_html(html: str | bytes, *, doc_id: str = "article", url: str | None = None,
