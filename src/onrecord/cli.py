@@ -30,6 +30,21 @@ if not out.is_terminal:
 err = Console(stderr=True, highlight=False)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+        print(f"onrecord {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """onrecord: who said what, to whom, when, in which exact words."""
+
+
 class Format(str, Enum):
     """Output formats of ``analyze``."""
 
