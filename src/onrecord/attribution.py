@@ -227,7 +227,7 @@ def _verb_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], str
     """The content of a cue verb and its kind: clause, adjacent quote, or referred-to object."""
     clause = _clausal_complement(verb)
     if clause is not None and (cues.takes(verb, clause.dep_) or ctx.quote_covering(*_subtree_span(clause))):
-        return [_subtree_span(clause, exclude=verb)], "indirect"
+        return _clause_pieces(clause, verb), "indirect"
     if _governs_content(verb):
         pieces = _clause_without(verb.head, verb)
         if pieces:
@@ -312,6 +312,20 @@ def _subtree_span(tok: Token, exclude: Token | None = None) -> tuple[int, int]:
     start = min(t.idx for t in tokens)
     end = max(t.idx + len(t) for t in tokens)
     return _trim(doc_text(tok.doc), start, end)
+
+
+def _clause_pieces(clause: Token, verb: Token) -> list[tuple[int, int]]:
+    """A clausal complement's text in pieces around the cue's own words when the cue sits
+    inside it ("The museum, Mr. Obama said, would make visitors ...")."""
+    own = {t.i for t in verb.subtree} - {t.i for t in clause.subtree}
+    tokens = [t for t in clause.subtree if t.i not in own]
+    if not own or not tokens or max(own) < tokens[0].i or min(own) > tokens[-1].i:
+        return [_subtree_span(clause, exclude=verb)]
+    text = doc_text(clause.doc)
+    before = [t for t in tokens if t.i < min(own)]
+    after = [t for t in tokens if t.i > max(own)]
+    pieces = [_trim(text, p[0].idx, p[-1].idx + len(p[-1])) for p in (before, after) if p]
+    return [p for p in pieces if p[1] > p[0]] or [_subtree_span(clause, exclude=verb)]
 
 
 def _clause_without(head: Token, cue_verb: Token) -> list[tuple[int, int]]:
