@@ -48,7 +48,9 @@ def iter_items(paths: list[str], published: str | None = None) -> Iterator[Item]
     """Every item of every input, folders walked in sorted order."""
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if path.is_dir() and (path / "articles").is_dir() and (path / "_done").is_dir():
+            yield from iter_parquet(path)  # a whole `onrecord batch` output: its articles table
+        elif path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p)):
                 yield from _items_of_file(child, published)
         elif not path.exists():
@@ -71,6 +73,10 @@ def _items_of_file(path: Path, published: str | None) -> Iterator[Item]:
     elif name.endswith((".warc", ".warc.gz")):
         yield from iter_warc(path, published)
     elif name.endswith(".parquet"):
+        if path.parent.name != "articles":
+            yield Item(str(path), error="a Parquet file of onrecord batch's articles table is needed "
+                                        "(articles/*.parquet), or the batch output folder itself")
+            return
         yield from iter_parquet(path)
     elif name.endswith(".json"):
         yield read_report_json(path)
