@@ -138,3 +138,11 @@ def test_words_quoted_inside_the_writers_sentence():
     text = 'Senator Ada Whitcombe urged voters to "stay home and stay safe" on election day.'
     a = one(text)[0]
     assert a.kind == "mixed" and a.speaker.entity == "Ada Whitcombe" and '"stay home and stay safe"' in a.content.text
+
+
+def test_pronoun_skips_a_person_already_called_otherwise():
+    text = ('Mayor Ana Ruiz said the pipes were safe. "We tested them twice," she said. '
+            'Engineer Tom Hale said the tests were too few. "Twice is not enough," he said. '
+            '"New pipes are needed," she said.')
+    attrs = one(text)
+    assert attrs[-1].speaker.text == "she" and attrs[-1].speaker.entity == "Ana Ruiz"

@@ -53,6 +53,7 @@ class Cluster:
     type: str | None
     aliases: list[str] = field(default_factory=list)
     mentions: list[tuple[int, int]] = field(default_factory=list)
+    pronoun: str | None = None  # "he" or "she" once the article has used one for this person
 
     def add(self, text: str, start: int, end: int) -> None:
         """Add a mention (and its text as an alias, once)."""
@@ -165,16 +166,20 @@ def resolve(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
                 continue
             kind = "OUTLET" if ent.label_ == "ORG" and _OUTLET_WORDS.search(ent.text) else ent.label_
             index.other(strip_det(ent.text), kind, ent.start_char, ent.end_char, ent.text)
-    last_person: Cluster | None = None
-    for attr in sorted(attributions, key=lambda a: a.content.start if a.content else a.cue.start if a.cue else 0):
+    recent: list[Cluster] = []  # people who spoke, the latest last
+    for attr in sorted(attributions, key=lambda a: a.speaker.start if a.speaker else 0):
         sp = attr.speaker
         if sp is None:
             continue
-        cluster = _speaker_cluster(doc, index, sp.text, sp.start, sp.end, last_person)
+        low = sp.text.lower().strip()
+        if low in PERSON_PRONOUNS:
+            cluster = _antecedent(doc, index, recent, low, sp.start)
+        else:
+            cluster = _speaker_cluster(doc, index, sp.text, sp.start, sp.end, recent[-1] if recent else None)
         if cluster is not None:
             sp.entity, sp.type = cluster.name, SPEAKER_TYPE.get(cluster.type, cluster.type)
             if cluster.type == "PERSON":
-                last_person = cluster
+                recent = [c for c in recent if c is not cluster] + [cluster]
     return [Entity(c.name, c.type, c.aliases, sorted(c.mentions)) for c in index.clusters]
 
 
@@ -220,6 +225,33 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     if low in GROUP_PRONOUNS or low in ("i", "you", "it"):
         return None
     return index.other(group_name(span) if span is not None else text, "GROUP", start, end, text)
+
+
+_SHE, _HE = {"she", "her"}, {"he", "him"}
+_TITLE_PRONOUN = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}
+
+
+def _pronoun_of(cluster: Cluster) -> str | None:
+    """'he' or 'she' when the article has told (a pronoun already resolved, Mr./Mrs./Ms.)."""
+    if cluster.pronoun:
+        return cluster.pronoun
+    for alias in cluster.aliases:
+        first = alias.split()[0].strip(".").lower() if alias.split() else ""
+        if first in _TITLE_PRONOUN:
+            return _TITLE_PRONOUN[first]
+    return None
+
+
+def _antecedent(doc: Doc, index: EntityIndex, recent: list[Cluster], pronoun: str,
+                offset: int) -> Cluster | None:
+    """The latest person who spoke and may be called ``pronoun`` (a woman already called
+    'she' is not 'he'); else the person named last before the pronoun."""
+    want = "she" if pronoun in _SHE else "he"
+    for cluster in reversed(recent):
+        if _pronoun_of(cluster) in (None, want):
+            cluster.pronoun = cluster.pronoun or want
+            return cluster
+    return _last_person_before(doc, index, offset)
 
 
 def _last_person_before(doc: Doc, index: EntityIndex, offset: int) -> Cluster | None:
