@@ -105,3 +105,25 @@ def test_fuzz_harness_runs_every_target_briefly():
             continue
         count, crash = fuzz.fuzz(name, target, strategy, 0.5)
         assert count > 0 and crash is None, (name, crash)
+
+
+def test_row_id_beyond_sqlite_integer_is_422_not_500(tmp_path):
+    # found by tests/test_web_security.py: /api/articles/99999999999999999999999 made the SQLite
+    # driver raise OverflowError (Python int too large to convert to SQLite INTEGER): a 500
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from onrecord.store.db import open_engine
+    from onrecord.store.embeddings import HashingEmbedder
+    from onrecord.store.ingest import Store
+    from onrecord.web.app import create_app
+
+    with Store.open(tmp_path / "s.sqlite", HashingEmbedder()):
+        pass
+    engine = open_engine(tmp_path / "s.sqlite", create=False)[0]
+    client = TestClient(create_app(engine), raise_server_exceptions=False)
+    for path in ("/api/articles/", "/articles/", "/api/people/", "/people/", "/api/claims/", "/claims/"):
+        for ident in ("99999999999999999999999", "-99999999999999999999999", str(2**63)):
+            assert client.get(path + ident).status_code == 422, path + ident
+        assert client.get(path + str(2**63 - 1)).status_code == 404
+    engine.dispose()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hmac
 from typing import Literal, Optional
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ..store import queries
@@ -20,6 +20,15 @@ router = APIRouter(prefix="/api", tags=["api"])
 PageNo = Query(1, ge=1, le=1_000_000, description="Page number, from 1.")
 PerPage = Query(50, ge=1, le=listing.MAX_PER_PAGE, description="Rows a page.")
 Status = Optional[Literal["confirmed", "contested", "unconfirmed", "stated"]]
+
+
+def row_id():
+    """A row id path parameter (one per route: FastAPI binds it to its name). SQLite's INTEGER
+    is 64-bit, and a larger number made the driver raise OverflowError (a 500): out of that
+    range it is a 422 like any other bad parameter."""
+    return Path(ge=-2**63, le=2**63 - 1, description="Row id of the article, entity or claim.")
+
+
 #: Longest search accepted: a query is a few words; 200 characters is a long sentence.
 MAX_QUERY = 200
 
@@ -42,7 +51,7 @@ def api_articles(request: Request, page: int = PageNo, per_page: int = PerPage) 
 
 
 @router.get("/articles/{article_id}", summary="One article: text, statements with offsets, boilerplate")
-def api_article(request: Request, article_id: int) -> dict:
+def api_article(request: Request, article_id: int = row_id()) -> dict:
     """An article with every statement's content, speaker and cue offsets into ``text``."""
     data = views.article(request.app.state.engine, article_id)
     if data is None:
@@ -57,7 +66,7 @@ def api_people(request: Request, page: int = PageNo, per_page: int = PerPage) ->
 
 
 @router.get("/people/{entity_id}", summary="A person's statements across articles, by date")
-def api_person(request: Request, entity_id: int, page: int = PageNo,
+def api_person(request: Request, entity_id: int = row_id(), page: int = PageNo,
                per_page: int = Query(listing.MAX_PER_PAGE, ge=1, le=listing.MAX_PER_PAGE)) -> dict:
     """An entity, its aliases and a page of its statements."""
     data = views.person(request.app.state.engine, entity_id, page, per_page)
@@ -73,7 +82,7 @@ def api_claims(request: Request, page: int = PageNo, per_page: int = PerPage, st
 
 
 @router.get("/claims/{claim_id}", summary="A claim's timeline")
-def api_claim(request: Request, claim_id: int) -> dict:
+def api_claim(request: Request, claim_id: int = row_id()) -> dict:
     """Who asserted, repeated, confirmed, disputed, denied, declined it, when and where."""
     data = views.claim(request.app.state.engine, claim_id)
     if data is None:

@@ -32,7 +32,7 @@ def articles(request: Request, page: int = api.PageNo, per_page: int = api.PerPa
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article(request: Request, article_id: int) -> HTMLResponse:
+def article(request: Request, article_id: int = api.row_id()) -> HTMLResponse:
     """An article with its statements highlighted; a click shows who, how, when and the claim."""
     data = api.api_article(request, article_id)
     return html(request, "article.html", title=data["title"] or f"Article {article_id}", a=data,
@@ -48,7 +48,7 @@ def people(request: Request, page: int = api.PageNo, per_page: int = api.PerPage
 
 
 @router.get("/people/{entity_id}", response_class=HTMLResponse)
-def person(request: Request, entity_id: int, page: int = api.PageNo) -> HTMLResponse:
+def person(request: Request, entity_id: int = api.row_id(), page: int = api.PageNo) -> HTMLResponse:
     """Every statement of a person across articles, on a timeline, with their aliases."""
     data = api.api_person(request, entity_id, page, listing.MAX_PER_PAGE)
     return html(request, "person.html", title=data["entity"]["name"], p=data,
@@ -66,7 +66,7 @@ def claims(request: Request, page: int = api.PageNo, per_page: int = api.PerPage
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
-def claim(request: Request, claim_id: int) -> HTMLResponse:
+def claim(request: Request, claim_id: int = api.row_id()) -> HTMLResponse:
     """A claim's timeline, each entry linked to its exact words in its article."""
     data = api.api_claim(request, claim_id)
     return html(request, "claim.html", title=f"Claim c{claim_id}", t=data, twin=f"/api/claims/{claim_id}")
