@@ -5,6 +5,13 @@ statements are embedded with the hashing embedder: what is measured is the store
 writes, entity and claim linking, the HNSW index, FTS5), not the NLP or the sentence model.
 The corpus grows in one store: ingest up to the first size, measure, ingest on to the next.
 
+The words follow a Zipf law over a vocabulary of 4,000 (60 function words, then invented
+content words), as in real text, so that full-text search meets long posting lists for
+common words and short ones for rare words; with a vocabulary of 45 words, as at first,
+every query matched most of the corpus. A quarter of the statements restate a recent claim,
+so claims grow across articles as a story does. Queries draw their words with the text's own
+frequencies (content words: nobody searches for "the of").
+
     .venv/bin/python bench/bench_store.py                 # 1k, 10k, 100k
     .venv/bin/python bench/bench_store.py --sizes 1000,5000
 
@@ -33,13 +40,48 @@ FIRST = ("Mara Tomas Ines Lena Henrik Agnes Tobias Josef Ruth Elena Pavel Nadia 
 LAST = ("Quell Renn Darrow Vask Solberg Holm Brandt Okafor Varga Reef Marsh Lindqvist Oduya Castell "
         "Ferreira Nakamura Kowalski Haddad Adeyemi Novak Sato Moreau Ivanova Petrov Larsen Costa Duarte "
         "Weiss Falk Kaya Bauer Romero Szabo Dahl Engel Horvat Lund Mercer Quint Rask").split()
-NOUNS = ("reservoir bridge tunnel clinic school harbour ferry budget contract pipeline tram depot "
-         "hospital museum stadium canal airport prison archive market library council court "
-         "station theatre garden bakery quarry mine forest river dam").split()
 VERBS = ("closed reopened overspent delayed inspected sold rebuilt flooded polluted audited "
          "expanded privatised leaked cancelled approved").split()
 OUTLETS = ["Brackenford Courier", "Valley Ledger", "Northgate Herald", "Riverside Post", "Harbour Daily"]
 QUERIES = 60
+#: Vocabulary: the most frequent ranks are function words, the rest invented content words.
+FUNCTION = ("the of and to a in that is was for on it with as he she at by from his her they "
+            "be this have not are or an were which but had their has been its who also would "
+            "after more than will there when about over into up out could only other new some "
+            "two what year").split()
+VOCABULARY = 4000
+#: Share of statements that restate one of the last RECENT claims (a story told again).
+REPEAT, RECENT = 0.25, 2000
+
+
+def vocabulary(n: int = VOCABULARY) -> tuple[list[str], list[float]]:
+    """Function words then invented content words, with Zipf (s=1) cumulative weights."""
+    rng = random.Random(3)
+    onsets = "b c d f g h k l m n p r s t v w z br dr gr pl st tr".split()
+    vowels, codas = "a e i o u ai ea ou".split(), ["", "n", "r", "s", "l", "t", "m"]
+    words, seen = list(FUNCTION), set(FUNCTION)
+    while len(words) < n:
+        syllables = rng.choice((2, 2, 3))
+        w = "".join(rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas) for _ in range(syllables))
+        if w not in seen:
+            seen.add(w)
+            words.append(w)
+    cum, total = [], 0.0
+    for rank in range(1, n + 1):
+        total += 1.0 / rank
+        cum.append(total)
+    return words, cum
+
+
+WORDS, CUM = vocabulary()
+CONTENT, CONTENT_CUM = WORDS[len(FUNCTION):], [c - CUM[len(FUNCTION) - 1] for c in CUM[len(FUNCTION):]]
+
+
+def words(rng: random.Random, k: int, content: bool = False) -> list[str]:
+    """``k`` words drawn with Zipf frequencies (content words only when ``content``)."""
+    if content:
+        return rng.choices(CONTENT, cum_weights=CONTENT_CUM, k=k)
+    return rng.choices(WORDS, cum_weights=CUM, k=k)
 
 
 def people(n: int = 6000) -> list[str]:
@@ -48,14 +90,20 @@ def people(n: int = 6000) -> list[str]:
     return [f"{rng.choice(FIRST)} {rng.choice(LAST)}{i % 97 if i >= 900 else ''}" for i in range(n)]
 
 
-def make_article(i: int, pool: list[str], rng: random.Random) -> Report:
-    """One generated article of three statements, built as a Report."""
-    said, paras = [], [f"Report {i} on the {rng.choice(NOUNS)}"]
+def make_article(i: int, pool: list[str], rng: random.Random, recent: list[str] | None = None) -> Report:
+    """One generated article of three statements (about 200 words), built as a Report."""
+    recent = [] if recent is None else recent
+    said, paras = [], [f"Report {i} on the {' '.join(words(rng, 2, content=True))}"]
     for k in range(3):
         who = rng.choice(pool)
-        claim = (f"the {rng.choice(NOUNS)} {rng.choice(NOUNS)} was {rng.choice(VERBS)} "
-                 f"in {rng.choice(NOUNS)} district {rng.randrange(500)}")
-        paras.append(f"{who} said that {claim}. " + " ".join(rng.choice(NOUNS + VERBS) for _ in range(25)) + ".")
+        if recent and rng.random() < REPEAT:
+            claim = rng.choice(recent)
+        else:
+            n1, n2, n3 = words(rng, 3, content=True)
+            claim = f"the {n1} {n2} was {rng.choice(VERBS)} in {n3} district {rng.randrange(500)}"
+            recent.append(claim)
+            del recent[:-RECENT]
+        paras.append(f"{who} said that {claim}. " + " ".join(words(rng, 55)) + ".")
         said.append((who, claim))
     text = "\n\n".join(paras)
     attrs, ents = [], []
@@ -71,11 +119,11 @@ def make_article(i: int, pool: list[str], rng: random.Random) -> Report:
     return Report(article=article, attributions=attrs, entities=ents)
 
 
-def ingest(store: Store, start: int, stop: int, pool, rng) -> float:
+def ingest(store: Store, start: int, stop: int, pool, rng, recent: list[str]) -> float:
     """Ingest articles start..stop; articles per second (generation time excluded)."""
     spent = 0.0
     for i in range(start, stop):
-        report = make_article(i, pool, rng)
+        report = make_article(i, pool, rng, recent)
         t = time.perf_counter()
         store.add_report(report, outlet=OUTLETS[i % len(OUTLETS)])
         spent += time.perf_counter() - t
@@ -98,8 +146,8 @@ def measure(store: Store, pool, rng) -> dict[str, tuple[float, float]]:
     """Query latencies on the store as it is."""
     engine = store.engine
     names = [(engine, rng.choice(pool).split()[-1] if k % 2 else rng.choice(pool)) for k in range(QUERIES)]
-    abouts = [(engine, f"{rng.choice(NOUNS)} {rng.choice(VERBS)}") for _ in range(QUERIES)]
-    texts = [(engine, f"{rng.choice(NOUNS)} {rng.choice(NOUNS)}") for _ in range(QUERIES)]
+    abouts = [(engine, f"{words(rng, 1, content=True)[0]} {rng.choice(VERBS)}") for _ in range(QUERIES)]
+    texts = [(engine, " ".join(words(rng, 2, content=True))) for _ in range(QUERIES)]
     return {"who": latencies(lambda e, n: queries.who(e, n), names),
             "claims --about": latencies(lambda e, a: queries.list_claims(e, about=a), abouts),
             "search": latencies(lambda e, q: queries.search(e, q), texts)}
@@ -113,11 +161,11 @@ def main() -> None:
     opts = ap.parse_args()
     sizes = [int(s) for s in opts.sizes.split(",")]
     db = Path(opts.db) if opts.db else Path(tempfile.mkdtemp(prefix="onrecord-bench-")) / "bench.sqlite"
-    pool, rng = people(), random.Random(11)
+    pool, rng, recent = people(), random.Random(11), []
     results, done = {}, 0
     with Store.open(db, HashingEmbedder()) as store:
         for size in sizes:
-            rate = ingest(store, done, size, pool, rng)
+            rate = ingest(store, done, size, pool, rng, recent)
             done = size
             results[size] = measure(store, pool, random.Random(size))
             cells = "  ".join(f"{k} p50 {v[0]:.1f} p95 {v[1]:.1f}" for k, v in results[size].items())

@@ -6,6 +6,7 @@ import multiprocessing
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytest.importorskip("sqlalchemy")
@@ -299,6 +300,65 @@ def test_search_and_claims_about(store):
     assert queries.search(store.engine, '" OR NEAR(') == []
     assert queries.list_claims(store.engine, about="reservoir", status="contested") == []
     assert len(queries.list_claims(store.engine, status="confirmed")) == 1
+
+
+def test_full_text_ranks_the_newest_matches_when_too_many_match(store, monkeypatch):
+    for r in story_reports():
+        store.add_report(r)
+    everything = [h.article_id for h in queries.search(store.engine, "lead reservoir")]
+    claims_all = [c.id for c in queries.list_claims(store.engine, about="lead reservoir")]
+    assert sorted(everything) == [1, 2, 3, 4]
+    monkeypatch.setattr(queries, "FTS_CANDIDATES", 2)  # only articles 3 and 4 are ranked
+    newest = [h.article_id for h in queries.search(store.engine, "lead reservoir")]
+    assert newest == [a for a in everything if a >= 3]
+    assert [c.id for c in queries.list_claims(store.engine, about="lead reservoir")] == claims_all  # one claim
+    monkeypatch.setattr(queries, "FTS_CANDIDATES", 10)  # all of them: as before the cap
+    assert [h.article_id for h in queries.search(store.engine, "lead reservoir")] == everything
+
+
+def test_vector_index_added_in_the_background_is_searched(tmp_path):
+    from onrecord.store.embeddings import VectorIndex
+
+    index = VectorIndex(4, tmp_path / "v.hnsw", "test")
+    vectors = np.eye(4, dtype=np.float32)
+    index.add_later([1, 2], vectors[:2])
+    assert index.max_id == 2  # at once: the next catch-up must not add them twice
+    index.add_later([3, 4], vectors[2:])
+    assert [i for i, _ in index.search(vectors[3], 1)] == [4]
+    assert len(index) == 4
+    index.add_later(range(5, 2005), np.tile(vectors, (500, 1)))  # grows past its first capacity
+    index.save()
+    assert len(VectorIndex.load(4, tmp_path / "v.hnsw", "test")) == 2004
+
+
+def test_every_query_of_ingest_and_questions_uses_an_index(tmp_path):
+    """No full scan of a table on the paths that run per article or per question."""
+    from sqlalchemy import event
+
+    seen: set[str] = set()
+    with Store.open(tmp_path / "q.sqlite", HashingEmbedder()) as s:
+        s.engine.dispose()
+        event.listen(s.engine, "connect", lambda dbapi, _rec: dbapi.set_trace_callback(seen.add))
+        for r in story_reports():
+            s.add_report(r)
+        s.add_report(story_reports()[0])  # a duplicate
+        queries.who(s.engine, "Quell")
+        queries.who(s.engine, "Mara Quell")
+        queries.list_claims(s.engine, about="reservoir", status="contested")
+        queries.list_claims(s.engine)
+        queries.search(s.engine, "lead reservoir")
+        queries.timeline(s.engine, "c1")
+    con = sqlite3.connect(tmp_path / "q.sqlite")
+    scans = []
+    for sql in seen:
+        if not sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE", "WITH")):
+            continue
+        if "sqlite_master" in sql or "alembic_version" in sql or " meta" in sql or "_fts_" in sql:
+            continue
+        plan = [row[3] for row in con.execute("EXPLAIN QUERY PLAN " + sql)]
+        scans += [(line, sql) for line in plan
+                  if line.startswith("SCAN ") and " USING " not in line and "VIRTUAL TABLE" not in line]
+    assert len(seen) > 20 and scans == []
 
 
 def test_inputs_refused_with_file_and_reason(tmp_path):

@@ -79,6 +79,7 @@ def band_keys(norm: str) -> list[tuple[int, int]]:
     return keys
 
 
-def copy_similarity(a_norm: str, b_norm: str) -> float:
-    """rapidfuzz ratio (0-100) of two normalised texts."""
-    return fuzz.ratio(a_norm, b_norm)
+def copy_similarity(a_norm: str, b_norm: str, cutoff: float | None = None) -> float:
+    """rapidfuzz ratio (0-100) of two normalised texts; 0 when under ``cutoff`` (rapidfuzz then
+    stops early, which matters when many candidates share a band with the new article)."""
+    return fuzz.ratio(a_norm, b_norm, score_cutoff=cutoff)

@@ -17,6 +17,8 @@ import hashlib
 import json
 import os
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Protocol
 
@@ -58,10 +60,15 @@ class HashingEmbedder:
         """One unit vector per text."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
-            for feature in _features(text):
-                h = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "little")
-                out[row, h % self.dim] += 1.0 if (h >> 63) else -1.0
+            hashes = [_feature_hash(feature) for feature in _features(text)]
+            np.add.at(out[row], [h % self.dim for h in hashes], [1.0 if (h >> 63) else -1.0 for h in hashes])
         return _normalise(out)
+
+
+@lru_cache(maxsize=1 << 18)
+def _feature_hash(feature: str) -> int:
+    """64-bit hash of a word or trigram (cached: a corpus repeats its words and trigrams)."""
+    return int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "little")
 
 
 def _features(text: str) -> list[str]:
@@ -134,31 +141,70 @@ class VectorIndex:
         self.dim, self.path, self.embedder = dim, path, embedder
         self.max_id = 0
         self._index = hnswlib.Index(space="cosine", dim=dim)
+        self._worker: ThreadPoolExecutor | None = None
+        self._pending: Future | None = None
         if empty:
             self._index.init_index(max_elements=1024, ef_construction=HNSW_EF_CONSTRUCTION, M=HNSW_M)
             self._index.set_ef(HNSW_EF)
 
     def __len__(self) -> int:
+        self.wait()
         return self._index.get_current_count()
 
     def add(self, ids: Iterable[int], vectors: np.ndarray) -> None:
         """Add vectors labelled with statement ids (ids must be new)."""
+        self.wait()
         ids = np.asarray(list(ids), dtype=np.int64)
         if not len(ids):
             return
-        needed = len(self) + len(ids)
+        self._add(ids, vectors)
+        self.max_id = max(self.max_id, int(ids.max()))
+
+    def add_later(self, ids: Iterable[int], vectors: np.ndarray) -> None:
+        """``add`` on a worker thread: hnswlib releases the GIL while it inserts (about 1 ms a
+        vector at ef_construction=200), so the next article is prepared and written meanwhile.
+        Every other method waits for it first, so a search always sees these vectors."""
+        self.wait()
+        ids = np.asarray(list(ids), dtype=np.int64)
+        if not len(ids):
+            return
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onrecord-hnsw")
+        self._pending = self._worker.submit(self._add, ids, vectors)
+        self.max_id = max(self.max_id, int(ids.max()))
+
+    def _add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        needed = self._index.get_current_count() + len(ids)
         if needed > self._index.get_max_elements():
             self._index.resize_index(max(needed, 2 * self._index.get_max_elements()))
-        self._index.add_items(np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dim), ids)
-        self.max_id = max(self.max_id, int(ids.max()))
+        self._index.add_items(np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dim), ids,
+                              num_threads=1)
+
+    def wait(self) -> None:
+        """Finish a pending ``add_later`` (re-raising its error, with ``max_id`` set back to what
+        the index holds, so that the next catch-up adds the lost vectors from the database)."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        try:
+            pending.result()
+        except BaseException:
+            ids = self._index.get_ids_list()
+            self.max_id = int(max(ids)) if len(ids) else 0
+            raise
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The ``k`` nearest statement ids with their cosine similarity, best first."""
+        return self.search_many(np.asarray(vector).reshape(1, -1), k)[0]
+
+    def search_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+        """``search`` for each row of ``vectors``, in one call."""
         k = min(k, len(self))
-        if k == 0:
-            return []
-        labels, distances = self._index.knn_query(np.asarray(vector, dtype=np.float32).reshape(1, -1), k=k)
-        return [(int(i), 1.0 - float(d)) for i, d in zip(labels[0], distances[0])]
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
+        if k == 0 or not len(vectors):
+            return [[] for _ in range(len(vectors))]
+        labels, distances = self._index.knn_query(vectors, k=k, num_threads=1)
+        return [[(int(i), 1.0 - float(d)) for i, d in zip(row_l, row_d)] for row_l, row_d in zip(labels, distances)]
 
     def save(self) -> None:
         """Write the index and its sidecar atomically next to the database (SQLite only)."""

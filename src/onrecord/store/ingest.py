@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
-from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy import Connection, Engine, insert, select
 
 from ..errors import OnrecordError
 from ..records import Attribution
@@ -26,8 +26,9 @@ from . import dedup, linking
 from .db import StoreInfo, open_engine, write_lock
 from .embeddings import Embedder, VectorIndex, from_blob, get_embedder, to_blob
 from .errors import StoreError
-from .schema import article_bands, articles, entities, meta, statement_entities, statements
+from .schema import meta
 from .sources import Item, iter_items
+from .sql import in_list, insert_id, run, run_many
 
 #: Save the vector index file after this many new articles (and at the end). A crash
 #: costs at most re-reading this many articles' vectors from the database on the next open.
@@ -148,7 +149,7 @@ class Store:
             self.catch_up(conn)
             outcome = _write(conn, self.index, report, prepared, source, outlet)
         if outcome.status == "added" and prepared.vectors is not None:
-            self.index.add(prepared.ids, prepared.vectors)
+            self.index.add_later(prepared.ids, prepared.vectors)
         self._since_save += outcome.status == "added"
         if self._since_save >= SAVE_EVERY:
             self.index.save()
@@ -158,12 +159,11 @@ class Store:
     def catch_up(self, conn: Connection) -> None:
         """Add to the vector index every stored statement it does not hold yet."""
         while True:
-            rows = conn.execute(select(statements.c.id, statements.c.embedding)
-                                .where(statements.c.id > self.index.max_id, statements.c.embedding.is_not(None))
-                                .order_by(statements.c.id).limit(50_000)).all()
+            rows = run(conn, "SELECT id, embedding FROM statements WHERE id > :last AND embedding IS NOT NULL "
+                             "ORDER BY id LIMIT 50000", {"last": self.index.max_id}).fetchall()
             if not rows:
                 return
-            self.index.add([r.id for r in rows], np.stack([from_blob(r.embedding) for r in rows]))
+            self.index.add([r[0] for r in rows], np.stack([from_blob(r[1]) for r in rows]))
 
 
 def _short(embedder_name: str) -> str:
@@ -205,10 +205,12 @@ def _keys(article) -> tuple[str | None, str]:
 
 
 def _duplicate(conn: Connection, url: str | None, digest: str) -> int | None:
-    cond = articles.c.content_hash == digest
     if url:
-        cond = or_(cond, articles.c.url == url)
-    return conn.execute(select(articles.c.id).where(cond).limit(1)).scalar()
+        row = run(conn, "SELECT id FROM articles WHERE content_hash = :h OR url = :url LIMIT 1",
+                  {"h": digest, "url": url}).fetchone()
+    else:
+        row = run(conn, "SELECT id FROM articles WHERE content_hash = :h LIMIT 1", {"h": digest}).fetchone()
+    return row[0] if row else None
 
 
 # -- writing (inside the transaction) ------------------------------------------------------
@@ -224,8 +226,8 @@ def _write(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
     bands = dedup.band_keys(norm)
     original, ratio = _find_original(conn, norm, bands)
     article_id = _insert_article(conn, article, url, digest, source, outlet, original, ratio)
-    if bands:
-        conn.execute(insert(article_bands), [{"band": b, "hash": h, "article_id": article_id} for b, h in bands])
+    run_many(conn, "INSERT INTO article_bands (band, hash, article_id) VALUES (:band, :hash, :a)",
+             [{"band": b, "hash": h, "a": article_id} for b, h in bands])
     if original is not None:
         return Outcome(source, "copy", f"a copy of article {original} ({ratio:.0f}% alike)", article_id)
     n = _write_statements(conn, index, report, prep, article_id)
@@ -236,23 +238,32 @@ def _find_original(conn: Connection, norm: str, bands) -> tuple[int | None, floa
     """The stored article this text is a near copy of (see dedup.COPY_RATIO), if any."""
     if not bands:
         return None, None
-    cond = or_(*[(article_bands.c.band == b) & (article_bands.c.hash == h) for b, h in bands])
-    ids = conn.execute(select(article_bands.c.article_id).where(cond).distinct().limit(50)).scalars().all()
+    cond = " OR ".join(f"band = :b{i} AND hash = :h{i}" for i in range(len(bands)))
+    params = {k: v for i, (b, h) in enumerate(bands) for k, v in ((f"b{i}", b), (f"h{i}", h))}
+    ids = [r[0] for r in run(conn, f"SELECT DISTINCT article_id FROM article_bands WHERE {cond} LIMIT 50",
+                             params).fetchall()]
     best, best_ratio = None, 0.0
-    for row in conn.execute(select(articles.c.id, articles.c.text, articles.c.copy_of)
-                            .where(articles.c.id.in_(ids))).all() if ids else []:
-        ratio = dedup.copy_similarity(norm, dedup.normalise_text(row.text))
+    if not ids:
+        return None, None
+    where, params = in_list("a", ids)
+    for article_id, text, copy_of in run(conn, f"SELECT id, text, copy_of FROM articles WHERE id IN {where}",
+                                         params).fetchall():
+        ratio = dedup.copy_similarity(norm, dedup.normalise_text(text), cutoff=dedup.COPY_RATIO)
         if ratio >= dedup.COPY_RATIO and ratio > best_ratio:
-            best, best_ratio = row.copy_of or row.id, ratio
+            best, best_ratio = copy_of or article_id, ratio
     return best, (best_ratio if best is not None else None)
 
 
 def _insert_article(conn, article, url, digest, source, outlet, original, ratio) -> int:
-    return conn.execute(insert(articles).values(
-        url=url, content_hash=digest, doc_id=article.doc_id[:512], title=article.title,
-        outlet=outlet, published=published_date(article.published), source=source, text=article.text,
-        copy_of=original, copy_similarity=ratio, n_statements=0,
-        ingested_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))).inserted_primary_key[0]
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    if conn.dialect.name != "postgresql":  # as SQLAlchemy's DateTime stores it in SQLite
+        now = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return insert_id(conn, "INSERT INTO articles (url, content_hash, doc_id, title, outlet, published, source, "
+                           "text, copy_of, copy_similarity, n_statements, ingested_at) VALUES (:url, :h, :doc, "
+                           ":title, :outlet, :pub, :source, :text, :copy_of, :sim, 0, :at)",
+                     {"url": url, "h": digest, "doc": article.doc_id[:512], "title": article.title,
+                      "outlet": outlet, "pub": published_date(article.published), "source": source,
+                      "text": article.text, "copy_of": original, "sim": ratio, "at": now})
 
 
 def published_date(value: str | None) -> str | None:
@@ -264,17 +275,22 @@ def published_date(value: str | None) -> str | None:
 def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
                       article_id: int) -> int:
     entity_ids = _link_entities(conn, report)
+    entity_names = _entity_names(conn, entity_ids)
     published = published_date(report.article.published)
     pending: list[linking.NewStatement] = []
+    # this article's statements are not in the index yet: one search for all of them
+    hits = [None] * len(prep.attrs)
+    if index is not None and prep.attrs:
+        hits = index.search_many(prep.vectors, linking.NEIGHBOURS)
     for i, attr in enumerate(prep.attrs):
-        sid = _insert_statement(conn, attr, article_id, entity_ids, prep, i, published)
+        sid = _insert_statement(conn, attr, article_id, entity_ids, entity_names, prep, i, published)
         prep.ids.append(sid)
         ents = _statement_entities(report, attr, entity_ids, prep.stances[i])
-        if ents:
-            conn.execute(insert(statement_entities), [{"statement_id": sid, "entity_id": e} for e in ents])
+        run_many(conn, "INSERT INTO statement_entities (statement_id, entity_id) VALUES (:s, :e)",
+                 [{"s": sid, "e": e} for e in ents])
         speaker = _speaker_set(attr, entity_ids)
         st = linking.NewStatement(sid, prep.vectors[i], next(iter(speaker), None), ents | speaker,
-                                  prep.stances[i], prep.texts[i])
+                                  prep.stances[i], prep.texts[i], hits=hits[i])
         linking.link_statement(conn, index, st, pending)
         pending.append(st)
     for claim_id in {st.claim_id for st in pending}:
@@ -317,11 +333,20 @@ def _statement_entities(report: Report, attr: Attribution, entity_ids: dict[str,
             if e.name in entity_ids and any(lo <= s and e2 <= hi for s, e2 in e.mentions)}
 
 
+_INSERT_STATEMENT = (
+    "INSERT INTO statements (article_id, local_id, entity_id, speaker_text, speaker_name, speaker_type, "
+    "speaker_start, speaker_end, kind, stance, cue_text, content_text, content_start, content_end, "
+    "claim_text, when_value, published, claim_id, similarity, embedding) VALUES (:article_id, :local_id, "
+    ":entity_id, :speaker_text, :speaker_name, :speaker_type, :speaker_start, :speaker_end, :kind, :stance, "
+    ":cue_text, :content_text, :content_start, :content_end, :claim_text, :when_value, :published, NULL, "
+    "NULL, :embedding)")
+
+
 def _insert_statement(conn, attr: Attribution, article_id: int, entity_ids: dict[str, int],
-                      prep: Prepared, i: int, published: str | None) -> int:
+                      entity_names: dict[int, str], prep: Prepared, i: int, published: str | None) -> int:
     sp, ct = attr.speaker, attr.content
-    name = _speaker_name(conn, sp, entity_ids)
-    return conn.execute(insert(statements).values(
+    name = _speaker_name(sp, entity_ids, entity_names)
+    return insert_id(conn, _INSERT_STATEMENT, dict(
         article_id=article_id, local_id=attr.id, entity_id=entity_ids.get(sp.entity) if sp else None,
         speaker_text=sp.text if sp else None, speaker_name=name, speaker_type=sp.type if sp else None,
         speaker_start=sp.start if sp else None, speaker_end=sp.end if sp else None,
@@ -329,26 +354,33 @@ def _insert_statement(conn, attr: Attribution, article_id: int, entity_ids: dict
         content_text=ct.text if ct else None, content_start=ct.start if ct else None,
         content_end=ct.end if ct else None, claim_text=prep.texts[i],
         when_value=attr.when.value if attr.when else None, published=published,
-        embedding=to_blob(prep.vectors[i]))).inserted_primary_key[0]
+        embedding=to_blob(prep.vectors[i])))
 
 
-def _speaker_name(conn: Connection, sp, entity_ids: dict[str, int]) -> str | None:
+def _entity_names(conn: Connection, entity_ids: dict[str, int]) -> dict[int, str]:
+    """Corpus entity id -> its canonical name (after this article's linking), in one query."""
+    if not entity_ids:
+        return {}
+    where, params = in_list("e", sorted(set(entity_ids.values())))
+    return dict(run(conn, f"SELECT id, name FROM entities WHERE id IN {where}", params).fetchall())
+
+
+def _speaker_name(sp, entity_ids: dict[str, int], entity_names: dict[int, str]) -> str | None:
     if sp is None:
         return None
     if sp.entity in entity_ids:
-        return conn.execute(select(entities.c.name).where(entities.c.id == entity_ids[sp.entity])).scalar()
+        return entity_names.get(entity_ids[sp.entity])
     return sp.entity or sp.text
 
 
 def _count_statements(conn, article_id: int, pending, prep: Prepared, entity_ids) -> None:
-    conn.execute(update(articles).where(articles.c.id == article_id).values(n_statements=len(pending)))
+    run(conn, "UPDATE articles SET n_statements = :n WHERE id = :a", {"n": len(pending), "a": article_id})
     per_entity: dict[int, int] = {}
     for attr in prep.attrs:
         for e in _speaker_set(attr, entity_ids):
             per_entity[e] = per_entity.get(e, 0) + 1
-    for e, n in per_entity.items():
-        conn.execute(update(entities).where(entities.c.id == e)
-                     .values(n_statements=entities.c.n_statements + n))
+    run_many(conn, "UPDATE entities SET n_statements = n_statements + :n WHERE id = :e",
+             [{"n": n, "e": e} for e, n in per_entity.items()])
 
 
 # -- a whole run ---------------------------------------------------------------------------

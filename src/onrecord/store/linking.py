@@ -13,16 +13,17 @@ high (``SAME_CLAIM``), or moderately high (``RELATED_CLAIM``) with an entity in 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import namedtuple
+from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection
 
 from ..records import Attribution
 from . import names
 from .embeddings import from_blob
-from .schema import claims, entities, entity_aliases, statement_entities, statements
+from .sql import in_list, insert_id, run, run_many
 
 #: Cosine (all-MiniLM-L6-v2) to a claim's anchor at or above which a statement states that
 #: claim. Tuned on the story corpus (tests/data/story): paraphrases of the lead claim score
@@ -122,13 +123,12 @@ def find_person(conn: Connection, name: str) -> list[int]:
     if len(exact) == 1:
         return exact
     last = names.surname(words)
-    rows = conn.execute(select(entities.c.id, entities.c.name, entities.c.n_statements)
-                        .where(entities.c.type == "PERSON")
-                        .where((entities.c.surname == last) | (entities.c.phonetic == names.phonetic(last)))
-                        ).all()
-    hits = [r for r in rows if names.same_person(words, names.person_words(r.name))]
-    hits.sort(key=lambda r: (_given_exact(words, r.name), r.n_statements), reverse=True)
-    return [r.id for r in hits]
+    rows = run(conn, "SELECT id, name, n_statements FROM entities WHERE type = :t "
+                     "AND (surname = :s OR phonetic = :p)",
+               {"t": "PERSON", "s": last, "p": names.phonetic(last)}).fetchall()
+    hits = [r for r in rows if names.same_person(words, names.person_words(r[1]))]
+    hits.sort(key=lambda r: (_given_exact(words, r[1]), r[2]), reverse=True)
+    return [r[0] for r in hits]
 
 
 def _given_exact(words: list[str], other: str) -> bool:
@@ -136,9 +136,9 @@ def _given_exact(words: list[str], other: str) -> bool:
 
 
 def _alias_hits(conn: Connection, norm: str, type_: str) -> list[int]:
-    rows = conn.execute(select(entity_aliases.c.entity_id).join(entities)
-                        .where(entity_aliases.c.norm == norm, entities.c.type == type_)).all()
-    return sorted({r.entity_id for r in rows})
+    rows = run(conn, "SELECT a.entity_id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id "
+                     "WHERE a.norm = :norm AND e.type = :t", {"norm": norm, "t": type_}).fetchall()
+    return sorted({r[0] for r in rows})
 
 
 def find_org(conn: Connection, name: str, type_: str) -> int | None:
@@ -150,11 +150,11 @@ def find_org(conn: Connection, name: str, type_: str) -> int | None:
     key = names.acronym(name) or (norm if names.looks_like_acronym(name) else None)
     if not key:
         return None
-    rows = conn.execute(select(entities.c.id, entities.c.name)
-                        .where(entities.c.type == type_, entities.c.surname == key)).all()
-    for r in rows:
-        if names.looks_like_acronym(name) or fuzz.token_sort_ratio(norm, names.fold(r.name)) >= ORG_RATIO:
-            return r.id
+    rows = run(conn, "SELECT id, name FROM entities WHERE type = :t AND surname = :s",
+               {"t": type_, "s": key}).fetchall()
+    for entity_id, org_name in rows:
+        if names.looks_like_acronym(name) or fuzz.token_sort_ratio(norm, names.fold(org_name)) >= ORG_RATIO:
+            return entity_id
     return None
 
 
@@ -173,23 +173,28 @@ def link_entity(conn: Connection, name: str, type_: str | None, aliases: list[st
         _maybe_rename(conn, entity_id, name)
     else:
         entity_id = find_org(conn, name, kind) or _create_org(conn, name, kind)
+    rows, norms = [], set()
     for alias in [name, *aliases]:
-        add_alias(conn, entity_id, alias, kind)
+        norm = alias_norm(alias, kind)
+        if norm and norm not in norms:  # the first spelling of a form is the one recorded
+            norms.add(norm)
+            rows.append({"e": entity_id, "norm": norm, "alias": alias[:512]})
+    run_many(conn, _INSERT_ALIAS, rows)
     return entity_id
 
 
 def _create_person(conn: Connection, name: str) -> int:
     words = names.person_words(name)
     last = names.surname(words)
-    return conn.execute(insert(entities).values(
-        name=names.display_name(name), type="PERSON", surname=last, phonetic=names.phonetic(last),
-        n_statements=0)).inserted_primary_key[0]
+    return insert_id(conn, "INSERT INTO entities (name, type, surname, phonetic, n_statements) "
+                           "VALUES (:name, :t, :s, :p, 0)",
+                     {"name": names.display_name(name), "t": "PERSON", "s": last, "p": names.phonetic(last)})
 
 
 def _create_org(conn: Connection, name: str, kind: str) -> int:
     key = names.acronym(name) or (names.fold(name) if names.looks_like_acronym(name) else None)
-    entity_id = conn.execute(insert(entities).values(name=name, type=kind, surname=key,
-                                                     n_statements=0)).inserted_primary_key[0]
+    entity_id = insert_id(conn, "INSERT INTO entities (name, type, surname, phonetic, n_statements) "
+                                "VALUES (:name, :t, :s, NULL, 0)", {"name": name, "t": kind, "s": key})
     if key:
         add_alias(conn, entity_id, key.upper(), kind)
     return entity_id
@@ -197,27 +202,33 @@ def _create_org(conn: Connection, name: str, kind: str) -> int:
 
 def _maybe_rename(conn: Connection, entity_id: int, name: str) -> None:
     """A fuller name ("Henrik Solberg" after "Solberg") becomes the canonical one."""
-    current = conn.execute(select(entities.c.name).where(entities.c.id == entity_id)).scalar_one()
+    current = run(conn, "SELECT name FROM entities WHERE id = :id", {"id": entity_id}).fetchone()[0]
     if len(names.person_words(name)) > len(names.person_words(current)):
-        conn.execute(update(entities).where(entities.c.id == entity_id)
-                     .values(name=names.display_name(name)))
+        run(conn, "UPDATE entities SET name = :name WHERE id = :id",
+            {"name": names.display_name(name), "id": entity_id})
+
+
+#: One statement instead of a look-up and an insert: an alias already recorded is kept as it is.
+_INSERT_ALIAS = ("INSERT INTO entity_aliases (entity_id, norm, alias) VALUES (:e, :norm, :alias) "
+                 "ON CONFLICT DO NOTHING")
+
+
+def alias_norm(alias: str, kind: str) -> str | None:
+    """The form an alias is looked up by (people: full names only; a bare surname would point
+    at every namesake), or None when it is not recorded."""
+    if kind == "PERSON":
+        words = names.person_words(alias)
+        if len(words) < 2 or len(words) > names.MAX_NAME_WORDS:
+            return None
+        return " ".join(words)
+    return names.fold(alias) or None
 
 
 def add_alias(conn: Connection, entity_id: int, alias: str, kind: str) -> None:
     """Record an alias (people: full names only; a bare surname would point at every namesake)."""
-    if kind == "PERSON":
-        words = names.person_words(alias)
-        if len(words) < 2 or len(words) > names.MAX_NAME_WORDS:
-            return
-        norm = " ".join(words)
-    else:
-        norm = names.fold(alias)
-    if not norm:
-        return
-    exists = conn.execute(select(entity_aliases.c.norm).where(
-        entity_aliases.c.entity_id == entity_id, entity_aliases.c.norm == norm)).first()
-    if exists is None:
-        conn.execute(insert(entity_aliases).values(entity_id=entity_id, norm=norm, alias=alias[:512]))
+    norm = alias_norm(alias, kind)
+    if norm:
+        run(conn, _INSERT_ALIAS, {"e": entity_id, "norm": norm, "alias": alias[:512]})
 
 
 # -- claims -------------------------------------------------------------------------------
@@ -235,6 +246,8 @@ class NewStatement:
     text: str
     claim_id: int | None = None
     similarity: float | None = None
+    #: Its nearest stored statements (id, cosine), when searched already; else searched here.
+    hits: list[tuple[int, float]] | None = None
 
 
 def claim_candidates(conn: Connection, index, st: NewStatement, pending: list[NewStatement]) -> dict[int, float]:
@@ -263,11 +276,13 @@ def claim_candidates(conn: Connection, index, st: NewStatement, pending: list[Ne
 def _member_scores(conn: Connection, index, st: NewStatement, pending: list[NewStatement]) -> dict[int, float]:
     """Claim id -> best cosine among the statement's nearest neighbours (stored and this article's)."""
     members: dict[int, float] = {}
-    hits = index.search(st.vector, NEIGHBOURS) if index is not None else []
+    if st.hits is not None:
+        hits = st.hits
+    else:
+        hits = index.search(st.vector, NEIGHBOURS) if index is not None else []
     if hits:
-        rows = conn.execute(select(statements.c.id, statements.c.claim_id)
-                            .where(statements.c.id.in_([h for h, _ in hits]))).all()
-        claim_of = {r.id: r.claim_id for r in rows}
+        ids, params = in_list("s", [h for h, _ in hits])
+        claim_of = dict(run(conn, f"SELECT id, claim_id FROM statements WHERE id IN {ids}", params).fetchall())
         for sid, cos in hits:
             if claim_of.get(sid) is not None:
                 members[claim_of[sid]] = max(members.get(claim_of[sid], -1.0), cos)
@@ -281,27 +296,26 @@ def anchor_vectors(conn: Connection, claim_ids: list[int]) -> dict[int, tuple[np
     """The vector and stance of each claim's anchor statement."""
     if not claim_ids:
         return {}
-    rows = conn.execute(select(claims.c.id, statements.c.embedding, statements.c.stance)
-                        .join(statements, statements.c.id == claims.c.first_statement_id)
-                        .where(claims.c.id.in_(claim_ids))).all()
-    return {r.id: (from_blob(r.embedding), r.stance) for r in rows if r.embedding is not None}
+    ids, params = in_list("c", claim_ids)
+    rows = run(conn, "SELECT c.id, s.embedding, s.stance FROM claims c "
+                     f"JOIN statements s ON s.id = c.first_statement_id WHERE c.id IN {ids}", params).fetchall()
+    return {cid: (from_blob(blob), stance) for cid, blob, stance in rows if blob is not None}
 
 
 def claim_entities(conn: Connection, claim_id: int) -> set[int]:
     """Every entity speaking in a claim's statements or named in them."""
-    speakers = conn.execute(select(statements.c.entity_id).where(
-        statements.c.claim_id == claim_id, statements.c.entity_id.is_not(None))).scalars().all()
-    named = conn.execute(select(statement_entities.c.entity_id).join(
-        statements, statements.c.id == statement_entities.c.statement_id)
-        .where(statements.c.claim_id == claim_id)).scalars().all()
-    return set(speakers) | set(named)
+    speakers = run(conn, "SELECT entity_id FROM statements WHERE claim_id = :c AND entity_id IS NOT NULL",
+                   {"c": claim_id}).fetchall()
+    named = run(conn, "SELECT se.entity_id FROM statement_entities se "
+                      "JOIN statements s ON s.id = se.statement_id WHERE s.claim_id = :c", {"c": claim_id}).fetchall()
+    return {r[0] for r in speakers} | {r[0] for r in named}
 
 
 def claimants(conn: Connection, claim_id: int) -> set[int]:
     """The entities asserting a claim."""
-    return set(conn.execute(select(statements.c.entity_id).where(
-        statements.c.claim_id == claim_id, statements.c.stance == "asserts",
-        statements.c.entity_id.is_not(None))).scalars().all())
+    return {r[0] for r in run(conn, "SELECT entity_id FROM statements WHERE claim_id = :c "
+                                    "AND stance = :st AND entity_id IS NOT NULL",
+                              {"c": claim_id, "st": "asserts"}).fetchall()}
 
 
 def related(conn: Connection, st: NewStatement, claim_id: int) -> bool:
@@ -329,8 +343,9 @@ def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float]) -
 
 def new_claim(conn: Connection, text: str, anchor: int) -> int:
     """Insert a claim anchored on one statement (completed by ``refresh_claim``)."""
-    return conn.execute(insert(claims).values(text=text, status="unconfirmed", first_statement_id=anchor,
-                                              n_statements=0)).inserted_primary_key[0]
+    return insert_id(conn, "INSERT INTO claims (text, status, first_published, first_statement_id, n_statements) "
+                           "VALUES (:text, :status, NULL, :anchor, 0)",
+                     {"text": text, "status": "unconfirmed", "anchor": anchor})
 
 
 def link_statement(conn: Connection, index, st: NewStatement, pending: list[NewStatement]) -> int:
@@ -341,28 +356,32 @@ def link_statement(conn: Connection, index, st: NewStatement, pending: list[NewS
     elif st.stance == "asserts" and _polarity_flips(conn, claim_id, st.text):
         st.stance = "disputes"  # "There is no lead problem" against "lead is above the limit"
     st.claim_id, st.similarity = claim_id, score
-    conn.execute(update(statements).where(statements.c.id == st.id)
-                 .values(claim_id=claim_id, similarity=score, stance=st.stance))
+    run(conn, "UPDATE statements SET claim_id = :c, similarity = :sim, stance = :st WHERE id = :id",
+        {"c": claim_id, "sim": score, "st": st.stance, "id": st.id})
     return claim_id
 
 
 def _polarity_flips(conn: Connection, claim_id: int, text: str) -> bool:
-    first = conn.execute(select(claims.c.text).where(claims.c.id == claim_id)).scalar_one()
+    first = run(conn, "SELECT text FROM claims WHERE id = :c", {"c": claim_id}).fetchone()[0]
     return negated(text) != negated(first)
 
 
 def refresh_claim(conn: Connection, claim_id: int) -> None:
     """Recompute a claim's anchor, text, first report, status and size from its statements."""
-    rows = conn.execute(select(statements.c.id, statements.c.stance, statements.c.claim_text,
-                               statements.c.published, statements.c.entity_id, statements.c.speaker_name)
-                        .where(statements.c.claim_id == claim_id)
-                        .order_by(func.coalesce(statements.c.published, "9999"), statements.c.id)).all()
+    rows = [ClaimRow(*r) for r in run(
+        conn, "SELECT id, stance, claim_text, published, entity_id, speaker_name FROM statements "
+              "WHERE claim_id = :c ORDER BY coalesce(published, :late), id", {"c": claim_id, "late": "9999"})]
     if not rows:
         return
     first = anchor_of(rows)
-    conn.execute(update(claims).where(claims.c.id == claim_id).values(
-        text=first.claim_text, first_published=first.published, first_statement_id=first.id,
-        status=claim_status(rows), n_statements=len(rows)))
+    run(conn, "UPDATE claims SET text = :text, first_published = :pub, first_statement_id = :first, "
+              "status = :status, n_statements = :n WHERE id = :c",
+        {"text": first.claim_text, "pub": first.published, "first": first.id,
+         "status": claim_status(rows), "n": len(rows), "c": claim_id})
+
+
+#: A statement as ``refresh_claim`` reads it.
+ClaimRow = namedtuple("ClaimRow", "id stance claim_text published entity_id speaker_name")
 
 
 def anchor_of(rows):

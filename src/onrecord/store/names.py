@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import jellyfish
 
@@ -38,10 +39,17 @@ def person_words(name: str) -> list[str]:
 
     "Halden Mayor Ines Darrow" -> ["ines", "darrow"]; "Dr. Lena Vask" -> ["lena", "vask"].
     """
+    return list(_person_words(name))
+
+
+#: Names seen again and again (every candidate of a surname look-up is folded on each
+#: look-up) are folded once; 65,536 names hold a large corpus' people in a few MB.
+@lru_cache(maxsize=65536)
+def _person_words(name: str) -> tuple[str, ...]:
     words = fold(re.sub(r"\([^)]*\)", " ", name)).split()
     last_title = max((i for i, w in enumerate(words) if w in TITLES), default=-1)
     rest = words[last_title + 1:]
-    return rest if rest else [w for w in words if w not in TITLES]
+    return tuple(rest if rest else [w for w in words if w not in TITLES])
 
 
 def display_name(name: str) -> str:
@@ -80,7 +88,12 @@ def given_compatible(a: list[str], b: list[str]) -> bool:
 
 def same_person(a: list[str], b: list[str]) -> bool:
     """Whether two folded person names can be one person (surname and given names agree)."""
-    return bool(a and b) and same_surname(a[-1], b[-1]) and given_compatible(a[:-1], b[:-1])
+    return _same_person(tuple(a), tuple(b))
+
+
+@lru_cache(maxsize=262144)
+def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return bool(a and b) and same_surname(a[-1], b[-1]) and given_compatible(list(a[:-1]), list(b[:-1]))
 
 
 def acronym(name: str) -> str | None:
