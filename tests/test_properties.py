@@ -257,19 +257,9 @@ def test_many_paragraphs_stay_within_the_time_bound():
     assert out["attributions"] > 0
 
 
-BUG_QUADRATIC = ("attribution._adjacent_quote calls _gap_speaker for every quote of a block before each cue "
-                 "verb, and _gap_speaker walks every token between them: quadratic in a long paragraph "
-                 "(32 kB single paragraph: 18x the bare parse, 1 MB: hours)")
-BUG_MAX_LENGTH = ("engine.analyze_article calls pipeline.make_doc, which refuses texts over spaCy's "
-                  "nlp.max_length (1,000,000 characters) with ValueError E088, though the documented "
-                  "input limit is 10 MB")
-
-
-@pytest.mark.xfail(strict=True, reason=BUG_QUADRATIC)
 def test_a_long_single_paragraph_stays_within_the_time_bound():
     run_timed(32_000, paragraphs=False)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_MAX_LENGTH + "; and then " + BUG_QUADRATIC)
 def test_a_one_megabyte_paragraph_stays_within_the_time_bound():
     run_timed(1 << 20, paragraphs=False)

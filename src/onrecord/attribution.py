@@ -14,6 +14,7 @@ Nothing is taken from a boilerplate block.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ from . import cues
 from .article import Article
 from .quotes import QUOTE_CHARS, Quote, find_quotes
 from .records import Attribution, Content, Span, Speaker
-from .nlp import doc_text
+from .nlp import doc_ents, doc_text
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 #: Capitalised sentence openers that are never a misparsed name.
@@ -64,14 +65,26 @@ class Context:
         """True when the character at ``start`` lies in a boilerplate block."""
         return any(s <= start < e for s, e in self.boiler)
 
+    def __post_init__(self) -> None:
+        # quotes never overlap and come in text order: lookups are binary searches, so a long
+        # paragraph full of quotes costs n log n, not n squared
+        self._starts = [q.start for q in self.quotes]
+
+    def quotes_between(self, start: int, end: int) -> list[Quote]:
+        """The quotes that overlap [start, end), in text order."""
+        i = max(0, bisect.bisect_right(self._starts, start) - 1)
+        j = bisect.bisect_left(self._starts, end)
+        return [q for q in self.quotes[i:j] if q.start < end and start < q.end]
+
     def in_quote(self, offset: int) -> bool:
         """True when ``offset`` lies between the marks of a quote."""
-        return any(q.start < offset < q.end for q in self.quotes)
+        i = bisect.bisect_left(self._starts, offset) - 1
+        return i >= 0 and self.quotes[i].start < offset < self.quotes[i].end
 
     def quote_covering(self, start: int, end: int) -> Quote | None:
         """The quote that holds most of [start, end), if any."""
         best, best_overlap = None, 0
-        for q in self.quotes:
+        for q in self.quotes_between(start, end):
             overlap = min(end, q.end) - max(start, q.start)
             if overlap > best_overlap:
                 best, best_overlap = q, overlap
@@ -201,8 +214,8 @@ def speaker_span(subject: Token, content: list[tuple[int, int]], cue: tuple[int,
 def _outside_quotes(ctx: Context, span: tuple[int, int], anchor: Token) -> tuple[int, int]:
     """The part of a speaker span on the anchor's side of any quote it runs into."""
     start, end = span
-    for q in ctx.quotes:
-        if q.start < end and start < q.end and not (q.start <= anchor.idx < q.end):
+    for q in ctx.quotes_between(start, end):
+        if not (q.start <= anchor.idx < q.end):
             if q.start > anchor.idx:
                 end = min(end, q.start)
             else:
@@ -254,10 +267,11 @@ def _continuation(ctx: Context, verb: Token, content_end: int) -> list[tuple[int
     sent_end = verb.sent.end_char
     text = ctx.article.text
     block = ctx.article.block_at(verb.idx)
-    for q in ctx.quotes:
-        if q.start >= sent_end and block is not None and q.start < block.end \
-                and not text[sent_end:q.start].strip():
-            return [(q.start, q.end)]
+    if block is None:
+        return []
+    nxt = next((q for q in ctx.quotes_between(sent_end, block.end) if q.start >= sent_end), None)
+    if nxt is not None and not text[sent_end:nxt.start].strip():
+        return [(nxt.start, nxt.end)]
     return []
 
 
@@ -353,25 +367,32 @@ def _adjacent_quote(ctx: Context, verb: Token) -> Quote | None:
     right = max(t.idx + len(t) for t in clause)
     text = ctx.article.text
     block = ctx.article.block_at(verb.idx)
-    for q in ctx.quotes:
-        if block is None or not (block.start <= q.start < block.end):
-            continue
-        if q.end <= left and not text[q.end:left].strip(" ,.—–-:\n"):
-            return q
-        if q.start >= right and not text[right:q.start].strip(" ,:—–-"):
-            return q
-        if q.end <= verb.idx and _gap_speaker(ctx, q.end, verb) is not None:
-            return q  # '"...," Tulsa police Chief Chuck Jordan said' with a broken parse
+    if block is None:
+        return None
+    in_block = ctx.quotes_between(block.start, block.end)
+    before = [q for q in in_block if q.end <= left]
+    after = [q for q in in_block if q.start >= right]
+    if before and not text[before[-1].end:left].strip(" ,.—–-:\n"):
+        return before[-1]
+    if after and not text[right:after[0].start].strip(" ,:—–-"):
+        return after[0]
+    last = [q for q in in_block if q.end <= verb.idx]
+    if last and _gap_speaker(ctx, last[-1].end, verb) is not None:
+        return last[-1]  # '"...," Tulsa police Chief Chuck Jordan said' with a broken parse
     return None
 
 
 #: A name phrase between a closing quote and its verb is at most this many tokens:
 #: "Tulsa police Chief Chuck Jordan" is 5; longer gaps are clauses, not speakers.
 _MAX_GAP_TOKENS = 10
+#: ... and so at most this many characters (ten long words with their spaces).
+_MAX_GAP_CHARS = 150
 
 
 def _gap_speaker(ctx: Context, quote_end: int, verb: Token) -> tuple[int, int] | None:
     """The noun phrase standing alone between a closing quote and the cue verb, if any."""
+    if verb.idx - quote_end > _MAX_GAP_CHARS:
+        return None
     span = ctx.doc.char_span(quote_end, verb.idx, alignment_mode="contract")
     if span is None:
         return None
@@ -442,7 +463,7 @@ def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
     if cand.kind == "indirect":
         e = drop_writer_inference(ctx.doc, s, e)
         cand.content = cand.content[:-1] + [(cand.content[-1][0], e)] if len(cand.content) > 1 else [(s, e)]
-    for q in ctx.quotes:  # a quote the content stops just short of ('"too little,' he added)
+    for q in ctx.quotes_between(s, e + 1):  # a quote the content stops just short of ('"too little,' he added)
         if s <= q.start < e < q.end <= e + 3:
             e = q.end
             cand.content[-1] = (cand.content[-1][0], e)
@@ -566,24 +587,28 @@ def according_to(ctx: Context) -> list[Candidate]:
 
 def quotes_without_cue(ctx: Context, found: list[Candidate]) -> list[Candidate]:
     """Quotes no cue claimed: dash or colon layouts, and quote paragraphs that inherit a speaker."""
-    claimed = [c for c in found]
+    claimed = list(found)
     out: list[Candidate] = []
+    covered: set[int] = set()
+    for c in claimed:
+        _mark_covered(ctx, c, covered)
     for q in ctx.quotes:
-        if ctx.in_boilerplate(q.start) or _covered(q, claimed + out):
+        if ctx.in_boilerplate(q.start) or q.start in covered:
             continue
         cand = _dash_or_colon(ctx, q) or _inherited(ctx, q, claimed + out) \
             or _continued_forward(ctx, q, claimed) or _quoted_phrase(ctx, q)
         if cand is not None:
             out.append(cand)
+            _mark_covered(ctx, cand, covered)
     return out
 
 
-def _covered(q: Quote, cands: list[Candidate]) -> bool:
-    for c in cands:
-        for s, e in c.content:
+def _mark_covered(ctx: Context, cand: Candidate, covered: set[int]) -> None:
+    """Add to ``covered`` (by start offset) the quotes this candidate's content holds over half of."""
+    for s, e in cand.content:
+        for q in ctx.quotes_between(s, e):
             if min(e, q.end) - max(s, q.start) > 0.5 * (q.end - q.start):
-                return True
-    return False
+                covered.add(q.start)
 
 
 def _dash_or_colon(ctx: Context, q: Quote) -> Candidate | None:
@@ -610,7 +635,7 @@ def _dash_or_colon(ctx: Context, q: Quote) -> Candidate | None:
 
 def _entity_at(ctx: Context, offset: int, forward: bool) -> SpacySpan | None:
     """A PERSON/ORG entity right after (or right before) an offset."""
-    for ent in ctx.doc.ents:
+    for ent in doc_ents(ctx.doc):
         if ent.label_ not in ("PERSON", "ORG", "NORP"):
             continue
         gap = ctx.article.text[offset:ent.start_char] if forward else ctx.article.text[ent.end_char:offset]
@@ -682,30 +707,33 @@ def _continued_forward(ctx: Context, q: Quote, found: list[Candidate]) -> Candid
 
 # ---------------------------------------------------------------- write
 
+#: Two contents are one statement when each overlaps the other by more than this share.
+_SAME_CONTENT = 0.8
+
+
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:
-    """One candidate per content: a nested cue inside another's content is kept only if apart."""
+    """One candidate per content and per cue; the longer content wins. Kept contents sit in a
+    list sorted by start, so each check looks only at the ones that could overlap that much."""
     cands = sorted(cands, key=lambda c: -(c.content[-1][1] - c.content[0][0]) if c.content else 0)
     kept: list[Candidate] = []
+    cues_kept: set[tuple[int, int]] = set()
+    by_start: list[tuple[int, int]] = []  # (start, end) of kept contents, sorted
     for c in cands:
-        if not c.content:
-            if not any(k.cue == c.cue for k in kept):
-                kept.append(c)
+        if c.cue and c.cue in cues_kept:
             continue
-        s, e = c.content[0][0], c.content[-1][1]
-        dup = False
-        for k in kept:
-            if not k.content:
+        if c.content:
+            s, e = c.content[0][0], c.content[-1][1]
+            # a kept content this similar starts within one length of ours (it is not longer
+            # than 1/0.8 of ours, and overlaps 80% of itself)
+            lo = bisect.bisect_left(by_start, (s - (e - s), -1))
+            hi = bisect.bisect_right(by_start, (e, e))
+            if any(min(e, ke) - max(s, ks) > _SAME_CONTENT * max(e - s, ke - ks)
+                   for ks, ke in by_start[lo:hi]):
                 continue
-            ks, ke = k.content[0][0], k.content[-1][1]
-            overlap = min(e, ke) - max(s, ks)
-            if overlap > 0.8 * (e - s) and overlap > 0.8 * (ke - ks):
-                dup = True
-                break
-            if k.cue and c.cue and k.cue == c.cue:
-                dup = True
-                break
-        if not dup:
-            kept.append(c)
+            bisect.insort(by_start, (s, e))
+        kept.append(c)
+        if c.cue:
+            cues_kept.add(c.cue)
     return kept
 
 
@@ -715,8 +743,9 @@ def write(ctx: Context, cands: list[Candidate]) -> list[Attribution]:
     out = []
     for n, c in enumerate(cands, start=1):
         content = Content.of_pieces(text, c.content) if c.content else None
-        insertions = [i for q in ctx.quotes for i in q.insertions
-                      if content and any(s <= i[0] and i[1] <= e for s, e in content.spans)]
+        inside = ctx.quotes_between(content.start, content.end) if content else []
+        insertions = [i for q in inside for i in q.insertions
+                      if any(s <= i[0] and i[1] <= e for s, e in content.spans)]
         speaker = Speaker.of(text, *c.speaker) if c.speaker else None
         out.append(Attribution(
             id=f"a{n}", kind=c.kind, speaker=speaker,

@@ -14,7 +14,7 @@ import jellyfish
 from spacy.tokens import Doc
 
 from .records import Attribution, Entity
-from .nlp import doc_text
+from .nlp import doc_ents, doc_text, ents_in
 
 #: A speaker's type is one of DESIGN.md's: a country or government speaks as an organisation,
 #: a nationality or party ("Democrats") as a group.
@@ -152,13 +152,13 @@ def same_name_misspelt(a: str, b: str) -> bool:
 def resolve(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
     """Cluster the article's mentions and set each speaker's ``entity`` and ``type``."""
     index = EntityIndex()
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ == "PERSON":
             cluster = index.person(ent.text, ent.start_char, ent.end_char)
             title = _title_before(ent)
             if title:
                 index.add_title(title, cluster)
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ in ("ORG", "GPE", "NORP"):
             person = _known_person(index, ent.text)
             if person is not None:  # the tagger called a known person's surname an ORG or GPE
@@ -203,7 +203,8 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
         person.add(text, start, end)
         return person
     span = doc.char_span(start, end, alignment_mode="expand")
-    ents = [e for e in (span.ents if span is not None else []) if e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
+    ents = [e for e in (ents_in(doc, span.start_char, span.end_char) if span is not None else [])
+            if e.label_ in ("PERSON", "ORG", "GPE", "NORP")]
     people = [e for e in ents if e.label_ == "PERSON"]
     if people:
         return index.person(people[-1].text, people[-1].start_char, people[-1].end_char)
@@ -256,7 +257,7 @@ def _antecedent(doc: Doc, index: EntityIndex, recent: list[Cluster], pronoun: st
 
 def _last_person_before(doc: Doc, index: EntityIndex, offset: int) -> Cluster | None:
     """The person named last before ``offset`` (a pronoun's antecedent when no speaker came first)."""
-    people = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= offset]
+    people = [e for e in ents_in(doc, 0, offset) if e.label_ == "PERSON"]
     return index.match_person(clean_name(people[-1].text)) if people else None
 
 

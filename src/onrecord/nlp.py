@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import functools
 
 import spacy
@@ -31,6 +32,29 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def doc_ents(doc: Doc) -> tuple:
+    """``doc.ents``, built once per Doc (spaCy builds the list anew on every access)."""
+    ents = doc.user_data.get("onrecord_ents")
+    if ents is None:
+        ents = doc.user_data["onrecord_ents"] = tuple(doc.ents)
+    return ents
+
+
+def ents_in(doc: Doc, start: int, end: int) -> list:
+    """The named entities lying inside [start, end) (character offsets), from the cached list."""
+    ents = doc_ents(doc)
+    starts = doc.user_data.get("onrecord_ent_starts")
+    if starts is None or len(starts) != len(ents):
+        starts = doc.user_data["onrecord_ent_starts"] = [e.start_char for e in ents]
+    i = bisect.bisect_left(starts, start)
+    out = []
+    while i < len(ents) and ents[i].start_char < end:
+        if ents[i].end_char <= end:
+            out.append(ents[i])
+        i += 1
+    return out
+
+
 def load(model: str | None = None) -> Language:
     """The spaCy pipeline named by the settings, with the onrecord components added."""
     return _load_named(settings.model_name(model))
@@ -45,6 +69,9 @@ def _load_named(name: str) -> Language:
         raise ModelError(
             f"spaCy pipeline {name!r} is not installed ({exc.__class__.__name__}); "
             "install it with pip or set ONRECORD_MODEL / --model to one that is") from None
+    # spaCy refuses texts over 1,000,000 characters by default; onrecord's own input limit
+    # (settings.max_bytes) is the one that applies
+    nlp.max_length = max(nlp.max_length, settings.max_bytes() + 1)
     if "onrecord_paragraphs" not in nlp.pipe_names:
         first = "parser" if "parser" in nlp.pipe_names else None
         nlp.add_pipe("onrecord_paragraphs", before=first) if first else nlp.add_pipe("onrecord_paragraphs")

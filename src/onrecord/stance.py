@@ -12,6 +12,7 @@ Find, then write (../STYLE.md, lesson 2):
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -20,7 +21,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from .article import Article
 from .records import Attribution, Claim
 from .timex import cue_token
-from .nlp import doc_text
+from .nlp import doc_ents, doc_text
 from . import cues
 
 #: Cue lemmas and the stance each one takes when it is not negated.
@@ -345,7 +346,7 @@ def _subject_names(verb: Token) -> list[str]:
     heads = [subj] + [t for t in subj.conjuncts]
     names = []
     for tok in heads:
-        ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end and e.label_ == "ORG"), None)
+        ent = next((e for e in doc_ents(tok.doc) if e.start <= tok.i < e.end and e.label_ == "ORG"), None)
         name = re.sub(r"^the\s+", "", ent.text, flags=re.I) if ent is not None else None
         if name and name not in names:
             names.append(name)
@@ -410,12 +411,20 @@ def _paragraphs_apart(article: Article, a: int, b: int) -> int:
 
 # ---------------------------------------------------------------- reactions
 
+#: A reaction is matched against at most this many claims, the nearest first. A news article
+#: holds a few dozen; the cap only bites on pathological input (a megabyte of one paragraph),
+#: where matching every reaction to every claim would be quadratic.
+MAX_CANDIDATE_CLAIMS = 200
+
+
 def reaction_target(attr: Attribution, groups: list[_Group], doc: Doc) -> _Group | None:
     """The claim a reaction reacts to: one whose speaker (or confirming outlet) the reaction's
     sentence names ("declined to address Trump's comments"), else one whose content it
     shares, else, for "the account"/"the claim", the nearest claim before it."""
     text = _reaction_text(attr, doc)
     own = stems(attr.content.text) if attr.content else set()
+    if len(groups) > MAX_CANDIDATE_CLAIMS:
+        groups = sorted(groups, key=lambda g: _distance(g, attr))[:MAX_CANDIDATE_CLAIMS]
     named = [g for g in groups if any(_names(text, n) for n in g.names | _outlet_aliases(g))]
     if named:
         return max(named, key=lambda g: (overlap(own, g.stems), -_distance(g, attr)))
@@ -443,7 +452,13 @@ def _reaction_text(attr: Attribution, doc: Doc) -> str:
 
 
 def _names(text: str, name: str) -> bool:
-    return re.search(rf"\b{re.escape(name)}\b", text) is not None
+    return _name_pattern(name).search(text) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern:
+    """The compiled whole-word pattern of a name (compiled once: re's own cache holds 512)."""
+    return re.compile(rf"\b{re.escape(name)}\b")
 
 
 def _outlet_aliases(group: _Group) -> set[str]:

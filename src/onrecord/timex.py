@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Token
 from .article import Article
 from .errors import DateError
 from .records import Attribution, Timex, When
+from .nlp import doc_ents
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -189,7 +190,7 @@ def find_timexes(doc: Doc, article: Article) -> list[Timex]:
 
 
 def _ner_spans(doc: Doc) -> list[tuple[int, int]]:
-    return [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
+    return [(e.start_char, e.end_char) for e in doc_ents(doc) if e.label_ in ("DATE", "TIME")]
 
 
 def _pattern_spans(text: str) -> list[tuple[int, int]]:
