@@ -106,7 +106,23 @@ def _sidecar(path: Path) -> tuple[dict, str | None]:
         data = json.loads(side.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return {}, f"its metadata file {side.name} cannot be read ({exc})"
-    return (data, None) if isinstance(data, dict) else ({}, f"{side.name} is not a JSON object")
+    if not isinstance(data, dict):
+        return {}, f"{side.name} is not a JSON object"
+    wrong = _wrong_types(data)
+    return (data, None) if not wrong else ({}, f"{side.name}: {wrong}")
+
+
+#: Fields of a JSONL record or metadata file, all strings when present.
+_STRING_FIELDS = ("url", "html", "text", "published", "title", "outlet", "id")
+
+
+def _wrong_types(rec: dict) -> str | None:
+    """A sentence naming the first field that is present but not a string, if any."""
+    for key in _STRING_FIELDS:
+        value = rec.get(key)
+        if value is not None and not isinstance(value, str):
+            return f"'{key}' must be a string, not {type(value).__name__}"
+    return None
 
 
 def _first_line(text: str) -> str | None:
@@ -135,6 +151,9 @@ def jsonl_item(line: str, source: str, published: str | None = None) -> Item:
         return Item(source, error=f"not JSON ({exc.msg})")
     if not isinstance(rec, dict) or not (rec.get("html") or rec.get("text")):
         return Item(source, error="a record needs 'html' or 'text'")
+    wrong = _wrong_types(rec)
+    if wrong:
+        return Item(source, error=wrong)
     url, date = rec.get("url"), rec.get("published") or published
     doc_id = rec.get("id") or outlet_of(url) or source.rsplit("/", 1)[-1]
     try:
