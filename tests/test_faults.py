@@ -214,13 +214,6 @@ def test_full_disk_leaves_a_consistent_store_and_a_rerun_completes(small_disk, t
     SURVIVED.append(f"full disk (400 kB tmpfs): {before}/30 stored, consistent, rerun completed")
 
 
-FULL_DISK_TRACEBACK = ("store: a full disk during ingest ends in a Python traceback (sqlalchemy OperationalError "
-                       "'database or disk is full' from ingest.add_report, then OSError ENOSPC from "
-                       "embeddings.save in Store.close, leaving a .hnsw.*.json.tmp file) instead of one "
-                       "'onrecord: error:' line")
-
-
-@pytest.mark.xfail(strict=True, reason=FULL_DISK_TRACEBACK)
 def test_full_disk_is_one_clear_error(small_disk, tmp_path):
     _, _, run = fill(small_disk, tmp_path)
     assert "Traceback" not in run.stderr and "onrecord: error:" in run.stderr

@@ -1,4 +1,4 @@
-"""Property tests of ``onrecord.analyze`` on hostile text (issue 7, part 1).
+"""Property tests of ``onrecord.analyze`` on hostile text .
 
 Whatever the text — arbitrary Unicode, quote marks of every kind (unbalanced, nested, nothing
 but quotes, none at all), zero-width and bidi characters, CRLF and lone CR, NUL bytes, lone

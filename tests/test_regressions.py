@@ -1,8 +1,6 @@
-"""Crashes found by the property tests and the reader fuzzing (issue 7), kept as tests.
+"""Crashes found by the property tests and the reader fuzzing, kept as tests.
 
-Each test names the input that crashed and where. Crashes in modules owned elsewhere
-(``onrecord.store``) are xfail(strict=True) with the traceback's cause as the reason: the suite
-stays green, the bug stays visible, and the mark must go once it is fixed.
+Each test names the input that crashed and where it crashed.
 """
 from __future__ import annotations
 

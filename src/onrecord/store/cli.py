@@ -73,6 +73,8 @@ def ingest(
         from .sources import iter_items
     except ImportError as exc:
         fail(f"ingest needs the store extra ({exc.name} is missing): pip install 'onrecord[store]'", 2)
+    from sqlalchemy.exc import SQLAlchemyError
+
     from ..errors import OnrecordError
 
     summary = Summary()
@@ -89,6 +91,11 @@ def ingest(
         raise typer.Exit(130)
     except OnrecordError as exc:
         fail(str(exc), 2)
+    except (OSError, SQLAlchemyError) as exc:
+        # a full disk, a read-only folder: every article committed so far is kept
+        reason = getattr(exc, "strerror", None) or str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        fail(f"{db or 'the store'}: could not write ({reason}); {summary.added} articles were stored "
+             "in full before it stopped, and a rerun adds the rest", 1)
     _print_summary(summary, format)
     if summary.refused:
         raise typer.Exit(1)

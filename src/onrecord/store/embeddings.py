@@ -211,12 +211,18 @@ class VectorIndex:
         if self.path is None or not len(self):
             return
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        self._index.save_index(str(tmp))
-        os.replace(tmp, self.path)
-        sidecar = {"dim": self.dim, "embedder": self.embedder}
         tmp_meta = self.path.with_name(f".{self.path.name}.{os.getpid()}.json.tmp")
-        tmp_meta.write_text(json.dumps(sidecar))
-        os.replace(tmp_meta, self._sidecar())
+        try:
+            self._index.save_index(str(tmp))
+            os.replace(tmp, self.path)
+            tmp_meta.write_text(json.dumps({"dim": self.dim, "embedder": self.embedder}))
+            os.replace(tmp_meta, self._sidecar())
+        except (OSError, RuntimeError) as exc:  # hnswlib raises RuntimeError on a failed write
+            tmp.unlink(missing_ok=True)
+            tmp_meta.unlink(missing_ok=True)
+            # nothing is lost: the index catches up from the stored vectors on the next open
+            raise StoreError(f"{self.path}: the vector index could not be saved "
+                             f"({getattr(exc, 'strerror', None) or exc}); it is rebuilt on the next run") from None
 
     def _sidecar(self) -> Path:
         return self.path.with_name(self.path.name + ".json")

@@ -112,9 +112,11 @@ class Store:
                                  f"{self.embedder.name} (pass --embedder {_short(row)} or use another --db)")
 
     def close(self) -> None:
-        """Save the vector index and release the engine."""
-        self.index.save()
-        self.engine.dispose()
+        """Save the vector index and release the engine (released even when the save fails)."""
+        try:
+            self.index.save()
+        finally:
+            self.engine.dispose()
 
     def __enter__(self) -> "Store":
         return self
