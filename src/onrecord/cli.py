@@ -16,7 +16,6 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from . import settings
 from .errors import OnrecordError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,

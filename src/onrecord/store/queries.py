@@ -119,7 +119,8 @@ class SearchHit:
 
 
 @contextlib.contextmanager
-def _conn(bind: Engine | Connection) -> Iterator[Connection]:
+def connection(bind: Engine | Connection) -> Iterator[Connection]:
+    """A connection from an Engine (closed after use), or the given Connection as it is."""
     if isinstance(bind, Connection):
         yield bind
     else:
@@ -138,7 +139,7 @@ def to_dict(obj) -> dict:
 def find_entities(bind: Engine | Connection, name: str) -> list[EntityInfo]:
     """The corpus entities ``name`` can mean: a person by any spelling or title, an organisation
     by name or acronym, else any entity an alias of which starts with the name."""
-    with _conn(bind) as conn:
+    with connection(bind) as conn:
         ids = list(linking.find_person(conn, name))
         for kind in ("ORG", "OUTLET"):
             org = linking.find_org(conn, name, kind)
@@ -166,7 +167,7 @@ def _entity_infos(conn: Connection, ids: list[int]) -> list[EntityInfo | None]:
 
 def entity_info(bind: Engine | Connection, entity_id: int) -> EntityInfo | None:
     """One entity with its aliases."""
-    with _conn(bind) as conn:
+    with connection(bind) as conn:
         row = conn.execute(select(entities).where(entities.c.id == entity_id)).first()
         if row is None:
             return None
@@ -191,7 +192,7 @@ def _statement(r) -> Statement:
 
 def who(bind: Engine | Connection, name: str, limit: int = 500) -> tuple[list[EntityInfo], list[Statement]]:
     """Every statement of the entities ``name`` means, by date: ``(entities, statements)``."""
-    with _conn(bind) as conn:
+    with connection(bind) as conn:
         found = find_entities(conn, name)
         if not found:
             return [], []
@@ -225,7 +226,7 @@ def list_claims(bind: Engine | Connection, about: str | None = None, status: str
     """Claims, the most reported first; ``about`` matches the words said and the speakers' names."""
     if status is not None and status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}")
-    with _conn(bind) as conn:
+    with connection(bind) as conn:
         if about:
             ids = _claims_about(conn, about, status, limit)
         else:
@@ -268,7 +269,7 @@ def _newest_matches(conn: Connection, fts_table: str, query: str) -> int:
 
 def claim_info(bind: Engine | Connection, claim_id: int) -> ClaimInfo | None:
     """One claim with its first report (date, outlet, speaker)."""
-    with _conn(bind) as conn:
+    with connection(bind) as conn:
         row = conn.execute(
             select(claims, articles.c.outlet, statements.c.speaker_name)
             .outerjoin(statements, statements.c.id == claims.c.first_statement_id)
@@ -304,7 +305,7 @@ def timeline(bind: Engine | Connection, ref: str | int) -> Timeline | None:
 
     ``ref`` is a claim id (``12`` or ``c12``) or words of the claim (the best match is taken).
     """
-    with _conn(bind) as conn:
+    with connection(bind) as conn:
         claim_id = parse_claim_ref(ref)
         if claim_id is None:
             found = list_claims(conn, about=str(ref), limit=1)
@@ -355,7 +356,7 @@ def fts5_query(text_: str) -> str:
 
 def search(bind: Engine | Connection, query: str, limit: int = 20) -> list[SearchHit]:
     """Articles whose title or text holds every word of ``query``, best match first."""
-    with _conn(bind) as conn:
+    with connection(bind) as conn:
         if conn.dialect.name == "postgresql":
             sql = ("SELECT a.id, a.title, a.outlet, a.published, a.url, ts_headline('english', a.text, q, "
                    "'StartSel=«,StopSel=»,MaxWords=30,MinWords=12') AS snippet FROM "
@@ -394,7 +395,7 @@ def _search_sqlite(conn: Connection, query: str, limit: int) -> list[SearchHit]:
 
 def article(bind: Engine | Connection, article_id: int) -> dict | None:
     """One article with its text, metadata and statements (offsets point into ``text``)."""
-    with _conn(bind) as conn:
+    with connection(bind) as conn:
         row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
         if row is None:
             return None
@@ -408,7 +409,7 @@ def article(bind: Engine | Connection, article_id: int) -> dict | None:
 
 def stats(bind: Engine | Connection) -> dict:
     """Counts of articles (and copies), statements, entities and claims by status."""
-    with _conn(bind) as conn:
+    with connection(bind) as conn:
         count = lambda t: conn.execute(select(func.count()).select_from(t)).scalar()  # noqa: E731
         by_status = dict(conn.execute(select(claims.c.status, func.count()).group_by(claims.c.status)).all())
         copies = conn.execute(select(func.count()).where(articles.c.copy_of.is_not(None))).scalar()

@@ -5,9 +5,7 @@ Built on the store's schema (read-only). Everything returns plain dataclasses or
 """
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from sqlalchemy import Connection, Engine, func, select
 
@@ -69,13 +67,6 @@ class PersonPage:
     total: int = 0
 
 
-@contextlib.contextmanager
-def _conn(bind: Engine | Connection) -> Iterator[Connection]:
-    if isinstance(bind, Connection):
-        yield bind
-    else:
-        with bind.connect() as conn:
-            yield conn
 
 
 def _offset(page: int, per_page: int) -> int:
@@ -84,7 +75,7 @@ def _offset(page: int, per_page: int) -> int:
 
 def list_articles(bind: Engine | Connection, page: int = 1, per_page: int = 50) -> Page:
     """Articles, the newest first."""
-    with _conn(bind) as conn:
+    with queries.connection(bind) as conn:
         total = conn.execute(select(func.count()).select_from(articles)).scalar()
         rows = conn.execute(select(articles.c.id, articles.c.title, articles.c.outlet, articles.c.published,
                                    articles.c.url, articles.c.n_statements, articles.c.copy_of)
@@ -95,7 +86,7 @@ def list_articles(bind: Engine | Connection, page: int = 1, per_page: int = 50) 
 
 def list_entities(bind: Engine | Connection, page: int = 1, per_page: int = 50) -> Page:
     """People and organisations, the most quoted first (``EntityInfo`` items, with aliases)."""
-    with _conn(bind) as conn:
+    with queries.connection(bind) as conn:
         total = conn.execute(select(func.count()).select_from(entities)).scalar()
         ids = conn.execute(select(entities.c.id).order_by(entities.c.n_statements.desc(), entities.c.id)
                            .limit(per_page).offset(_offset(page, per_page))).scalars().all()
@@ -107,7 +98,7 @@ def list_claims(bind: Engine | Connection, page: int = 1, per_page: int = 50,
     """Claims, the most reported first (``ClaimInfo`` items); ``status`` filters."""
     if status is not None and status not in queries.STATUSES:
         raise ValueError(f"status must be one of {', '.join(queries.STATUSES)}")
-    with _conn(bind) as conn:
+    with queries.connection(bind) as conn:
         where = [claims.c.status == status] if status else []
         total = conn.execute(select(func.count()).select_from(claims).where(*where)).scalar()
         ids = conn.execute(select(claims.c.id).where(*where)
@@ -118,7 +109,7 @@ def list_claims(bind: Engine | Connection, page: int = 1, per_page: int = 50,
 
 def person(bind: Engine | Connection, entity_id: int, page: int = 1, per_page: int = MAX_PER_PAGE) -> PersonPage | None:
     """One entity (``queries.entity_info``) and a page of its statements by date."""
-    with _conn(bind) as conn:
+    with queries.connection(bind) as conn:
         info = queries.entity_info(conn, entity_id)
         if info is None:
             return None
@@ -134,7 +125,7 @@ def statements_by_id(bind: Engine | Connection, ids: list[int]) -> list[queries.
     """``queries.Statement`` records for these statement ids, in the order given."""
     if not ids:
         return []
-    with _conn(bind) as conn:
+    with queries.connection(bind) as conn:
         rows = conn.execute(select(statements, articles.c.outlet, articles.c.title, articles.c.url,
                                    entities.c.name.label("entity_name"))
                             .join(articles, articles.c.id == statements.c.article_id)
@@ -154,7 +145,7 @@ def _statement(r) -> queries.Statement:
 
 def article_marks(bind: Engine | Connection, article_id: int) -> dict[int, StatementMarks]:
     """Speaker offsets of every statement of an article, by statement id."""
-    with _conn(bind) as conn:
+    with queries.connection(bind) as conn:
         rows = conn.execute(select(statements.c.id, statements.c.local_id, statements.c.speaker_start,
                                    statements.c.speaker_end, statements.c.speaker_type)
                             .where(statements.c.article_id == article_id)).all()
