@@ -36,7 +36,7 @@ test: $(STAMP) chromium
 
 # Rebuilds src/onrecord/data/cue_lexicon.json from PolNeAR train (counts only, no text).
 train: $(STAMP)
-	$(BIN)/python -m onrecord.training ../shared/eval/polnear/train
+	$(BIN)/python -m onrecord.quality.training ../shared/eval/polnear/train
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_attribution.py

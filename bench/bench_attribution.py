@@ -96,7 +96,8 @@ def load_harness(texts: list[Text], model: str | None = None) -> Harness:
     """Load both pipelines and textacy (when installed) for ``texts``."""
     import spacy
 
-    from onrecord import nlp as nlp_module, settings
+    from onrecord.pipeline import nlp as nlp_module
+    from onrecord import settings
 
     try:
         import textacy.extract.triples as textacy_triples
@@ -108,7 +109,8 @@ def load_harness(texts: list[Text], model: str | None = None) -> Harness:
 
 def warm_up(h: Harness) -> None:
     """Run every system once untimed; count tokens and parse the Docs the ``stages`` system reuses."""
-    from onrecord import article, engine
+    from onrecord.inputs import article
+    from onrecord import engine
 
     h.tokens = sum(len(h.bare(t.text)) for t in h.texts)
     h.counts["onrecord_attributions"] = sum(
@@ -146,7 +148,8 @@ def time_bare(h: Harness, i: int) -> dict[str, float]:
 
 def time_onrecord(h: Harness, i: int) -> dict[str, float]:
     """Seconds for onrecord end to end over text ``i``: reading, one parse, every stage."""
-    from onrecord import article, engine
+    from onrecord.inputs import article
+    from onrecord import engine
 
     start = time.perf_counter()
     engine.analyze_article(article.from_text(h.texts[i].text))
@@ -155,7 +158,7 @@ def time_onrecord(h: Harness, i: int) -> dict[str, float]:
 
 def time_stages(h: Harness, i: int) -> dict[str, float]:
     """Seconds of onrecord's own work over text ``i``, split into reading, paragraphs, stages."""
-    from onrecord import article
+    from onrecord.inputs import article
 
     text = h.texts[i].text
     start = time.perf_counter()

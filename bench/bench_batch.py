@@ -80,7 +80,7 @@ def bare_spacy(texts: list[str], model: str | None):
 
 def direct(texts: list[str], model: str | None):
     """A function timing ``analyze_article`` in a loop, without the batch engine: tokens/s."""
-    from onrecord.article import from_text
+    from onrecord.inputs.article import from_text
     from onrecord.engine import analyze_article
 
     analyze_article(from_text(texts[0]), model=model)  # load the pipeline outside the timing
@@ -120,7 +120,7 @@ def one_run(src: Path, work: Path, workers: int, model: str | None) -> dict:
     the pipeline's loading happen before the CPU clock starts, as in the workers' own figure."""
     import importlib
 
-    from onrecord import nlp
+    from onrecord.pipeline import nlp
 
     importlib.import_module("onrecord.batch.run")  # spaCy and onrecord imported untimed
 

@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from onrecord.article import from_text
+from onrecord.inputs.article import from_text
 from onrecord.records import Attribution, Content, Entity, Span, Speaker
 from onrecord.report import Report
 from onrecord.store import queries

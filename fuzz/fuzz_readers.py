@@ -4,7 +4,7 @@
     .venv/bin/python fuzz/fuzz_readers.py --seconds 10 --target warc
     make fuzz FUZZ_SECONDS=300
 
-Every target feeds generated and mutated input to one reader of ``onrecord.article``,
+Every target feeds generated and mutated input to one reader of ``onrecord.inputs.article``,
 ``onrecord.store.sources`` or ``onrecord.batch.inputs``/``worker`` (no spaCy: the readers only)
 and asserts the reader's contract: an Article, an Item, or a refusal naming the input (an
 ``InputError``, an ``Item``/``Failure`` with a reason), never any other exception. A crash is
@@ -31,7 +31,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from onrecord.article import Article, read_bytes
+from onrecord.inputs.article import Article, read_bytes
 from onrecord.errors import OnrecordError
 
 SEED_TEXT = ("Water row deepens\n\nCouncillor Mara Quell said on Monday that “the reservoir is unsafe.”\r\n"

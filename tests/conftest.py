@@ -21,5 +21,5 @@ def need_shared(path: Path) -> None:
 @pytest.fixture(scope="session")
 def pipeline():
     """The spaCy pipeline with the onrecord components, loaded once per test session."""
-    from onrecord import nlp
+    from onrecord.pipeline import nlp
     return nlp.load()

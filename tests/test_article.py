@@ -5,7 +5,7 @@ import codecs
 
 import pytest
 
-from onrecord.article import decode_bytes, from_html, looks_like_html, read_bytes, read_path
+from onrecord.inputs.article import decode_bytes, from_html, looks_like_html, read_bytes, read_path
 from onrecord.errors import InputError
 
 from conftest import DATA

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 import onrecord
-from onrecord import evaluation
-from onrecord.article import read_path
+from onrecord.quality import evaluation
+from onrecord.inputs.article import read_path
 
 from conftest import DATA
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from onrecord import gold_checks, stance
-from onrecord.article import Article, from_text
+from onrecord.quality import gold_checks
+from onrecord.pipeline import stance
+from onrecord.inputs.article import Article, from_text
 
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).parents[2] / "shared"
@@ -47,7 +48,7 @@ def test_outlet_name_from_a_newsletter_prompt_or_the_url():
 
 @pytest.fixture(scope="module")
 def port_report():
-    from onrecord.article import read_path
+    from onrecord.inputs.article import read_path
     from onrecord.engine import analyze_article
     return analyze_article(read_path(DATA / "stance-port-tender.txt", published="2024-06-12"))
 
@@ -119,7 +120,7 @@ def test_unrelated_declines_make_no_claim():
 @pytest.mark.shared
 @pytest.mark.skipif(not FIXTURE.exists(), reason=f"{SHARED} (the shared fixtures) is absent")
 def test_fixture_three_claims():
-    from onrecord.article import read_path
+    from onrecord.inputs.article import read_path
     from onrecord.engine import analyze_article
     report = analyze_article(read_path(FIXTURE))
     gold = json.loads(FIXTURE.with_suffix(".gold.json").read_text(encoding="utf-8"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-import onrecord.nlp  # noqa: F401  registers the "onrecord" factory
+import onrecord.pipeline.nlp  # noqa: F401  registers the "onrecord" factory
 from onrecord import settings
 
 pytestmark = pytest.mark.slow
@@ -21,7 +21,8 @@ def test_add_pipe_to_a_plain_pipeline():
 def test_one_parse_is_shared():
     from spacy.language import Language
 
-    from onrecord import engine, nlp as nlp_module
+    from onrecord import engine
+    from onrecord.pipeline import nlp as nlp_module
 
     calls = []
     if "count_parses" not in Language.factories:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord.entities import EntityIndex, clean_name, same_name_misspelt
+from onrecord.pipeline.entities import EntityIndex, clean_name, same_name_misspelt
 
 
 @pytest.mark.parametrize("a, b", [("heyman", "hayman"), ("kellar", "keller"), ("netanyhau", "netanyahu")])

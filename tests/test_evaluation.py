@@ -6,7 +6,7 @@ import importlib.util
 import json
 
 
-from onrecord import evaluation
+from onrecord.quality import evaluation
 
 from conftest import POLNEAR_DEV, SHARED, need_shared
 

@@ -6,8 +6,8 @@ import json
 import pytest
 
 import onrecord
-from onrecord import evaluation
-from onrecord.article import read_path
+from onrecord.quality import evaluation
+from onrecord.inputs.article import read_path
 
 from conftest import FIXTURE, need_shared
 

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from onrecord.engine import analyze
 from onrecord.errors import InputError
-from onrecord.structure import label_blocks
+from onrecord.inputs.structure import label_blocks
 
 pytestmark = pytest.mark.slow
 
@@ -205,7 +205,7 @@ RATIO = 10
 #: tokens), scales that to the whole text, then analyses the whole text under that bound.
 CHILD = textwrap.dedent("""
     import json, random, signal, sys, time
-    from onrecord import nlp
+    from onrecord.pipeline import nlp
     from onrecord.engine import analyze
     size, paragraphs, ratio = int(sys.argv[1]), sys.argv[2] == "paragraphs", float(sys.argv[3])
     rng = random.Random(7)

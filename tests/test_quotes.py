@@ -1,8 +1,8 @@
 """Quote marks: curly and straight, stray marks, quotes over paragraphs, insertions."""
 from __future__ import annotations
 
-from onrecord.quotes import find_quotes
-from onrecord.structure import label_blocks
+from onrecord.pipeline.quotes import find_quotes
+from onrecord.inputs.structure import label_blocks
 
 
 def quotes(text: str) -> list[str]:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from onrecord import gold_checks, stance
+from onrecord.quality import gold_checks
+from onrecord.pipeline import stance
 from onrecord.records import STANCES, Attribution, Content, Span
 
 DATA = Path(__file__).parent / "data"
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def nlp():
-    from onrecord import nlp as nlp_module
+    from onrecord.pipeline import nlp as nlp_module
     return nlp_module.load()
 
 
@@ -82,7 +83,7 @@ def test_a_hedge_deep_inside_referred_content_does_not_hedge_the_speaker(nlp):
 
 
 def test_article_stances_and_hedges_match_gold():
-    from onrecord.article import read_path
+    from onrecord.inputs.article import read_path
     from onrecord.engine import analyze_article
     gold = json.loads((DATA / "stance-port-tender.gold.json").read_text(encoding="utf-8"))
     report = analyze_article(read_path(DATA / "stance-port-tender.txt", published=gold["published"]))

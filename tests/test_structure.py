@@ -1,7 +1,7 @@
 """Structure labels: headline, standfirst, headings, paragraphs, boilerplate — labelled, not deleted."""
 from __future__ import annotations
 
-from onrecord.structure import label_blocks, split_lines
+from onrecord.inputs.structure import label_blocks, split_lines
 
 from conftest import DATA
 

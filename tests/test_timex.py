@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from onrecord import gold_checks, timex
-from onrecord.article import Article, from_text
+from onrecord.quality import gold_checks
+from onrecord.pipeline import timex
+from onrecord.inputs.article import Article, from_text
 from onrecord.errors import DateError
 
 DATA = Path(__file__).parent / "data"
@@ -138,7 +139,7 @@ def test_a_date_deep_in_the_story_is_not_a_dateline():
 # ---------------------------------------------------------------- with the model
 
 def analyze_file(name: str, published: str | None = None):
-    from onrecord.article import read_path
+    from onrecord.inputs.article import read_path
     from onrecord.engine import analyze_article
     return analyze_article(read_path(DATA / name, published=published))
 
@@ -205,7 +206,7 @@ needs_shared = pytest.mark.skipif(not FIXTURE.exists(), reason=f"{SHARED} (the s
 @needs_shared
 @pytest.mark.parametrize("published", [None, "2024-01-07"])
 def test_fixture_timexes_and_interview_time(published):
-    from onrecord.article import read_path
+    from onrecord.inputs.article import read_path
     from onrecord.engine import analyze_article
     report = analyze_article(read_path(FIXTURE, published=published))
     fixture_gold = json.loads(FIXTURE.with_suffix(".gold.json").read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ pytest.importorskip("hnswlib")
 from fastapi.testclient import TestClient  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from onrecord.article import from_text  # noqa: E402
+from onrecord.inputs.article import from_text  # noqa: E402
 from onrecord.records import Attribution, Content, Entity, Span, Speaker  # noqa: E402
 from onrecord.report import Report  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402

@@ -91,9 +91,9 @@ def analyze(
     Example: onrecord analyze examples/harbour-bridge.txt --format jsonl
     """
     from . import render
-    from .article import read_bytes, read_path
+    from onrecord.inputs.article import read_bytes, read_path
     from .engine import analyze_article
-    from .timex import parse_published
+    from onrecord.pipeline.timex import parse_published
 
     try:
         pub = parse_published(published, "--published") if published else None
@@ -123,7 +123,7 @@ def analyze(
 
 
 def _load_model(model: str | None) -> None:
-    from . import nlp
+    from onrecord.pipeline import nlp
     nlp.load(model)
 
 
@@ -140,8 +140,8 @@ def eval_polnear(
     """
     from rich.progress import Progress
 
-    from . import evaluation
-    from .article import from_text
+    from onrecord.quality import evaluation
+    from onrecord.inputs.article import from_text
     from .engine import analyze_article
 
     if not (split / "text").is_dir():
@@ -171,8 +171,8 @@ def eval_gold(
 
     Example: onrecord eval gold tests/data/harbour-bridge.gold.json
     """
-    from . import evaluation, gold_checks
-    from .article import read_path
+    from onrecord.quality import evaluation, gold_checks
+    from onrecord.inputs.article import read_path
     from .engine import analyze_article
 
     try:

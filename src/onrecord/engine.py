@@ -1,16 +1,14 @@
 """The per-article function: one parse, every stage, one Report.
 
-``analyze`` is the library's entry point; the spaCy component (``nlp.py``) and every engine
-on top (store, web, batch) call ``run_stages`` through it, so one article is always one unit
-of work: a pure function from input to Report.
+``analyze`` is the library's entry point and every engine on top (store, web, batch) calls
+it; the stages themselves run in the spaCy component (``pipeline/component.py``), so one
+article is always one unit of work: a pure function from input to Report.
 """
 from __future__ import annotations
 
-from spacy.tokens import Doc
-
-from . import attribution, entities, nlp as nlp_module, stance, timex
-from .article import Article, from_html, from_text, looks_like_html
-from .report import Report
+from onrecord.inputs.article import Article, from_html, from_text, looks_like_html
+from onrecord.pipeline import nlp as nlp_module
+from onrecord.report import Report
 
 
 def analyze(text_or_html: str | bytes, *, published: str | None = None, url: str | None = None,
@@ -29,7 +27,7 @@ def to_article(text_or_html: str | bytes, *, published: str | None = None, url: 
                doc_id: str = "article") -> Article:
     """An Article from a string or bytes: HTML when it looks like HTML, else plain text."""
     if isinstance(text_or_html, bytes):
-        from .article import read_bytes
+        from onrecord.inputs.article import read_bytes
         return read_bytes(text_or_html, name=doc_id, doc_id=doc_id, published=published, url=url)
     if looks_like_html(text_or_html[:2048].encode("utf-8", "replace")):
         return from_html(text_or_html, doc_id=doc_id, url=url, published=published, source=doc_id)
@@ -44,17 +42,3 @@ def analyze_article(article: Article, *, model: str | None = None) -> Report:
     for _name, proc in pipeline.pipeline:
         doc = proc(doc)
     return doc._.onrecord_report
-
-
-def run_stages(doc: Doc) -> Report:
-    """Attributions, entities, time expressions, stance and claims over one parsed Doc."""
-    article = doc._.onrecord_article or from_text(doc.text)
-    warnings = timex.check_published(article)
-    attrs = attribution.find_attributions(doc, article)
-    ents = entities.resolve(doc, attrs)
-    timexes = timex.find_timexes(doc, article)
-    timex.assign_when(attrs, doc, article, timexes)
-    stance.assign(attrs, doc)
-    claims = stance.build_claims(attrs, doc, article)
-    return Report(article=article, attributions=attrs, entities=ents, timexes=timexes,
-                  claims=claims, warnings=warnings, doc=doc)

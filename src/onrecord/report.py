@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .article import Article
+from onrecord.inputs.article import Article
 from .records import Attribution, Claim, Entity, Timex
 
 
@@ -53,7 +53,7 @@ class Report:
     def from_dict(cls, data: dict[str, Any]) -> "Report":
         """A Report rebuilt from ``to_dict`` output, without analysing again (no Doc)."""
         from .records import attribution_from_record, Claim, Entity, Timex
-        from .structure import Block
+        from onrecord.inputs.structure import Block
 
         meta = data.get("metadata", {})
         text = data["text"]

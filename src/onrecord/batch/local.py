@@ -62,7 +62,7 @@ def _context():
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["onrecord.batch.worker", "onrecord.nlp", "onrecord.engine"])
+    ctx.set_forkserver_preload(["onrecord.batch.worker", "onrecord.pipeline.nlp", "onrecord.engine"])
     return ctx
 
 

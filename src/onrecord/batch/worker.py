@@ -36,7 +36,7 @@ class Result:
 def init_worker(model: str | None, ready=None) -> None:
     """Pool initializer: load the spaCy pipeline once per worker, then meet at ``ready``."""
     global _MODEL
-    from .. import nlp
+    from onrecord.pipeline import nlp
 
     _MODEL = model
     nlp.load(model)
@@ -80,8 +80,8 @@ def _reason(exc: OnrecordError) -> str:
 
 def to_article(item: Item):
     """The Article of an Item; InputError or DateError when it cannot be one."""
-    from ..article import decode_bytes, from_html, from_text, read_bytes
-    from ..timex import parse_published
+    from onrecord.inputs.article import decode_bytes, from_html, from_text, read_bytes
+    from onrecord.pipeline.timex import parse_published
 
     published = parse_published(item.published, f"{item.source}: published") if item.published else None
     if item.kind == "file":

@@ -3,7 +3,7 @@
 One person is one entity across the corpus whatever the title ("Councillor", "Dr."), accents
 or a one-letter misspelling of the surname ("Soelberg"); two people who share a surname but
 not a first name ("Tomas Renn", "Tobias Renn") stay apart. The per-article rules of
-``onrecord.entities`` (``clean_name``, ``same_name_misspelt``) are reused here.
+``onrecord.pipeline.entities`` (``clean_name``, ``same_name_misspelt``) are reused here.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import jellyfish
 
-from ..entities import _TITLE_WORDS, same_name_misspelt
+from onrecord.pipeline.entities import _TITLE_WORDS, same_name_misspelt
 
 #: Words that are a role or title, not a name, on top of the article-level list.
 EXTRA_TITLES = {"councillor", "councilor", "council", "member", "director", "inspector", "head",

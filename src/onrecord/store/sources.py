@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
-from ..article import Article, from_html, from_text, read_path
+from onrecord.inputs.article import Article, from_html, from_text, read_path
 from ..errors import InputError
 from ..report import Report
 from .errors import MissingExtra

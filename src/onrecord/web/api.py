@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..store import queries
 from . import listing, views
-from .app import ApiError
+from .responses import ApiError
 
 router = APIRouter(prefix="/api", tags=["api"])
 

@@ -15,13 +15,15 @@ from typing import Callable
 import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
-from .. import settings
+from onrecord import settings
+from onrecord.web import api, ingest, pages
+from onrecord.web.views import safe_href
 
 HERE = Path(__file__).parent
 
@@ -40,10 +42,6 @@ SECURITY_HEADERS = {
 #: Host names a loopback-bound explorer answers to: a page on another site that rebinds its
 #: own name to 127.0.0.1 (DNS rebinding) gets an error instead of the store.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
-
-
-class ApiError(HTTPException):
-    """An error with the status and one sentence a user sees (JSON on /api, a page elsewhere)."""
 
 
 def create_app(engine: Engine, *, db: str | None = None, token: str | None = None,
@@ -67,7 +65,6 @@ def create_app(engine: Engine, *, db: str | None = None, token: str | None = Non
     _install_middleware(app)
     _install_errors(app)
     app.mount("/static", StaticFiles(directory=HERE / "static", follow_symlink=False), name="static")
-    from . import api, pages
     app.include_router(api.router)
     app.include_router(pages.router)
     return app
@@ -77,7 +74,6 @@ def create_app(engine: Engine, *, db: str | None = None, token: str | None = Non
 async def _lifespan(app: FastAPI):
     """On shutdown, save the vector index of articles added through the API."""
     yield
-    from . import ingest
     ingest.close(app)
 
 
@@ -85,7 +81,6 @@ def make_templates() -> Jinja2Templates:
     """The page templates, with autoescape on for every template (article text is untrusted)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined)
-    from .views import safe_href
     env.filters["href"] = safe_href
     return Jinja2Templates(env=env)
 
@@ -162,8 +157,3 @@ def error_response(request: Request, status: int, message: str, headers: dict | 
             request, "error.html", {**body, "title": f"Error {status}"}, status_code=status, headers=headers)
     response.headers.update(SECURITY_HEADERS)
     return response
-
-
-def html(request: Request, template: str, **context) -> HTMLResponse:
-    """A page rendered with ``context`` (autoescaped)."""
-    return request.app.state.templates.TemplateResponse(request, template, context)

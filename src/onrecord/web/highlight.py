@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from ..structure import label_blocks
+from onrecord.inputs.structure import label_blocks
 
 #: How far from the speaker (in characters) the cue word is looked for: a cue sits next to
 #: its speaker ("Quell said", "said Quell", "Quell, who ..., said"); 120 covers an

@@ -8,13 +8,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ..errors import OnrecordError
-from .app import ApiError
+from .responses import ApiError
 
 
 def add(app: FastAPI, body: bytes, kind: str, url: str | None, published: str | None,
         outlet: str | None) -> dict:
     """Analyse and store one article; the outcome as JSON (422 when refused)."""
-    from ..article import read_bytes
+    from onrecord.inputs.article import read_bytes
     from ..store.sources import Item, outlet_of
 
     name = "upload.html" if kind == "text/html" else "upload.txt"

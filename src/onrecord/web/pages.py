@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from . import api, highlight, listing, views
-from .app import html
+from .responses import html
 
 router = APIRouter(include_in_schema=False)
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from .article import Article
-from .errors import DateError
-from .records import Attribution, Timex, When
-from .nlp import doc_ents
+from onrecord.inputs.article import Article
+from onrecord.errors import DateError
+from onrecord.records import Attribution, Timex, When
+from onrecord.pipeline.doccache import doc_ents
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from . import cues
-from .article import Article
-from .quotes import QUOTE_CHARS, Quote, find_quotes
-from .records import Attribution, Content, Span, Speaker
-from .nlp import doc_ents, doc_text
+from onrecord.pipeline import cues
+from onrecord.inputs.article import Article
+from onrecord.pipeline.quotes import QUOTE_CHARS, Quote, find_quotes
+from onrecord.records import Attribution, Content, Span, Speaker
+from onrecord.pipeline.doccache import doc_ents, doc_text
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 #: Capitalised sentence openers that are never a misparsed name.

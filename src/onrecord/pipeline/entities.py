@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import jellyfish
 from spacy.tokens import Doc
 
-from .records import Attribution, Entity
-from .nlp import doc_ents, doc_text, ents_in
+from onrecord.records import Attribution, Entity
+from onrecord.pipeline.doccache import doc_ents, doc_text, ents_in
 
 #: A speaker's type is one of DESIGN.md's: a country or government speaks as an organisation,
 #: a nationality or party ("Democrats") as a group.

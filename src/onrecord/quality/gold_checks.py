@@ -13,8 +13,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from .evaluation import line_starts, same_entity
-from .report import Report
+from onrecord.quality.evaluation import line_starts, same_entity
+from onrecord.report import Report
 
 #: A predicted claim is the gold claim's when their texts score at least this (rapidfuzz
 #: token-set ratio, 0-100) or share a claimant; 50 tolerates the gold's paraphrase.

@@ -6,7 +6,7 @@ an object, a prepositional object, ...). At run time ``cues.py`` reads, for a ve
 dependency it actually has, the share of such uses that were attributions. Nothing of the
 articles' text is kept: only lemmas, dependency labels and counts.
 
-    python -m onrecord.training ../shared/eval/polnear/train [--out src/onrecord/data/cue_lexicon.json]
+    python -m onrecord.quality.training ../shared/eval/polnear/train [--out src/onrecord/data/cue_lexicon.json]
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
-from . import evaluation, nlp as nlp_module
+from onrecord.quality import evaluation
+from onrecord.pipeline import nlp as nlp_module
 
 #: Lemmas seen fewer times than this in train carry no rate: too few uses to trust a share.
 MIN_COUNT = 4

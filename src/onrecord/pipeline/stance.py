@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from .article import Article
-from .records import Attribution, Claim
-from .timex import cue_token
-from .nlp import doc_ents, doc_text
-from . import cues
+from onrecord.inputs.article import Article
+from onrecord.records import Attribution, Claim
+from onrecord.pipeline.timex import cue_token
+from onrecord.pipeline.doccache import doc_ents, doc_text
+from onrecord.pipeline import cues
 
 #: Cue lemmas and the stance each one takes when it is not negated.
 CONFIRM = {"confirm", "verify", "corroborate", "acknowledge", "concede", "admit"}

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import settings
-from .errors import InputError
-from .structure import Block, label_blocks
+from onrecord import settings
+from onrecord.errors import InputError
+from onrecord.inputs.structure import Block, label_blocks
 
 _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<article|<div|<p[\s>])", re.I)
 

@@ -1,0 +1,38 @@
+"""Per-Doc caches of what spaCy rebuilds on every access (the text, the entity list)."""
+from __future__ import annotations
+
+import bisect
+
+from spacy.tokens import Doc
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc: spaCy rebuilds the string from its tokens on every
+    access, which was half of onrecord's own time on long articles."""
+    text = doc.user_data.get("onrecord_text")
+    if text is None:
+        text = doc.user_data["onrecord_text"] = doc.text
+    return text
+
+
+def doc_ents(doc: Doc) -> tuple:
+    """``doc.ents``, built once per Doc (spaCy builds the list anew on every access)."""
+    ents = doc.user_data.get("onrecord_ents")
+    if ents is None:
+        ents = doc.user_data["onrecord_ents"] = tuple(doc.ents)
+    return ents
+
+
+def ents_in(doc: Doc, start: int, end: int) -> list:
+    """The named entities lying inside [start, end) (character offsets), from the cached list."""
+    ents = doc_ents(doc)
+    starts = doc.user_data.get("onrecord_ent_starts")
+    if starts is None or len(starts) != len(ents):
+        starts = doc.user_data["onrecord_ent_starts"] = [e.start_char for e in ents]
+    i = bisect.bisect_left(starts, start)
+    out = []
+    while i < len(ents) and ents[i].start_char < end:
+        if ents[i].end_char <= end:
+            out.append(ents[i])
+        i += 1
+    return out
