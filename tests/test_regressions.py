@@ -114,3 +114,86 @@ def test_row_id_beyond_sqlite_integer_is_422_not_500(tmp_path):
             assert client.get(path + ident).status_code == 422, path + ident
         assert client.get(path + str(2**63 - 1)).status_code == 404
     engine.dispose()
+
+
+# -- generated hostile texts (tests/data/hostile-crashes.json: generated strings, not news) ------
+
+HOSTILE = json.loads((ROOT / "tests" / "data" / "hostile-crashes.json").read_text(encoding="utf-8"))
+
+
+def test_a_content_is_never_made_of_no_piece():
+    from onrecord.records import Content
+
+    with pytest.raises(ValueError, match="non-empty piece"):
+        Content.of_pieces("abc", [(1, 1), (2, 2)])  # was IndexError at merged[0]
+    assert Content.of_pieces("abcdef", [(3, 5), (0, 2), (1, 3)]).spans == [(0, 5)]
+
+
+def test_a_span_is_never_made_out_of_order():
+    from onrecord.records import Span
+
+    with pytest.raises(ValueError, match="in order"):
+        Span.of("abcdef", 4, 2)
+    with pytest.raises(ValueError, match="in order"):
+        Span.of("abc", 1, 9)
+
+
+def test_the_span_invariant_sees_every_kind_of_break():
+    from onrecord.records import Attribution, Claim, Content, Span, span_errors
+
+    text = "Ann said it rained."
+    good = Attribution("a1", "indirect", None, Span.of(text, 4, 8), Content.of_pieces(text, [(9, 18)]))
+    assert span_errors(text, [good], [Claim("c1", "it rained", start=9, end=18)]) == []
+    bad_cue = Attribution("a2", "indirect", None, Span(8, 4, ""), None)
+    bad_text = Attribution("a3", "indirect", None, Span(4, 8, "told"), None)
+    bad_piece = Attribution("a4", "indirect", None, None, Content(9, 18, text[9:18], [(9, 9)]))
+    outside = Attribution("a5", "indirect", None, None, Content(9, 18, text[9:18], [(9, 18)]),
+                          insertions=[(0, 3)])
+    bad_claim = Claim("c2", "it rained.", start=9, end=18)
+    errors = span_errors(text, [bad_cue, bad_text, bad_piece, outside], [bad_claim])
+    assert [e.split(":")[0] for e in errors] == ["a2 cue", "a3 cue", "a4 content", "a5 insertion 0..3 lies outside its content", "claim c2"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [0, 2, 3], ids=["empty-pieces-1", "empty-pieces-2", "empty-pieces-3"])
+def test_a_quoted_phrase_of_punctuation_alone_is_no_content(pipeline, case):
+    # each crashed in records.Content.of_pieces: a quote whose governing phrase trims to
+    # nothing ("»no »‮”comment", mixed) reached write() with the one piece empty
+    from onrecord.engine import analyze
+    from onrecord.records import span_errors
+
+    assert HOSTILE[case]["error"].startswith("IndexError")
+    report = analyze(HOSTILE[case]["text"], published="2024-01-01")
+    assert span_errors(report.article.text, report.attributions, report.claims) == []
+    assert all(a.content is None or a.content.start < a.content.end for a in report.attributions)
+
+
+@pytest.mark.slow
+def test_a_cue_never_takes_a_have_that_follows_its_verb(pipeline):
+    # crashed in stance._reaction_text with spaCy's E035: the parse hung a perfect "have"
+    # after the cue verb, cues.cue_span took it as the cue's start, and the cue ended before
+    # it began (1227..1188)
+    from onrecord.engine import analyze
+
+    assert "E035" in HOSTILE[1]["error"]
+    report = analyze(HOSTILE[1]["text"], published="2024-01-01")
+    assert all(a.cue is None or a.cue.start < a.cue.end for a in report.attributions)
+    assert any(a.cue is not None for a in report.attributions)  # cues are still found
+
+
+def test_cue_span_looks_for_each_child_on_its_own_side():
+    # a hand-built parse of what the misparse looked like: "have" hung as aux *after* "said",
+    # an xcomp "comment" *before* "declined"; the cue must still start at or before its end
+    import spacy
+    from spacy.tokens import Doc
+
+    from onrecord.pipeline import cues
+
+    vocab = spacy.blank("en").vocab
+    doc = Doc(vocab, words=["Ann", "said", "have", "it"], heads=[1, 1, 1, 1],
+              deps=["nsubj", "ROOT", "aux", "dobj"], lemmas=["Ann", "say", "have", "it"])
+    assert cues.cue_span(doc[1]) == (doc[1].idx, doc[1].idx + 4)
+    doc = Doc(vocab, words=["comment", "Ann", "declined"], heads=[2, 2, 2],
+              deps=["xcomp", "nsubj", "ROOT"], lemmas=["comment", "Ann", "decline"])
+    start, end = cues.cue_span(doc[2])
+    assert start <= end and doc.text[start:end] == "declined"

@@ -24,6 +24,8 @@ class Span:
     @classmethod
     def of(cls, text: str, start: int, end: int) -> "Span":
         """The span of ``text`` between two offsets, its text taken from the source."""
+        if not 0 <= start <= end <= len(text):
+            raise ValueError(f"a span must lie inside the text in order: {start}..{end} of {len(text)}")
         return cls(start, end, text[start:end])
 
     def to_dict(self) -> dict[str, Any]:
@@ -53,6 +55,8 @@ class Content(Span):
     def of_pieces(cls, text: str, pieces: list[tuple[int, int]]) -> "Content":
         """A (possibly discontinuous) content from its pieces, sorted and merged."""
         pieces = sorted(p for p in pieces if p[1] > p[0])
+        if not pieces:
+            raise ValueError("a content needs at least one non-empty piece")
         merged: list[list[int]] = []
         for s, e in pieces:
             if merged and s <= merged[-1][1]:
@@ -96,6 +100,10 @@ class Attribution:
     stance: str = "asserts"
     hedged: bool = False
     line: int | None = None
+    #: The spaCy token of the cue, set by the attribution stage for the later stages (time,
+    #: stance, claims); declared here so no stage reads an undeclared attribute, and never
+    #: serialised (it belongs to one parse).
+    cue_token: Any = field(default=None, repr=False, compare=False)
 
     def to_record(self, doc_id: str) -> dict[str, Any]:
         """The DESIGN.md attribution record (one line of ``--format jsonl``)."""
@@ -185,3 +193,36 @@ def attribution_from_record(r: dict[str, Any]) -> Attribution:
         addressee=_span(r.get("addressee")),
         when=When(wh["text"], wh["start"], wh["end"], wh.get("value")) if wh else None,
         stance=r.get("stance", "asserts"), hedged=bool(r.get("hedged")))
+
+
+def span_errors(text: str, attributions: list[Attribution], claims: list[Claim] = ()) -> list[str]:
+    """Every way the records break the offsets contract: a span out of order or outside the
+    text, a span whose text is not ``text[start:end]``, a content with no piece or with a piece
+    outside its bounds, an insertion outside the content. Empty when all is well; every
+    stage's output passes this check (``pipeline/component.py`` runs it on each Report)."""
+    out: list[str] = []
+
+    def check(label: str, start: int | None, end: int | None, said: str | None) -> None:
+        if start is None or end is None:
+            return
+        if not 0 <= start <= end <= len(text):
+            out.append(f"{label}: {start}..{end} is not an ordered span of a {len(text)}-character text")
+        elif said is not None and text[start:end] != said:
+            out.append(f"{label}: its text is not the text at {start}..{end}")
+
+    for a in attributions:
+        for name in ("speaker", "cue", "addressee", "when"):
+            span = getattr(a, name)
+            if span is not None:
+                check(f"{a.id} {name}", span.start, span.end, span.text)
+        if a.content is not None:
+            check(f"{a.id} content", a.content.start, a.content.end, a.content.text)
+            pieces = a.content.spans or [(a.content.start, a.content.end)]
+            if any(not a.content.start <= s < e <= a.content.end for s, e in pieces):
+                out.append(f"{a.id} content: a piece is empty or outside {a.content.start}..{a.content.end}")
+            for s, e in a.insertions:
+                if not a.content.start <= s <= e <= a.content.end:
+                    out.append(f"{a.id} insertion {s}..{e} lies outside its content")
+    for c in claims:
+        check(f"claim {c.id}", c.start, c.end, c.text if c.start is not None else None)
+    return out

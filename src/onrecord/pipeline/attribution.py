@@ -252,7 +252,10 @@ def _verb_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], str
         return [], "reference"  # "declined to comment.": a refusal with nothing referred to
     learned = cues.learned_relation(verb)
     if learned is not None and learned[0] not in ("ccomp", "gov"):
-        return [_rest_of_phrase(verb, learned[1])], "indirect" if "comp" in learned[0] else "reference"
+        piece = _rest_of_phrase(verb, learned[1])
+        if piece[0] < piece[1]:
+            return [piece], "indirect" if "comp" in learned[0] else "reference"
+        return [], "indirect"  # the phrase is punctuation alone: nothing was said
     quote = _adjacent_quote(ctx, verb) if cues.is_speech(verb) else None
     if quote is not None:
         return [(quote.start, quote.end)] + _continuation(ctx, verb, quote.end), "direct"
@@ -503,6 +506,8 @@ def cue_nouns(ctx: Context) -> list[Candidate]:
         if learned is None or owner is None:
             continue
         content = [_rest_of_phrase(tok, learned[1])]
+        if content[0][0] >= content[0][1]:
+            continue  # the phrase is punctuation alone
         cue = (tok.idx, tok.idx + len(tok))
         cand = Candidate(cue=cue, content=content, kind="indirect" if "comp" in learned[0] or learned[0] == "acl"
                          else "reference", cue_token=tok, line=ctx.line_of(tok.idx),
@@ -682,6 +687,8 @@ def _quoted_phrase(ctx: Context, q: Quote) -> Candidate | None:
     if head is None or head.dep_ in _NOT_CONTENT:
         return None
     content = [_rest_of_phrase(verb, head)]
+    if content[0][0] >= content[0][1]:
+        return None  # the phrase is punctuation alone
     cue = cues.cue_span(verb)
     return Candidate(cue=cue, content=content, kind="mixed", cue_token=verb, line=q.line,
                      speaker=_outside_quotes(ctx, speaker_span(subject, content, cue), subject),
@@ -741,6 +748,7 @@ def write(ctx: Context, cands: list[Candidate]) -> list[Attribution]:
     """Attribution records from candidates, with spans taken from the article text."""
     text = ctx.article.text
     out = []
+    cands = [c for c in cands if not c.content or any(s < e for s, e in c.content)]
     for n, c in enumerate(cands, start=1):
         content = Content.of_pieces(text, c.content) if c.content else None
         inside = ctx.quotes_between(content.start, content.end) if content else []
@@ -751,8 +759,7 @@ def write(ctx: Context, cands: list[Candidate]) -> list[Attribution]:
             id=f"a{n}", kind=c.kind, speaker=speaker,
             cue=Span.of(text, *c.cue) if c.cue else None, content=content,
             insertions=insertions, addressee=Span.of(text, *c.addressee) if c.addressee else None,
-            line=c.line))
-        out[-1]._candidate = c  # type: ignore[attr-defined]  # kept for later stages
+            line=c.line, cue_token=c.cue_token))
     return out
 
 

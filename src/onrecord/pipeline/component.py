@@ -10,7 +10,13 @@ from spacy.tokens import Doc
 
 from onrecord.inputs.article import from_text
 from onrecord.pipeline import attribution, entities, stance, timex
+from onrecord.records import span_errors
 from onrecord.report import Report
+
+
+class SpanContractError(RuntimeError):
+    """A stage wrote a span that breaks the offsets contract (a bug in onrecord)."""
+
 
 _EXTENSIONS = ("attributions", "onrecord_entities", "timexes", "claims", "onrecord_article",
                "onrecord_report")
@@ -29,6 +35,9 @@ def run_stages(doc: Doc) -> Report:
     timex.assign_when(attrs, doc, article, timexes)
     stance.assign(attrs, doc)
     claims = stance.build_claims(attrs, doc, article)
+    broken = span_errors(article.text, attrs, claims)
+    if broken:  # a bug in a stage, never the input's fault: say where, never return it
+        raise SpanContractError(f"{article.doc_id}: " + "; ".join(broken[:3]))
     return Report(article=article, attributions=attrs, entities=ents, timexes=timexes,
                   claims=claims, warnings=warnings, doc=doc)
 

@@ -132,16 +132,18 @@ def allows_no_subject(verb: Token) -> bool:
 def cue_span(verb: Token) -> tuple[int, int]:
     """The cue as written: the verb with its particle, and 'to X' of 'declined to address'."""
     start, end = verb.idx, verb.idx + len(verb)
-    perfect = [c for c in verb.children if c.dep_ == "aux" and c.lemma_ == "have" and verb.i - c.i <= 2]
+    # every child below is looked for on its own side of the verb: a misparse can hang a
+    # "have" after the verb or an xcomp before it, and a cue must never end before it starts
+    perfect = [c for c in verb.children if c.dep_ == "aux" and c.lemma_ == "have" and 0 < verb.i - c.i <= 2]
     if perfect:  # "have noted", "had published": the cue as written
         start = perfect[0].idx
     for child in verb.children:
         if child.dep_ == "prt" and child.i == verb.i + 1:
             end = child.idx + len(child)
-        if child.dep_ == "xcomp" and verb.lemma_ in ("decline", "refuse") and child.i <= verb.i + 3:
+        if child.dep_ == "xcomp" and verb.lemma_ in ("decline", "refuse") and verb.i < child.i <= verb.i + 3:
             end = child.idx + len(child)
         if child.dep_ == "dobj" and verb.lemma_ in ("break", "make") and child.lower_ in _NEWS_OBJECTS \
-                and child.i <= verb.i + 3:
+                and verb.i < child.i <= verb.i + 3:
             end = child.idx + len(child)
     if verb.lemma_ in _SILENCE_VERBS:
         start = min([start] + [c.idx for c in verb.children if c.dep_ in ("aux", "neg") and c.i < verb.i])

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import bisect
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
+
+from onrecord.records import Attribution
 
 
 def doc_text(doc: Doc) -> str:
@@ -36,3 +38,14 @@ def ents_in(doc: Doc, start: int, end: int) -> list:
             out.append(ents[i])
         i += 1
     return out
+
+
+def cue_token(attr: Attribution, doc: Doc) -> Token | None:
+    """The cue's token: the one the attribution stage kept, else the root of the cue span."""
+    tok = attr.cue_token
+    if tok is not None and tok.doc is doc:
+        return tok
+    if attr.cue is None or attr.cue.start >= attr.cue.end:
+        return None
+    span = doc.char_span(attr.cue.start, attr.cue.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None

@@ -20,8 +20,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from onrecord.inputs.article import Article
 from onrecord.records import Attribution, Claim
-from onrecord.pipeline.timex import cue_token
-from onrecord.pipeline.doccache import doc_ents, doc_text
+from onrecord.pipeline.doccache import cue_token, doc_ents, doc_text
 from onrecord.pipeline import cues
 
 #: Cue lemmas and the stance each one takes when it is not negated.
@@ -516,7 +515,7 @@ def representative(group: _Group, doc: Doc) -> tuple[int, int, str]:
         m = group.members[0]
         best = (m.content.start, m.content.end)
     s, e = _trim_claim(doc_text(doc), *best)
-    return s, e, re.sub(r"[“”\"]", "", doc_text(doc)[s:e])
+    return s, e, doc_text(doc)[s:e]  # the words as printed: quote marks inside stay
 
 
 def _sentences(attr: Attribution, doc: Doc) -> list[tuple[int, int]]:
@@ -551,16 +550,16 @@ def stated_claims(attrs: list[Attribution], doc: Doc, article: Article, claims: 
         if not _statement_of_fact(sent, article, covered):
             continue
         if any(len(stems(sent.text) & m) >= STATED_SHARED_STEMS for m in matter):
-            out.append(Claim(id="", text=sent.text.strip(), asserted_by=[outlet], status="stated",
-                             start=sent.start_char, end=sent.end_char))
+            start, end = _trim_claim(article.text, sent.start_char, sent.end_char)
+            out.append(Claim(id="", text=article.text[start:end], asserted_by=[outlet], status="stated",
+                             start=start, end=end))
     return out
 
 
 def _action_only(attr: Attribution) -> bool:
     """An attribution of an action, not a statement ("Hartwell withdrew its bid"): PolNeAR
     counts such uses of learned cue verbs, but the outlet still states the fact itself."""
-    cand = getattr(attr, "_candidate", None)
-    tok = getattr(cand, "cue_token", None)
+    tok = attr.cue_token
     return attr.kind == "reference" and tok is not None and not cues.is_statement_cue(tok)
 
 

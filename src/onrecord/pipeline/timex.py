@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Token
 from onrecord.inputs.article import Article
 from onrecord.errors import DateError
 from onrecord.records import Attribution, Timex, When
-from onrecord.pipeline.doccache import doc_ents
+from onrecord.pipeline.doccache import cue_token, doc_ents
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -510,18 +510,6 @@ def _own_time(attr: Attribution, doc: Doc, dated: list[Timex]) -> Timex | None:
                                       for tok in clause)
               and not any(s <= t.start < e for s, e in pieces)]
     return min(inside, key=lambda t: abs(t.start - verb.idx), default=None)
-
-
-def cue_token(attr: Attribution, doc: Doc) -> Token | None:
-    """The cue's token: the one the attribution engine kept, else the root of the cue span."""
-    cand = getattr(attr, "_candidate", None)
-    tok = getattr(cand, "cue_token", None) if cand is not None else None
-    if tok is not None and tok.doc is doc:
-        return tok
-    if attr.cue is None:
-        return None
-    span = doc.char_span(attr.cue.start, attr.cue.end, alignment_mode="expand")
-    return span.root if span is not None and len(span) else None
 
 
 def _clause_root(verb: Token) -> Token:
