@@ -166,10 +166,15 @@ def eval_gold(
     text: Optional[Path] = typer.Option(None, help="The article (default: the gold file's 'article' beside it)."),
     published: Optional[str] = typer.Option(None, help="Publication date, YYYY-MM-DD."),
     model: Optional[str] = typer.Option(None, help="spaCy pipeline to use."),
+    baseline: Optional[Path] = typer.Option(
+        None, help="A baseline file of floors (tests/data/baseline.json): fail when a figure is below its floor."),
 ) -> None:
-    """Match an article's attributions to its gold file; print each miss and the figures.
+    """Score every row of an article against its gold file; print what is wrong and the figures.
 
-    Example: onrecord eval gold tests/data/harbour-bridge.gold.json
+    Exit 1 when a row starts on boilerplate, an offset does not give back its text, or (with
+    --baseline) a figure is below its floor.
+
+    Example: onrecord eval gold tests/data/harbour-bridge.gold.json --baseline tests/data/baseline.json
     """
     from onrecord.quality import evaluation, gold_checks
     from onrecord.inputs.article import read_path
@@ -179,17 +184,32 @@ def eval_gold(
         gold = evaluation.load_gold_file(gold_file)
     except (OSError, ValueError) as exc:
         fail(f"{gold_file}: cannot read gold file ({exc})", 2)
+    try:
+        floors = gold_checks.floors_for(baseline, gold_file.name) if baseline else None
+    except (OSError, ValueError) as exc:
+        fail(f"{baseline}: cannot read floors ({exc})", 2)
     article_path = text or gold_file.parent / gold.get("article", gold_file.name.replace(".gold.json", ".txt"))
     try:
         article = read_path(article_path, published=published or gold.get("published"))
         report = analyze_article(article, model=model)
     except OnrecordError as exc:
         fail(str(exc))
-    res = evaluation.score_gold(gold, article.text, report.records())
-    res.extra.update(gold_checks.extra_checks(gold, report))
+    try:
+        res = gold_checks.score_gold(gold, article.text, report.records(), report.article.blocks)
+        res.extra.update(gold_checks.extra_checks(gold, report))
+    except gold_checks.GoldError as exc:
+        fail(f"{gold_file}: does not fit {article_path} ({exc})", 2)
     for line in res.lines():
         print(line)
-    if res.offset_errors or res.boilerplate_hits:
+    failures: list[str] = []
+    if floors is not None:
+        failures, risen = gold_checks.gate(res, floors)
+        for line in risen:
+            print(f"raise the floor: {line}")
+        for line in failures:
+            print(f"below the floor: {line}")
+        print(f"gate: {'fail' if failures else 'pass'} ({baseline})")
+    if res.offset_errors or res.boilerplate_hits or failures:
         raise typer.Exit(1)
 
 

@@ -1,4 +1,4 @@
-"""Accuracy against annotated data: PolNeAR (brat standoff) and onrecord gold files.
+"""Accuracy against PolNeAR (brat standoff); onrecord's own gold files are scored by ``gold_checks``.
 
 The PolNeAR scoring rules are the ones of the shared scorer (``polnear_score.py``): words
 compared as sets of character positions, content matched one to one per document by Dice
@@ -11,7 +11,6 @@ from __future__ import annotations
 import collections
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -166,36 +165,6 @@ def summary_line(res: dict[str, Any]) -> str:
 
 # ------------------------------------------------------------------ onrecord gold files
 
-@dataclass
-class GoldResult:
-    """The outcome of matching one article's predictions to its gold file."""
-
-    required: int = 0
-    matched_required: int = 0
-    matched: int = 0
-    total: int = 0
-    speaker_right: int = 0
-    addressees: int = 0
-    addressees_right: int = 0
-    misses: list[str] = field(default_factory=list)
-    boilerplate_hits: list[str] = field(default_factory=list)
-    offset_errors: list[str] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def lines(self) -> list[str]:
-        """The human summary: misses first, the figures last."""
-        out = [f"miss: {m}" for m in self.misses]
-        out += [f"boilerplate: {b}" for b in self.boilerplate_hits]
-        out += [f"offsets: {o}" for o in self.offset_errors]
-        for key, value in self.extra.items():
-            out.append(f"{key}: {value}")
-        out.append(f"addressees {self.addressees_right}/{self.addressees} | "
-                    f"speaker accuracy on matched {self.speaker_right}/{self.matched}")
-        out.append(f"matched {self.matched_required}/{self.required} required "
-                   f"({self.matched}/{self.total} in all)")
-        return out
-
-
 def line_starts(text: str) -> list[int]:
     """Offset of the start of each line (1-based line n starts at result[n-1])."""
     starts = [0]
@@ -204,95 +173,8 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
-def _norm(s: str | None) -> str:
-    return re.sub(r"\W+", " ", (s or "").lower()).strip()
-
-
-def same_entity(gold: dict, record: dict, aliases: dict[str, set[str]]) -> bool:
-    """True when the record's speaker is the gold speaker (any alias of the entity counts)."""
-    sp = record.get("speaker") or {}
-    names = {_norm(sp.get("entity")), _norm(sp.get("text"))} - {""}
-    want = aliases.get(gold["speaker"], set()) | {_norm(gold["speaker"]), _norm(gold.get("speaker_mention"))}
-    want.discard("")
-    if names & want:
-        return True
-    # unnamed groups: "multiple Israeli officials" against "multiple Israeli officials with ..."
-    return any(n and w and (n.startswith(w) or w.startswith(n)) and len(min(n, w, key=len)) > 5
-               for n in names for w in want)
-
-
-def score_gold(gold: dict, text: str, records: list[dict]) -> GoldResult:
-    """Match one article's records to its gold file, as the gold file's ``about`` says."""
-    starts = line_starts(text)
-    aliases = {e["name"]: {_norm(a) for a in e.get("aliases", [])} | {_norm(e["name"])}
-               for e in gold.get("entities", [])}
-    res = GoldResult()
-    used: set[int] = set()
-    for g in gold["attributions"]:
-        res.total += 1
-        res.required += bool(g.get("required"))
-        idx = _best_record(g, text, starts, records, aliases, used)
-        if idx is None:
-            if g.get("required"):
-                res.misses.append(f"line {g['line']}: {g['speaker']} {g['cue']!r} "
-                                  f"{(g.get('content') or '')[:60]!r}")
-            continue
-        used.add(idx)
-        res.matched += 1
-        res.matched_required += bool(g.get("required"))
-        res.speaker_right += 1
-        if g.get("addressee"):
-            res.addressees += 1
-            got = (records[idx].get("addressee") or {}).get("text") or ""
-            if _norm(got) and (_norm(got) in _norm(g["addressee"]) or _norm(g["addressee"]) in _norm(got)):
-                res.addressees_right += 1
-            else:
-                res.misses.append(f"line {g['line']}: addressee {g['addressee']!r}, got {got!r}")
-    boiler = set(gold.get("boilerplate_lines", []))
-    for r in records:
-        line = _line_of(starts, (r.get("content") or r.get("cue") or {}).get("start", 0))
-        if line in boiler:
-            res.boilerplate_hits.append(f"line {line}: {r['id']} starts on a boilerplate line")
-        for key in ("speaker", "cue", "content", "addressee", "when"):
-            span = r.get(key)
-            if span and text[span["start"]:span["end"]] != span["text"]:
-                res.offset_errors.append(f"{r['id']} {key}: offsets do not give back its text")
-    return res
-
-
-def _line_of(starts: list[int], offset: int) -> int:
-    import bisect
-    return bisect.bisect_right(starts, offset)
-
-
-def _best_record(g: dict, text: str, starts: list[int], records: list[dict],
-                 aliases: dict[str, set[str]], used: set[int]) -> int | None:
-    """The unused record that matches gold item ``g`` (content overlap and same speaker)."""
-    line = g["line"]
-    lo = starts[line - 1] if line - 1 < len(starts) else len(text)
-    hi = starts[line] if line < len(starts) else len(text)
-    gold_span = None
-    if g.get("content"):
-        pos = text.find(g["content"], lo, hi)
-        if pos < 0:
-            pos = text.find(g["content"])
-        if pos >= 0:
-            gold_span = (pos, pos + len(g["content"]))
-    for i, r in enumerate(records):
-        if i in used or not same_entity(g, r, aliases):
-            continue
-        if gold_span is not None and r.get("content"):
-            spans = _pred_spans(r["content"])
-            overlap = sum(max(0, min(e, gold_span[1]) - max(s, gold_span[0])) for s, e in spans)
-            if overlap * 2 >= gold_span[1] - gold_span[0]:
-                return i
-        elif gold_span is None and r.get("cue") and lo <= r["cue"]["start"] < hi:
-            return i
-    return None
-
-
 def load_gold_file(path: str | Path) -> dict:
-    """A gold file (JSON) as a dict."""
+    """A gold file (JSON) as a dict; ``quality.gold_checks`` scores it."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
