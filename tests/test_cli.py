@@ -111,3 +111,25 @@ def test_every_command_has_an_example_in_its_help():
     for cmd in (["analyze"], ["eval", "gold"], ["eval", "polnear"]):
         res = run(*cmd, "--help")
         assert res.exit_code == 0 and "Example:" in res.stdout
+
+
+def test_eval_gold_gates_on_a_baseline():
+    res = run("eval", "gold", str(DATA / "harbour-bridge.gold.json"), "--baseline", str(DATA / "baseline.json"))
+    assert res.exit_code == 0 and "gate: pass" in res.stdout and "precision" in res.stdout
+
+
+def test_eval_gold_fails_below_a_floor(tmp_path):
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"gold": {"awards-lanterns.gold.json": {"precision": 0.99}}}))
+    res = run("eval", "gold", str(DATA / "awards-lanterns.gold.json"), "--baseline", str(baseline))
+    assert res.exit_code == 1 and "below the floor: precision" in res.stdout and "gate: fail" in res.stdout
+
+
+def test_eval_gold_that_does_not_fit_its_article_is_one_line(tmp_path):
+    gold = json.loads((DATA / "harbour-bridge.gold.json").read_text())
+    gold["attributions"][0]["content"] = "words that are nowhere in the article"
+    path = tmp_path / "bad.gold.json"
+    path.write_text(json.dumps(gold))
+    res = run("eval", "gold", str(path), "--text", str(DATA / "harbour-bridge.txt"))
+    assert res.exit_code == 2 and "bad.gold.json" in res.output and "line 1" in res.output
+    assert "Traceback" not in res.output
