@@ -271,3 +271,14 @@ def polnear_figures(res: dict) -> dict[str, float]:
             "speaker_acc_on_matched": res["speaker_acc_on_matched"],
             "quoted_e2e_recall": res["recall_by_slice"]["quoted"]["e2e"],
             "speech_cue_e2e_recall": res["recall_by_slice"]["speech-cue"]["e2e"]}
+
+
+@pytest.mark.parametrize("path", sorted(DATA.glob("*.gold.json")), ids=lambda p: p.name)
+def test_every_gold_file_fits_its_article(path):
+    """Each gold file in tests/data is JSON whose lines, contents, addressees and negatives are
+    in its article, and has floors in the baseline."""
+    gold = evaluation.load_gold_file(path)
+    text = (DATA / gold["article"]).read_text(encoding="utf-8")
+    res = gold_checks.score_gold(gold, text, [])
+    assert res.required >= 1 and res.figures()["recall"] == 0.0
+    assert path.name in gold_checks.load_baseline(DATA / "baseline.json")["gold"]

@@ -54,10 +54,10 @@ _ROLE_KEYS = {"asserted_by": "asserted_by", "confirmed_by": "confirmed_by", "rep
               "disputed_by": "disputed_by", "denied_by": "denied_by", "declined_by": "declined_by"}
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "his", "their", "its"}
 _NAMED_TYPES = {"PERSON", "ORG", "OUTLET", "GPE", "NORP", "FAC"}
-#: The figures a baseline may hold floors for, and how each is read off a ``GoldResult``.
+#: The ratios a baseline may hold floors for (``GoldResult.figures``).
 FIGURES = ("precision", "recall", "speaker_accuracy", "cue_accuracy", "kind_accuracy",
            "addressee_accuracy", "boilerplate_recall")
-#: Counts a baseline may hold ceilings for (``max_`` + name): what must not grow.
+#: The counts a baseline may hold ceilings for, as ``max_`` + name (``GoldResult.counts``).
 COUNTS = ("negatives", "boilerplate", "offsets", "wrong_speakers", "false_positives", "boilerplate_extra")
 
 
