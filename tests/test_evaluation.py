@@ -282,3 +282,10 @@ def test_every_gold_file_fits_its_article(path):
     res = gold_checks.score_gold(gold, text, [])
     assert res.required >= 1 and res.figures()["recall"] == 0.0
     assert path.name in gold_checks.load_baseline(DATA / "baseline.json")["gold"]
+
+
+def test_scoring_at_a_confidence_threshold_counts_the_rows_shown():
+    rows = right_rows() + [dict(r, id=f"x{n}", confidence=0.1) for n, r in enumerate(right_rows())]
+    assert score(rows).figures()["precision"] == 0.5
+    res = gold_checks.score_gold(gold_file(), GOLD_TEXT, rows, min_confidence=0.5)
+    assert res.rows == 3 and res.figures()["precision"] == 1.0

@@ -156,12 +156,16 @@ class GoldResult:
         return out
 
 
-def score_gold(gold: dict, text: str, records: list[dict], blocks: list | None = None) -> GoldResult:
+def score_gold(gold: dict, text: str, records: list[dict], blocks: list | None = None,
+               min_confidence: float | None = None) -> GoldResult:
     """Score every row of one article against its gold file (see the module doc); with the
-    article's ``blocks``, its boilerplate lines too.
+    article's ``blocks``, its boilerplate lines too; with ``min_confidence``, only the rows a
+    reader is shown at that threshold (a row without a ``confidence`` is always shown).
 
     Raises GoldError when a gold content or line is not in ``text``.
     """
+    if min_confidence is not None:
+        records = [r for r in records if r.get("confidence") is None or r["confidence"] >= min_confidence]
     starts = line_starts(text)
     aliases = _aliases(gold)
     located = [_locate(g, text, starts) for g in gold["attributions"]]
