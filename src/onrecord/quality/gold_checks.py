@@ -5,7 +5,7 @@ docs/accuracy.md). Every row the engine gives is counted:
 
 - a gold attribution and a row are paired by their contents, word Dice >= 0.5 one to one, as
   the PolNeAR scorer pairs them (``evaluation.MIN_DICE``); a gold ``reference`` without content
-  pairs with a row whose cue covers the gold cue;
+  pairs with a row whose cue overlaps the gold cue;
 - a paired row is right when its speaker is the gold speaker by its resolved ``entity`` (an
   alias listed in the gold counts); the mention's own words count only when the gold speaker is
   an unnamed group ("some council members"), never for a pronoun;
@@ -428,7 +428,7 @@ def _describe(r: dict, starts: list[int]) -> str:
 
 def _negative_hits(negatives: list[dict], text: str, records: list[dict],
                    starts: list[int]) -> list[str]:
-    """Rows a gold ``negatives`` item says must not appear: a row whose cue (or speaker) covers
+    """Rows a gold ``negatives`` item says must not appear: a row whose cue (or speaker) overlaps
     the item's ``cue`` (or ``speaker``) words on its line."""
     out = []
     for neg in negatives:
