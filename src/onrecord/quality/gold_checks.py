@@ -312,6 +312,8 @@ def _locate(g: dict, text: str, starts: list[int]) -> _Located:
     cue = _find_near(text, cue_text, lo, hi, near, avoid)
     if spans and cue is None:
         cue = _find_near(text, cue_text, 0, len(text), near, avoid)
+    if cue_text and cue is None:
+        raise GoldError(f"line {g['line']}: cue {cue_text!r} is not in the article")
     addressee = None
     if g.get("addressee"):
         addressee = (_find_near(text, g["addressee"], lo, hi, cue or near)
