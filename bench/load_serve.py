@@ -163,13 +163,14 @@ def build_store(db: Path, generated: int) -> dict:
     return {"generated": generated, "build_seconds": round(time.monotonic() - t, 1)}
 
 
-def write_ingest_folder(folder: Path, n: int) -> Path:
-    """``n`` generated plain-text articles for the concurrent ``onrecord ingest`` (ids above the store's)."""
+def write_ingest_folder(folder: Path, n: int, run: int) -> Path:
+    """``n`` generated plain-text articles for the concurrent ``onrecord ingest``, new in every
+    run (numbered from ``run``, above the store's generated ones)."""
     gen = _bench_store()
-    pool, rng = gen.people(), random.Random(23)
+    pool, rng = gen.people(), random.Random(run)
     folder.mkdir(parents=True, exist_ok=True)
     for k in range(n):
-        report = gen.make_article(900_000 + k, pool, rng)
+        report = gen.make_article(run + k, pool, rng)
         (folder / f"ingest{k:04d}.txt").write_text(report.article.text, encoding="utf-8")
     return folder
 
@@ -195,7 +196,8 @@ def read_targets(db: Path, rng: random.Random, n: int = 400) -> dict[str, list[s
 
 def reads_at_rate(base: str, targets: dict[str, list[str]], seconds: float, rate: float,
                   threads: int = 32) -> dict:
-    """Open-loop reads: request k is due at start + k / rate (kinds in turn); latency from its send."""
+    """Open-loop reads for ``seconds``: request k is due at start + k / rate (kinds in turn),
+    latency from its send; requests not sent by the end are not sent (the rate reached says so)."""
     lock = threading.Lock()
     lat: dict[str, list[float]] = {k: [] for k in KINDS}
     errors: list[tuple[str, object]] = []
@@ -203,13 +205,14 @@ def reads_at_rate(base: str, targets: dict[str, list[str]], seconds: float, rate
     total = int(seconds * rate)
     counter = iter(range(total))
     start = time.monotonic() + 0.5
+    end = start + seconds
 
     def worker() -> None:
         with httpx.Client(base_url=base, timeout=30) as client:
             while True:
                 with lock:
                     k = next(counter, None)
-                if k is None:
+                if k is None or time.monotonic() >= end:
                     return
                 due = start + k / rate
                 wait = due - time.monotonic()
@@ -258,12 +261,13 @@ def post_one(client: httpx.Client, token: str, mark: str, results: list) -> None
         results.append((mark, type(exc).__name__, ""))
 
 
-def post_every_second(base: str, token: str, seconds: float, results: list, stop: threading.Event) -> None:
+def post_every_second(base: str, token: str, seconds: float, results: list, stop: threading.Event,
+                      run: int) -> None:
     """POST one new article a second with the token (the next one waits for the answer)."""
     with httpx.Client(base_url=base, timeout=120) as client:
         start, k = time.monotonic(), 0
         while not stop.is_set() and time.monotonic() - start < seconds:
-            post_one(client, token, f"{POST_MARK}{k:04d}", results)
+            post_one(client, token, f"{POST_MARK}{run}n{k:04d}", results)
             k += 1
             time.sleep(max(0.0, start + k - time.monotonic()))
 
@@ -287,7 +291,8 @@ def mixed(args) -> int:
         built = build_store(db, args.generated)
     print(f"store {db}: {built}", flush=True)
     token = secrets.token_urlsafe(16)
-    folder = write_ingest_folder(work / "ingest", args.ingest)
+    run = random.SystemRandom().randrange(10**6, 10**9)  # posts and ingested articles new in every run
+    folder = write_ingest_folder(work / "ingest", args.ingest, run)
     proc, base = start_server(str(db), token)
     posts: list = []
     stop = threading.Event()
@@ -295,11 +300,11 @@ def mixed(args) -> int:
     try:
         targets = read_targets(db, random.Random(5))
         with httpx.Client(base_url=base, timeout=300) as client:  # the server loads spaCy on its first post
-            post_one(client, token, f"{POST_MARK}warm", posts)
+            post_one(client, token, f"{POST_MARK}{run}warm", posts)
         ingest = subprocess.Popen([sys.executable, "-m", "onrecord.cli", "ingest", str(folder), "--db", str(db),
                                    "--embedder", "hashing", "--format", "json"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        poster = threading.Thread(target=post_every_second, args=(base, token, args.seconds, posts, stop))
+        poster = threading.Thread(target=post_every_second, args=(base, token, args.seconds, posts, stop, run))
         poster.start()
         figures = reads_at_rate(base, targets, args.seconds, args.rate)
         stop.set()
