@@ -111,8 +111,10 @@ def page(browser):
     pg.events = []
     pg.on("dialog", lambda d: (pg.events.append(f"dialog {d.message}"), d.dismiss()))
     pg.on("pageerror", lambda e: pg.events.append(f"error {e}"))
-    # a CSP violation (an inline script or handler refused) is reported as a console error
-    pg.on("console", lambda m: pg.events.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    # a CSP violation (an inline script or handler refused) is reported as a console error;
+    # so is the browser's own request for /favicon.ico, which the explorer does not serve
+    pg.on("console", lambda m: pg.events.append(f"console {m.type}: {m.text}")
+          if m.type == "error" and not (m.location.get("url") or "").endswith("/favicon.ico") else None)
     yield pg
     context.close()
 
