@@ -183,15 +183,13 @@ def read_targets(db: Path, rng: random.Random, n: int = 400) -> dict[str, list[s
             return [r[0] for r in con.execute(f"select id from {table} order by random() limit {n}")]
         words = [w for (t,) in con.execute("select title from articles order by random() limit 200")
                  for w in (t or "").split() if w.isalpha() and len(w) > 3]
+        return {"article": [f"/articles/{i}" for i in ids("articles")],
+                "person": [f"/people/{i}" for i in ids("entities")],
+                "claim": [f"/claims/{i}" for i in ids("claims")],
+                "search": [str(httpx.URL("/search", params={"q": q})) for q in
+                           rng.sample(words, min(len(words), 100)) + ["lead", "Quell", "reservoir", "lead pipes"]]}
     finally:
-        pass
-    out = {"article": [f"/articles/{i}" for i in ids("articles")],
-           "person": [f"/people/{i}" for i in ids("entities")],
-           "claim": [f"/claims/{i}" for i in ids("claims")],
-           "search": [str(httpx.URL("/search", params={"q": q})) for q in
-                      (rng.sample(words, min(len(words), 100)) + ["lead", "Quell", "reservoir", "lead pipes"])]}
-    con.close()
-    return out
+        con.close()
 
 
 def reads_at_rate(base: str, targets: dict[str, list[str]], seconds: float, rate: float,

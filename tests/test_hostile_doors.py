@@ -125,6 +125,13 @@ def test_ingest_refuses_the_bad_inputs_naming_each_and_stores_the_rest(ingested)
     assert summary.added == len(TEXTS) + 2  # the three texts, the HTML page, one JSONL record
 
 
+def test_a_jsonl_record_of_blank_text_is_refused():
+    item = sources.jsonl_item('{"text": " "}', "f.jsonl:1")
+    assert item.article is None and "blank" in item.error
+    assert sources.jsonl_item('{"text": " \\n\\t", "html": ""}', "f.jsonl:2").article is None
+    assert sources.jsonl_item('{"text": "Ann said it rained."}', "f.jsonl:3").article is not None
+
+
 def test_what_the_reader_accepts_is_stored_exactly(client, folder):
     read = read_as_ingest(folder)
     stored = {}
