@@ -41,10 +41,13 @@ train: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_attribution.py
 
-# Fuzz the readers (text, HTML, JSONL, WARC) for FUZZ_SECONDS in all; crashes end it with status 1.
+# Fuzz the readers (text, HTML, JSONL, WARC) for FUZZ_SECONDS in all, then analyze on hostile
+# article text for FUZZ_SECONDS more (a new seed each run, printed; every core); a crash, a hang
+# or a bad span ends it with status 1. The 10^5-example soak is `$(BIN)/python fuzz/soak.py`.
 FUZZ_SECONDS ?= 60
 fuzz: $(STAMP)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python fuzz/fuzz_readers.py
+	$(BIN)/python fuzz/soak.py --seconds $(FUZZ_SECONDS) --seed random --every 100000
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

@@ -9,17 +9,36 @@ and ``--max-requests``. The URLs are every page and JSON route of the store: the
 article lists and views, people, claims, searches (including FTS5 syntax). Any status other
 than 200, or a connection error, counts as an error. Prints one line of figures (``--json``
 for one JSON object); the exit status is 1 when there were errors.
+
+``--mixed`` is the explorer under mixed load: a store of the project's stories
+(tests/data/story, analysed by ``onrecord ingest``) plus ``--generated`` articles (default
+10,000, bench/bench_store.py's generator: Reports built directly, no spaCy), served with a token;
+then for ``--seconds`` (default 60) reads at ``--rate`` requests a second (default 200; article,
+person, claim and search pages in equal parts, on the store's own ids), while an
+``onrecord ingest`` of ``--ingest`` generated text files writes into the same SQLite store and a
+client POSTs one article a second with the token. Prints the reads' p50/p95/p99 and errors (all
+and by kind), the rate reached, the posts, the ingest's summary, and whether every posted
+article is stored exactly once; the status is 1 on any error or a post not stored once.
+
+    .venv/bin/python bench/load_serve.py --mixed                       # 10,000 generated, 60 s
+    .venv/bin/python bench/load_serve.py --mixed --generated 2000 --db /tmp/mixed.sqlite
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import random
+import secrets
 import socket
+import sqlite3
+import tempfile
 import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -34,11 +53,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: str) -> tuple[subprocess.Popen, str]:
-    """``onrecord serve`` on a free loopback port, once it answers."""
+def start_server(db: str, token: str | None = None) -> tuple[subprocess.Popen, str]:
+    """``onrecord serve`` on a free loopback port (writable with ``token``), once it answers."""
     port = free_port()
+    env = {**os.environ, "ONRECORD_TOKEN": token} if token else None
     proc = subprocess.Popen([sys.executable, "-m", "onrecord.cli", "serve", "--db", db, "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -108,6 +128,219 @@ def run(base: str, seconds: float, threads: int, max_requests: int) -> dict:
             "threads": threads, "first_errors": errors[:5]}
 
 
+# -- mixed load: reads at a set rate, an ingest and posts at the same time ------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+STORY = ROOT / "tests" / "data" / "story"
+KINDS = ("article", "person", "claim", "search")
+#: Marker word of the articles POSTed during the run (one distinct word per post), by which
+#: the check afterwards finds each of them in the store.
+POST_MARK = "zqxpost"
+
+
+def _bench_store():
+    """bench/bench_store.py, imported from its file (the generator of articles)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_store", Path(__file__).with_name("bench_store.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_store(db: Path, generated: int) -> dict:
+    """The story (real analysis, ``onrecord ingest``) plus ``generated`` articles built as Reports."""
+    t = time.monotonic()
+    subprocess.run([sys.executable, "-m", "onrecord.cli", "ingest", str(STORY), "--db", str(db),
+                    "--embedder", "hashing"], check=True, capture_output=True, timeout=1800)
+    from onrecord.store.embeddings import HashingEmbedder
+    from onrecord.store.ingest import Store
+
+    gen = _bench_store()
+    pool, rng, recent = gen.people(), random.Random(11), []
+    with Store.open(db, HashingEmbedder()) as store:
+        for i in range(generated):
+            store.add_report(gen.make_article(i, pool, rng, recent), outlet=gen.OUTLETS[i % len(gen.OUTLETS)])
+    return {"generated": generated, "build_seconds": round(time.monotonic() - t, 1)}
+
+
+def write_ingest_folder(folder: Path, n: int, run: int) -> Path:
+    """``n`` generated plain-text articles for the concurrent ``onrecord ingest``, new in every
+    run (numbered from ``run``, above the store's generated ones)."""
+    gen = _bench_store()
+    pool, rng = gen.people(), random.Random(run)
+    folder.mkdir(parents=True, exist_ok=True)
+    for k in range(n):
+        report = gen.make_article(run + k, pool, rng)
+        (folder / f"ingest{k:04d}.txt").write_text(report.article.text, encoding="utf-8")
+    return folder
+
+
+def read_targets(db: Path, rng: random.Random, n: int = 400) -> dict[str, list[str]]:
+    """Page URLs of each kind over the store's own ids (sampled), and search words."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        def ids(table: str) -> list[int]:
+            return [r[0] for r in con.execute(f"select id from {table} order by random() limit {n}")]
+        words = [w for (t,) in con.execute("select title from articles order by random() limit 200")
+                 for w in (t or "").split() if w.isalpha() and len(w) > 3]
+        return {"article": [f"/articles/{i}" for i in ids("articles")],
+                "person": [f"/people/{i}" for i in ids("entities")],
+                "claim": [f"/claims/{i}" for i in ids("claims")],
+                "search": [str(httpx.URL("/search", params={"q": q})) for q in
+                           rng.sample(words, min(len(words), 100)) + ["lead", "Quell", "reservoir", "lead pipes"]]}
+    finally:
+        con.close()
+
+
+def reads_at_rate(base: str, targets: dict[str, list[str]], seconds: float, rate: float,
+                  threads: int = 32) -> dict:
+    """Open-loop reads for ``seconds``: request k is due at start + k / rate (kinds in turn),
+    latency from its send; requests not sent by the end are not sent (the rate reached says so)."""
+    lock = threading.Lock()
+    lat: dict[str, list[float]] = {k: [] for k in KINDS}
+    errors: list[tuple[str, object]] = []
+    late = [0]
+    total = int(seconds * rate)
+    counter = iter(range(total))
+    start = time.monotonic() + 0.5
+    end = start + seconds
+
+    def worker() -> None:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            while True:
+                with lock:
+                    k = next(counter, None)
+                if k is None or time.monotonic() >= end:
+                    return
+                due = start + k / rate
+                wait = due - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+                elif wait < -0.05:
+                    with lock:
+                        late[0] += 1
+                kind = KINDS[k % len(KINDS)]
+                route = targets[kind][(k // len(KINDS)) % len(targets[kind])]
+                t = time.perf_counter()
+                try:
+                    status = client.get(route).status_code
+                except httpx.HTTPError as exc:
+                    status = type(exc).__name__
+                took = time.perf_counter() - t
+                with lock:
+                    lat[kind].append(took)
+                    if status != 200:
+                        errors.append((route, status))
+
+    with ThreadPoolExecutor(threads) as pool:
+        for _ in range(threads):
+            pool.submit(worker)
+    wall = time.monotonic() - start
+    every = sorted(x for v in lat.values() for x in v)
+
+    def pct(xs: list[float], q: float) -> float:
+        return round(xs[min(len(xs) - 1, int(q * len(xs)))] * 1000, 1) if xs else 0.0
+
+    return {"reads": len(every), "seconds": round(wall, 1), "rate": round(len(every) / wall, 1),
+            "target_rate": rate, "late": late[0], "p50_ms": pct(every, 0.5), "p95_ms": pct(every, 0.95),
+            "p99_ms": pct(every, 0.99), "errors": len(errors), "first_errors": errors[:5],
+            "p95_by_kind_ms": {k: pct(sorted(v), 0.95) for k, v in lat.items()}}
+
+
+def post_one(client: httpx.Client, token: str, mark: str, results: list) -> None:
+    """POST one new article carrying ``mark``; (mark, status, body) goes to ``results``."""
+    text = (f"Posted story {mark}\n\nCouncillor Edda Marsh said on Monday that the {mark} depot "
+            f"would close in May. \"We have no money for it,\" Marsh said.\n")
+    try:
+        r = client.post("/api/articles", content=text.encode(), params={"published": "2025-06-01"},
+                        headers={"authorization": f"Bearer {token}", "content-type": "text/plain"})
+        results.append((mark, r.status_code, r.text[:200]))
+    except httpx.HTTPError as exc:
+        results.append((mark, type(exc).__name__, ""))
+
+
+def post_every_second(base: str, token: str, seconds: float, results: list, stop: threading.Event,
+                      run: int) -> None:
+    """POST one new article a second with the token (the next one waits for the answer)."""
+    with httpx.Client(base_url=base, timeout=120) as client:
+        start, k = time.monotonic(), 0
+        while not stop.is_set() and time.monotonic() - start < seconds:
+            post_one(client, token, f"{POST_MARK}{run}n{k:04d}", results)
+            k += 1
+            time.sleep(max(0.0, start + k - time.monotonic()))
+
+
+def stored_once(db: Path, marks: list[str]) -> dict[str, int]:
+    """How many stored articles carry each mark (each must be 1)."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        return {m: con.execute("select count(*) from articles where instr(text, ?) > 0", (m,)).fetchone()[0]
+                for m in marks}
+    finally:
+        con.close()
+
+
+def mixed(args) -> int:
+    """The mixed-load run (``--mixed``): build, serve, read + ingest + post, check, print."""
+    work = Path(tempfile.mkdtemp(prefix="onrecord-mixed-"))
+    db = Path(args.db) if args.db else work / "mixed.sqlite"
+    built = {"generated": None, "build_seconds": 0.0}
+    if not db.exists():
+        built = build_store(db, args.generated)
+    print(f"store {db}: {built}", flush=True)
+    token = secrets.token_urlsafe(16)
+    run = random.SystemRandom().randrange(10**6, 10**9)  # posts and ingested articles new in every run
+    folder = write_ingest_folder(work / "ingest", args.ingest, run)
+    proc, base = start_server(str(db), token)
+    posts: list = []
+    stop = threading.Event()
+    ingest = None
+    try:
+        targets = read_targets(db, random.Random(5))
+        with httpx.Client(base_url=base, timeout=300) as client:  # the server loads spaCy on its first post
+            post_one(client, token, f"{POST_MARK}{run}warm", posts)
+        ingest = subprocess.Popen([sys.executable, "-m", "onrecord.cli", "ingest", str(folder), "--db", str(db),
+                                   "--embedder", "hashing", "--format", "json"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        poster = threading.Thread(target=post_every_second, args=(base, token, args.seconds, posts, stop, run))
+        poster.start()
+        figures = reads_at_rate(base, targets, args.seconds, args.rate)
+        stop.set()
+        poster.join(timeout=180)
+        ingest_out, ingest_err = ingest.communicate(timeout=1800)
+    finally:
+        stop.set()
+        if ingest is not None and ingest.poll() is None:
+            ingest.kill()
+        proc.terminate()
+        proc.wait(timeout=60)
+    ok_posts = [m for m, status, _ in posts if status in (200, 201)]
+    counts = stored_once(db, [m for m, _, _ in posts])
+    not_once = {m: c for m, c in counts.items() if c != 1}
+    try:
+        ingested = json.loads(ingest_out)
+    except ValueError:
+        ingested = {"error": (ingest_err or "")[-300:]}
+    result = {**figures, "store": str(db), **built, "posts": len(posts), "posts_ok": len(ok_posts),
+              "posts_not_stored_once": not_once, "post_failures": [p for p in posts if p[1] not in (200, 201)][:5],
+              "ingest": {k: ingested.get(k) for k in ("added", "duplicates", "copies", "refused", "error")
+                         if k in ingested}, "ingest_status": ingest.returncode if ingest else None}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"reads: {figures['reads']:,} in {figures['seconds']} s ({figures['rate']} req/s of "
+              f"{args.rate:g} asked, {figures['late']} sent late), p50 {figures['p50_ms']} ms, "
+              f"p95 {figures['p95_ms']} ms, p99 {figures['p99_ms']} ms, {figures['errors']} errors; "
+              f"p95 by kind {figures['p95_by_kind_ms']}")
+        print(f"posts: {len(posts)} sent, {len(ok_posts)} stored (200/201), "
+              f"{len(posts) - len(not_once)} of {len(posts)} stored exactly once")
+        print(f"ingest alongside: {result['ingest']} (exit {result['ingest_status']})")
+        if figures["first_errors"] or result["post_failures"] or not_once:
+            print(f"first errors: {figures['first_errors']} {result['post_failures']} {not_once}")
+    bad = figures["errors"] or not_once or len(ok_posts) != len(posts) or result["ingest_status"] != 0
+    return 1 if bad else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", help="store to serve (starts onrecord serve on a free 127.0.0.1 port)")
@@ -116,7 +349,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--mixed", action="store_true",
+                        help="mixed load: reads at --rate while an ingest and one POST a second write")
+    parser.add_argument("--generated", type=int, default=10_000,
+                        help="--mixed: generated articles added to the story (default 10,000; "
+                             "a --db that exists is used as it is)")
+    parser.add_argument("--rate", type=float, default=200.0, help="--mixed: reads per second (default 200)")
+    parser.add_argument("--ingest", type=int, default=100,
+                        help="--mixed: text files the concurrent ingest writes (default 100)")
     args = parser.parse_args(argv)
+    if args.mixed:
+        return mixed(args)
     if not (args.db or args.url):
         parser.error("give --db or --url")
     proc = None

@@ -185,6 +185,7 @@ def test_identity_in_every_row(batch_out, name):
     out, _ = batch_out
     ids = {r["article_id"] for r in table(out, "articles")}
     rows = table(out, name)
+    assert ids and rows, f"no rows in {name}"
     assert all(r["article_id"] in ids and r["doc"] for r in rows)
 
 

@@ -76,7 +76,9 @@ def test_output_file_is_written_whole(tmp_path):
     out = tmp_path / "out.jsonl"
     res = run("analyze", ARTICLE, "-o", str(out), "--format", "jsonl")
     assert res.exit_code == 0 and res.stdout == ""
-    assert all(json.loads(x) for x in out.read_text().splitlines())
+    lines = out.read_text().splitlines()
+    assert lines, "the output file is empty"
+    assert all(json.loads(x) for x in lines)
 
 
 def test_impossible_published_date_is_refused():

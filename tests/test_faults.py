@@ -1,7 +1,8 @@
 """Faults: SIGKILL at random points of ingest and batch, a full disk, two writers at once (issue 7, part 3).
 
 Real ``onrecord`` subprocesses (spaCy, the hashing embedder) are killed with SIGKILL at
-points drawn at random (the seed is printed, and fixed by FAULT_SEED), then rerun; in the end
+points drawn from a seeded random stream (FAULT_SEED, default 15: the same points on every
+run; a failure prints the seed, and another seed explores other points), then rerun; in the end
 every article is stored (or written to Parquet) exactly once and the SQLite store passes
 ``PRAGMA integrity_check``. ``tests/test_store_kill.py`` kills one ingest once; these kill
 several times, at moments that include start-up and migrations. Slow: spaCy is loaded.
@@ -23,7 +24,8 @@ import pytest
 pytest.importorskip("sqlalchemy")
 pytestmark = pytest.mark.slow
 
-SEED = int(os.environ.get("FAULT_SEED", random.SystemRandom().randrange(10**6)))
+#: The seed of the kill points: fixed, so that a run is repeatable; FAULT_SEED=N tries others.
+SEED = int(os.environ.get("FAULT_SEED", 15))
 WORDS = ("harbour ferry school clinic library tram depot market bridge tunnel park river museum hospital "
          "station airport canal theatre stadium garden prison court archive bakery").split()
 #: Fault injections survived in this session, printed at the end (the figure the issue asks for).
@@ -100,8 +102,10 @@ def wait_until(predicate, proc: subprocess.Popen, timeout: float = 300) -> bool:
 
 
 def test_ingest_killed_at_random_points_then_rerun_stores_each_article_once(tmp_path):
+    print(f"FAULT_SEED={SEED}")  # shown with a failure: rerun with the same kill points
     n = 30
     rng = random.Random(SEED)
+    kills = 0
     folder, db = write_folder(tmp_path / "in", n), tmp_path / "k.sqlite"
     # kill points: during start-up or migrations (a delay from launch), then after k committed
     # articles plus a random delay (inside the next article's analysis or its transaction)
@@ -120,9 +124,11 @@ def test_ingest_killed_at_random_points_then_rerun_stores_each_article_once(tmp_
         if proc.poll() is not None:
             continue
         kill(proc)
+        kills += 1
         if db.exists():
             check_store(db)
         SURVIVED.append(f"ingest SIGKILL {point} (seed {SEED}): {stored(db)}/{n} stored")
+    assert kills >= 1, f"no ingest was killed (FAULT_SEED={SEED}, points {points})"
     final = ingest(folder, db)
     out, err = final.communicate(timeout=900)
     assert final.returncode == 0, err[-2000:]
@@ -143,7 +149,9 @@ def parquet_article_ids(out: Path) -> list[str]:
 
 def test_batch_killed_at_random_points_then_rerun_writes_each_article_once(tmp_path):
     pytest.importorskip("pyarrow")
+    print(f"FAULT_SEED={SEED}")  # shown with a failure: rerun with the same kill points
     rng = random.Random(SEED + 1)
+    kills = 0
     src = tmp_path / "in"
     src.mkdir()
     total = 0
@@ -173,9 +181,11 @@ def test_batch_killed_at_random_points_then_rerun_writes_each_article_once(tmp_p
         if proc.poll() is not None:
             continue
         kill(proc)
+        kills += 1
         ids = parquet_article_ids(out)
         assert len(ids) == len(set(ids)), "a shard left twice after a kill"
         SURVIVED.append(f"batch SIGKILL {point} (seed {SEED + 1}): {done()}/7 shards done")
+    assert kills >= 1, f"no batch was killed (FAULT_SEED={SEED}, points {points})"
     final = onrecord("batch", str(src), "--out", str(out), "--workers", "2")
     _, err = final.communicate(timeout=900)
     assert final.returncode == 0, err[-2000:]

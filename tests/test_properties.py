@@ -3,21 +3,15 @@
 Whatever the text — arbitrary Unicode, quote marks of every kind (unbalanced, nested, nothing
 but quotes, none at all), zero-width and bidi characters, CRLF and lone CR, NUL bytes, lone
 surrogates — ``analyze`` returns a Report, never an exception, and every span it reports is a
-pair of offsets that gives back its text. Time is bounded relative to a bare spaCy parse of the
-same text in the same run (a ratio, never a lone absolute time: the machine is shared).
+pair of offsets that gives back its text. No time is asserted here: the time bounds of long
+texts are ``bench/bench_time_bounds.py``, the bound of every generated example ``fuzz/soak.py``.
 
 Example counts are modest: the pipeline runs 1-3k tokens a second here. Slow: spaCy is loaded.
 """
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
-import textwrap
-from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -46,26 +40,8 @@ piece = st.one_of(st.sampled_from(QUOTES), st.sampled_from(ODD), st.sampled_from
 texts = st.lists(piece, max_size=50).flatmap(
     lambda parts: st.sampled_from([" ", "", "\n"]).map(lambda sep: sep.join(parts)))
 
-#: Per example, the text is at most a few hundred characters: a minute is a thousand times
-#: what it takes. Only a hang trips this, never a slow machine.
-EXAMPLE_SECONDS = 60
-
 PROPS = settings(max_examples=60, deadline=None, derandomize=True,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-
-
-@contextmanager
-def no_hang(seconds: int = EXAMPLE_SECONDS):
-    """Raise TimeoutError when the block runs longer than ``seconds`` (SIGALRM, main thread)."""
-    def fire(signum, frame):
-        raise TimeoutError(f"analysis still running after {seconds} s")
-    old = signal.signal(signal.SIGALRM, fire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def check_offsets(report, given: str | None = None) -> None:
@@ -102,8 +78,7 @@ def check_offsets(report, given: str | None = None) -> None:
 
 
 def analyze_checked(text: str) -> None:
-    with no_hang():
-        report = analyze(text)
+    report = analyze(text)
     check_offsets(report, text if not report.article.source_format == "html" else None)
 
 
@@ -170,12 +145,11 @@ def test_nested_and_unbalanced_quotes(parts, sep):
 @example(b"\xff\xfe" + "“Hi,” she said.".encode("utf-16-le"))
 @example(b"<html><body><p>\x00</p></body></html>")
 def test_bytes_are_an_article_or_one_input_error(data):
-    with no_hang():
-        try:
-            report = analyze(data)
-        except InputError as exc:
-            assert exc.problem
-            return
+    try:
+        report = analyze(data)
+    except InputError as exc:
+        assert exc.problem
+        return
     check_offsets(report)
 
 
@@ -191,75 +165,3 @@ def test_structure_blocks_are_lines_of_the_text(text):
         ends = b.end
     assert sum(1 for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip()) \
         == len(blocks)
-
-
-# -- time per token: a bound relative to a bare spaCy parse --------------------------------------
-
-#: Analysis may take this many times a bare spaCy parse of the same text. Normal articles run
-#: at 1.3-2.5 times here (tagger, parser and NER are most of the work); 10 leaves room for a
-#: busy shared machine and fails only a super-linear stage.
-RATIO = 10
-
-#: The timing runs in a child process: a super-linear stage is stopped by SIGALRM at the bound
-#: instead of hanging the suite. The child parses a slice of the text bare (spaCy is linear in
-#: tokens), scales that to the whole text, then analyses the whole text under that bound.
-CHILD = textwrap.dedent("""
-    import json, random, signal, sys, time
-    from onrecord.pipeline import nlp
-    from onrecord.engine import analyze
-    size, paragraphs, ratio = int(sys.argv[1]), sys.argv[2] == "paragraphs", float(sys.argv[3])
-    rng = random.Random(7)
-    words = ('the mayor said that council would fund road bridge school and "we will not" pay , he added . '
-             'Ann Lee told reporters “it is done” according to the report « non » declined to comment').split()
-    parts, n = [], 0
-    while n < size:
-        w = rng.choice(words) + ("\\n\\n" if paragraphs and rng.random() < 0.02 else " ")
-        parts.append(w); n += len(w)
-    text = "".join(parts)[:size]
-    pipeline = nlp.load()
-    analyze("Warm up, Ann said.")
-    sample = text[:32_000]
-    t = time.perf_counter()
-    doc = pipeline.make_doc(sample)
-    for _name, proc in pipeline.pipeline[:-1]:
-        doc = proc(doc)
-    bare = (time.perf_counter() - t) * len(text) / len(sample)
-    bound = max(1, int(ratio * bare) + 1)
-    def fire(signum, frame):
-        raise TimeoutError(f"analysis over {bound} s = {ratio} x the bare parse ({bare:.1f} s)")
-    signal.signal(signal.SIGALRM, fire)
-    signal.alarm(bound)
-    t = time.perf_counter()
-    report = analyze(text)
-    took = time.perf_counter() - t
-    signal.alarm(0)
-    t_ = report.article.text
-    bad = [a.id for a in report.attributions for s in (a.speaker, a.cue, a.content)
-           if s is not None and t_[s.start:s.end] != s.text]
-    print(json.dumps({"chars": len(text), "bare": bare, "analysis": took, "bad": bad,
-                      "attributions": len(report.attributions)}))
-""")
-
-
-def run_timed(size: int, paragraphs: bool) -> dict:
-    """Analyse a generated text of ``size`` characters in a child; its figures, or the failure."""
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(size), "paragraphs" if paragraphs else "one",
-                           str(RATIO)], capture_output=True, text=True, timeout=3600,
-                          env={**os.environ, "PYTHONHASHSEED": "0"})
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert out["bad"] == [] and out["analysis"] <= RATIO * out["bare"] + 1, out
-    return out
-
-
-def test_many_paragraphs_stay_within_the_time_bound():
-    out = run_timed(64_000, paragraphs=True)
-    assert out["attributions"] > 0
-
-
-def test_a_long_single_paragraph_stays_within_the_time_bound():
-    run_timed(32_000, paragraphs=False)
-
-
-def test_a_one_megabyte_paragraph_stays_within_the_time_bound():
-    run_timed(1 << 20, paragraphs=False)

@@ -384,7 +384,7 @@ def test_text_file_takes_its_metadata_sidecar():
 
 
 def test_warc_records_become_articles(tmp_path):
-    warcio = pytest.importorskip("warcio")
+    pytest.importorskip("warcio")
     from io import BytesIO
 
     from warcio.statusandheaders import StatusAndHeaders
@@ -401,7 +401,7 @@ def test_warc_records_become_articles(tmp_path):
     items = list(iter_items([str(path)]))
     assert len(items) == 1 and items[0].error is None
     assert items[0].article.url == "https://ledger.example/lead" and "Mara Quell" in items[0].article.text
-    assert warcio is not None
+    assert items[0].article.title == "Lead pipes" and items[0].article.source_format == "html"
 
 
 def test_bad_analysis_is_refused_and_the_run_goes_on(store):

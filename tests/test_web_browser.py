@@ -111,6 +111,10 @@ def page(browser):
     pg.events = []
     pg.on("dialog", lambda d: (pg.events.append(f"dialog {d.message}"), d.dismiss()))
     pg.on("pageerror", lambda e: pg.events.append(f"error {e}"))
+    # a CSP violation (an inline script or handler refused) is reported as a console error;
+    # so is the browser's own request for /favicon.ico, which the explorer does not serve
+    pg.on("console", lambda m: pg.events.append(f"console {m.type}: {m.text}")
+          if m.type == "error" and not (m.location.get("url") or "").endswith("/favicon.ico") else None)
     yield pg
     context.close()
 
@@ -192,3 +196,15 @@ def test_error_page_and_search_in_the_browser(page, server):
     page.wait_for_url("**/search?q=Solberg")
     assert page.locator("ol.hits li").count() >= 1
 
+
+
+def test_the_page_hears_a_csp_violation_in_the_console(page, server):
+    # the listener above is what the other tests rely on: an inline script added to a page
+    # must be refused by the CSP, and the refusal must reach page.events
+    page.goto(server + "/")
+    assert page.events == []
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.pwned = 9';"
+                      " document.body.appendChild(s); }")
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert any(e.startswith("console error:") and "Content Security Policy" in e for e in page.events), page.events

@@ -154,6 +154,8 @@ def jsonl_item(line: str, source: str, published: str | None = None) -> Item:
     wrong = _wrong_types(rec)
     if wrong:
         return Item(source, error=wrong)
+    if not rec.get("html") and not rec["text"].strip():
+        return Item(source, error="a record needs 'html' or 'text' that is not blank")
     url, date = rec.get("url"), rec.get("published") or published
     doc_id = rec.get("id") or outlet_of(url) or source.rsplit("/", 1)[-1]
     try:

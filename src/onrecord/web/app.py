@@ -63,6 +63,7 @@ def create_app(engine: Engine, *, db: str | None = None, token: str | None = Non
     app.state.analyze, app.state.store, app.state.store_lock = analyze, None, threading.Lock()
     app.state.templates = make_templates()
     _install_middleware(app)
+    app.add_middleware(HeadAsGet)  # outermost: every layer below sees the GET it answers
     _install_errors(app)
     app.mount("/static", StaticFiles(directory=HERE / "static", follow_symlink=False), name="static")
     app.include_router(api.router)
@@ -92,6 +93,32 @@ def _install_middleware(app: FastAPI) -> None:
         response = _refuse(request) or await call_next(request)
         response.headers.update(SECURITY_HEADERS)
         return response
+
+
+class HeadAsGet:
+    """HEAD answered as the GET of the same URL without its body (same status and headers).
+
+    FastAPI's routes answer only the methods they declare (GET), so HEAD would be 405; this
+    small ASGI layer is written by hand because neither FastAPI nor Starlette offers it for
+    API routes (Starlette does it for its own plain routes only).
+    """
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 def _refuse(request: Request) -> Response | None:

@@ -1,0 +1,158 @@
+"""Soak ``onrecord.analyze`` in hostile text on every core: crashes, hangs and bad spans, and the time.
+
+    .venv/bin/python fuzz/soak.py                        # 100,000 examples of seed 0 on 2 processes
+    .venv/bin/python fuzz/soak.py --n 2000 --seed 7
+    .venv/bin/python fuzz/soak.py --seconds 60 --seed random --workers 1   # what `make fuzz` runs
+    .venv/bin/python fuzz/soak.py --n 10000 --first-failure               # stop at the first one
+
+Example ``i`` of ``--seed`` is ``fuzz/hostile.py``'s ``article(seed, i)``; workers are handed
+example numbers, so a run is the same whatever the number of workers, and every failure is
+printed as ``SEED:I`` (``fuzz/hostile.py --show SEED:I`` prints its text). Each example is
+first parsed bare (the spaCy pipeline without onrecord's stages), then analysed under a bound
+of ``RATIO`` times that parse (SIGALRM in the worker): an example over it is a hang. Prints
+one line per failure, a progress line now and then, and a summary; the status is 1 when
+anything failed. Outside the test suite (``tests/test_fuzz_analyze.py`` runs a fixed slice).
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import signal
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hostile  # noqa: E402
+
+#: An analysis may take this many times the bare spaCy parse of the same text before it counts
+#: as a hang: normal text runs at 1.3-2.5 times (tests/test_properties.py's figures), so 20 is
+#: far from a slow example and near only a stage that grows faster than the text.
+RATIO = 20
+#: The bound never goes under this many seconds: a bare parse of a short text takes a few
+#: milliseconds, and on a machine shared by several jobs one descheduling costs more than 20 of
+#: those. Trades: a super-linear stage is seen only once it costs a second on one example.
+FLOOR_SECONDS = 1.0
+
+_pipeline = None
+
+
+def _start() -> None:
+    """Worker start-up: load spaCy once, warm it up, ignore Ctrl-C (the parent handles it)."""
+    global _pipeline
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from onrecord.engine import analyze
+    from onrecord.pipeline import nlp
+
+    _pipeline = nlp.load()
+    analyze("Warm up, Ann said.")
+
+
+class Hang(Exception):
+    """The analysis ran past its bound."""
+
+
+def _fire(signum, frame):
+    raise Hang()
+
+
+def _bare_seconds(text: str) -> float:
+    """Seconds of the spaCy pipeline without onrecord's stages, over the text as analyze reads it."""
+    from onrecord.engine import to_article
+
+    t = time.perf_counter()
+    doc = _pipeline.make_doc(to_article(text).text)
+    for name, proc in _pipeline.pipeline:
+        if name != "onrecord":
+            doc = proc(doc)
+    return time.perf_counter() - t
+
+
+def one(job: tuple[int, int, float, bool]) -> tuple[int, str, str, float, float]:
+    """Example ``job = (seed, i, stop, bounded)``: (i, "ok" | "crash" | "hang" | "spans" | "late",
+    detail, bare s, analysis s); "late" when the wall clock is past ``stop`` (the time budget is
+    spent). Unbounded, the bare parse is skipped (half the work) and no hang can be seen."""
+    seed, i, stop, bounded = job
+    if time.time() > stop:
+        return i, "late", "", 0.0, 0.0
+    text = hostile.article(seed, i)
+    try:
+        bare = _bare_seconds(text) if bounded else 0.0
+    except Exception as exc:  # the text is the same one analyze reads: a failure here is a crash
+        return i, "crash", f"bare parse: {type(exc).__name__}: {exc}"[:500], 0.0, 0.0
+    bound = max(FLOOR_SECONDS, RATIO * bare) if bounded else 0.0
+    old = signal.signal(signal.SIGALRM, _fire)
+    signal.setitimer(signal.ITIMER_REAL, bound)
+    t = time.perf_counter()
+    try:
+        found = hostile.check(text)
+    except Hang:
+        return i, "hang", f"over {bound:.2f} s = max({RATIO} x the bare parse, {FLOOR_SECONDS} s)", bare, \
+            time.perf_counter() - t
+    except Exception as exc:
+        return i, "crash", f"{type(exc).__name__}: {exc}"[:500], bare, time.perf_counter() - t
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    took = time.perf_counter() - t
+    if found:
+        return i, "spans", "; ".join(found[:3])[:500], bare, took
+    return i, "ok", "", bare, took
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="examples to run (default 100,000)")
+    parser.add_argument("--seconds", type=float, help="stop starting examples after this many seconds")
+    parser.add_argument("--seed", default="0", help="a number, or 'random' (printed, to reproduce)")
+    parser.add_argument("--start", type=int, default=0, help="first example number")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--first-failure", action="store_true", help="stop at the first failure")
+    parser.add_argument("--unbounded", action="store_true",
+                        help="no bare parse and no time bound: crashes and bad spans only, twice as fast")
+    parser.add_argument("--every", type=int, default=1000, help="a progress line every so many examples")
+    args = parser.parse_args(argv)
+    seed = random.SystemRandom().randrange(10**9) if args.seed == "random" else int(args.seed)
+    import onrecord
+    print(f"soak: seed {seed}, examples {args.start}..{args.start + args.n - 1}, {args.workers} workers, "
+          f"{'no time bound' if args.unbounded else f'bound {RATIO} x bare parse (at least {FLOOR_SECONDS} s)'}, "
+          f"onrecord from "
+          f"{Path(onrecord.__file__).parent}", flush=True)
+    counts = {"ok": 0, "crash": 0, "hang": 0, "spans": 0}
+    first: dict[str, int] = {}
+    bare_total = took_total = 0.0
+    started = time.monotonic()
+    # the pool reads the jobs ahead, so the time budget is checked by the workers themselves
+    stop = time.time() + args.seconds if args.seconds is not None else float("inf")
+    jobs = ((seed, i, stop, not args.unbounded) for i in range(args.start, args.start + args.n))
+    with multiprocessing.get_context("fork").Pool(args.workers, initializer=_start) as pool:
+        try:
+            for done, (i, status, detail, bare, took) in enumerate(pool.imap(one, jobs, chunksize=4), 1):
+                if status == "late":
+                    break
+                counts[status] += 1
+                bare_total, took_total = bare_total + bare, took_total + took
+                if status != "ok":
+                    first.setdefault(status, i)
+                    print(f"{status.upper():5} {seed}:{i} {detail}", flush=True)
+                    if args.first_failure:
+                        break
+                if done % args.every == 0:
+                    print(f"  {done:,} examples, {time.monotonic() - started:,.0f} s", flush=True)
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+        pool.terminate()
+    wall = time.monotonic() - started
+    run = sum(counts.values())
+    print(f"soak: {run:,} examples of seed {seed} in {wall:,.0f} s ({run / wall if wall else 0:.1f}/s): "
+          f"{counts['crash']} crashes, {counts['hang']} hangs, {counts['spans']} bad spans"
+          + (f"; analysis {took_total / bare_total:.2f} x the bare parse over all" if bare_total else ""))
+    for status, i in first.items():
+        print(f"first {status}: example {i} ({i - args.start + 1:,} examples into the run)")
+    return 0 if run and counts["ok"] == run else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
