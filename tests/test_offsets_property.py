@@ -47,8 +47,23 @@ def sentence(draw) -> str:
     return " ".join(draw(st.sampled_from(shapes)).split())
 
 
-articles = st.lists(st.lists(sentence(), min_size=1, max_size=3).map(" ".join), min_size=2, max_size=6).map(
-    lambda paragraphs: "Council row over the harbour bridge\n\n" + "\n\n".join(paragraphs) + "\n")
+@st.composite
+def claim_pair(draw) -> str:
+    """An assertion and another source's reaction to it: what makes a claim."""
+    first, second = draw(st.sampled_from(PEOPLE[:3])), draw(st.sampled_from(PEOPLE[3:]))
+    clause = draw(st.sampled_from(CLAUSES))
+    reaction = draw(st.sampled_from([f"{second} denied that {clause}.", f"{second} confirmed that {clause}.",
+                                     f"{second} declined to comment on the claim.",
+                                     "That account could not be independently verified."]))
+    return f"{first} told the Coastal Herald on Monday that {clause}.\n\n{reaction}"
+
+
+@st.composite
+def articles(draw) -> str:
+    paragraphs = draw(st.lists(st.lists(sentence(), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=5))
+    paragraphs.insert(draw(st.integers(0, len(paragraphs))), draw(claim_pair()))
+    return "Council row over the harbour bridge\n\n" + "\n\n".join(paragraphs) + "\n"
+
 dates = st.sampled_from([None, "2026-03-09", "2025-11-30"])
 
 
@@ -105,7 +120,7 @@ def test_every_record_kind_keeps_the_offsets_contract(pipeline):
 
     @settings(max_examples=25, deadline=None, derandomize=True, database=None,
               suppress_health_check=[HealthCheck.too_slow])
-    @given(articles, dates)
+    @given(articles(), dates)
     def check(text, published):
         report = analyze(text, published=published)
         assert report.article.text == text
