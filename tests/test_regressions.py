@@ -87,6 +87,7 @@ def test_jsonl_blank_text_is_refused_with_a_reason():
 # -- the fuzz harness itself runs (the long run is `make fuzz`) ------------------------------------
 
 
+@pytest.mark.slow  # heavy: every fuzz target under hypothesis
 def test_fuzz_harness_runs_every_target_briefly():
     spec = importlib.util.spec_from_file_location("fuzz_readers", ROOT / "fuzz" / "fuzz_readers.py")
     fuzz = importlib.util.module_from_spec(spec)
