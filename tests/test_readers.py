@@ -349,3 +349,10 @@ def test_ingest_prints_a_line_for_each_reading_warning(tmp_path):
     assert res.exit_code == 0, res.output
     assert (f"onrecord: warning: {tmp_path / 'bibliothek.txt'}: the text is in another language (de"
             in " ".join(res.stderr.split()))
+
+
+def test_blank_html_gives_way_to_text_and_both_blank_is_refused():
+    both = readers.jsonl_record(json.dumps({"html": " ", "text": TEXT}), "f.jsonl:1", "f-1")
+    assert isinstance(both, readers.Record) and both.kind == "text"
+    blank = readers.jsonl_record(json.dumps({"html": "", "text": "\n"}), "f.jsonl:2", "f-2")
+    assert isinstance(blank, readers.Failure) and blank.reason == "'html' is blank: no article in it"

@@ -24,7 +24,8 @@ The rules, the same for every input:
   (read no further than the cap), a fetched page.
 - **Fields.** ``id``, ``doc``, ``url``, ``html``, ``text``, ``published``, ``title`` and
   ``outlet`` are strings when present (null counts as absent); any other type refuses the
-  record. ``html`` wins over ``text``; a record whose article is missing or blank is refused.
+  record. ``html`` wins over ``text`` unless it is blank; a record whose article is missing or
+  blank is refused.
 - **Id.** The record's ``id``, then its ``doc``, then the URL's last path segment (without
   extension; the host for a bare domain), then the file name without extension (``-N`` added
   for line or record N of a JSONL or WARC file).
@@ -239,12 +240,13 @@ def jsonl_record(line: bytes | str, source: str, fallback_id: str, *,
     wrong = wrong_type(rec)
     if wrong:
         return Failure(source, wrong)
-    kind = "html" if rec.get("html") is not None else "text"
-    body = rec.get(kind)
-    if body is None:
+    given = [k for k in ("html", "text") if rec.get(k) is not None]
+    if not given:
         return Failure(source, "a record needs 'html' or 'text'")
-    if not body.strip():
-        return Failure(source, f"'{kind}' is blank: no article in it")
+    kind = next((k for k in given if rec[k].strip()), None)
+    if kind is None:
+        return Failure(source, f"'{given[0]}' is blank: no article in it")
+    body = rec[kind]
     limit = settings.max_bytes(limit)
     size = len(body.encode("utf-8", "surrogatepass"))
     if size > limit:
