@@ -356,3 +356,16 @@ def test_blank_html_gives_way_to_text_and_both_blank_is_refused():
     assert isinstance(both, readers.Record) and both.kind == "text"
     blank = readers.jsonl_record(json.dumps({"html": "", "text": "\n"}), "f.jsonl:2", "f-2")
     assert isinstance(blank, readers.Failure) and blank.reason == "'html' is blank: no article in it"
+
+
+def test_analyze_json_carries_the_language_warning_and_says_it_on_stderr(tmp_path, monkeypatch):
+    from onrecord import cli
+
+    monkeypatch.setattr(cli, "_load_model", lambda model: None)  # a German text never needs the model
+    (tmp_path / "bibliothek.txt").write_text(GERMAN, encoding="utf-8")
+    res = CliRunner().invoke(cli.app, ["analyze", str(tmp_path / "bibliothek.txt"), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["metadata"]["language"] == "de" and data["attributions"] == []
+    assert len(data["warnings"]) == 1 and "another language (de" in data["warnings"][0]
+    assert res.stderr.startswith(f"onrecord: warning: {tmp_path / 'bibliothek.txt'}: the text is in another")
