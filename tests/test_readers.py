@@ -369,3 +369,14 @@ def test_analyze_json_carries_the_language_warning_and_says_it_on_stderr(tmp_pat
     assert data["metadata"]["language"] == "de" and data["attributions"] == []
     assert len(data["warnings"]) == 1 and "another language (de" in data["warnings"][0]
     assert res.stderr.startswith(f"onrecord: warning: {tmp_path / 'bibliothek.txt'}: the text is in another")
+
+
+def test_a_file_keeps_its_name_as_doc_beside_a_sidecar_url(tmp_path):
+    (tmp_path / "03-fares.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "03-fares.meta.json").write_text('{"url": "https://www.harbour-news.example/2026/fares-rise"}')
+    (tmp_path / "04-named.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "04-named.meta.json").write_text('{"id": "fares-again", "outlet": "Harbour News"}')
+    fares, named = readers.read_all([str(tmp_path)])
+    assert (fares.doc_id, fares.outlet, fares.url) == ("03-fares", "harbour-news.example",
+                                                      "https://www.harbour-news.example/2026/fares-rise")
+    assert (named.doc_id, named.outlet) == ("fares-again", "Harbour News")

@@ -26,9 +26,10 @@ The rules, the same for every input:
   ``outlet`` are strings when present (null counts as absent); any other type refuses the
   record. ``html`` wins over ``text`` unless it is blank; a record whose article is missing or
   blank is refused.
-- **Id.** The record's ``id``, then its ``doc``, then the URL's last path segment (without
-  extension; the host for a bare domain), then the file name without extension (``-N`` added
-  for line or record N of a JSONL or WARC file).
+- **Id.** The record's ``id``, then its ``doc``; then, for a text or HTML file, its name
+  without extension (DESIGN.md's ``doc``); for a JSONL line, a WARC record or a fetched page,
+  the URL's last path segment (without extension; the host for a bare domain), then the file
+  name without extension with ``-N`` for line or record N.
 - **Outlet.** The record's ``outlet``, else the URL's host without ``www.``.
 - **Title.** The record's ``title``, else the page's own title; plain text has none.
 - **Date.** The record's ``published``, else the command's ``--published`` (both "given",
@@ -186,7 +187,8 @@ def read_file(path: Path | str, *, limit: int | None = None) -> Record | Failure
         return Failure(source, "no such file or folder")
     except OSError as exc:
         return Failure(source, f"cannot be read ({exc.strerror or exc})")
-    return _record(meta, source, "file", data, fallback_id=file_stem(path.name), name=path.name)
+    return _record(meta, source, "file", data, fallback_id=file_stem(path.name), name=path.name,
+                   file_id=file_stem(path.name))
 
 
 def _sidecar(path: Path) -> dict | Failure:
@@ -213,7 +215,7 @@ def wrong_type(rec: dict) -> str | None:
 
 
 def _record(fields: dict, source: str, kind: str, payload: bytes | str, *, fallback_id: str,
-            name: str = "", crawled: str | None = None) -> Record | Failure:
+            name: str = "", crawled: str | None = None, file_id: str | None = None) -> Record | Failure:
     """A Record with the id, outlet and date rules applied to a record's own fields."""
     url = fields.get("url") or None
     published = fields.get("published") or None
@@ -222,7 +224,7 @@ def _record(fields: dict, source: str, kind: str, payload: bytes | str, *, fallb
             published = parse_published(published, "'published'")
         except DateError as exc:
             return Failure(source, str(exc))
-    doc_id = fields.get("id") or fields.get("doc") or url_doc_id(url) or fallback_id
+    doc_id = fields.get("id") or fields.get("doc") or file_id or url_doc_id(url) or fallback_id
     return Record(source, kind, payload, doc_id=doc_id, name=name, url=url, published=published,
                   crawled=crawled, outlet=fields.get("outlet") or outlet_of(url),
                   title=fields.get("title") or None)
@@ -367,8 +369,8 @@ def upload_record(body: bytes, *, html: bool, url: str | None = None, published:
     limit = settings.max_bytes(limit)
     if len(body) > limit:
         return Failure(source, too_large(len(body), limit))
-    fields = {"url": url, "published": published, "outlet": outlet, "id": "upload"}
-    return _record(fields, source, "file", body, fallback_id="upload",
+    fields = {"url": url, "published": published, "outlet": outlet}
+    return _record(fields, source, "file", body, fallback_id="upload", file_id="upload",
                    name="upload.html" if html else "upload.txt")
 
 
