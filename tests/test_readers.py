@@ -202,7 +202,8 @@ def test_id_outlet_title_and_date_rules(inputs):
     got = {_name(a.source, inputs): a for a in readers.read_all([str(inputs)])
            if not isinstance(a, readers.Failure)}
     fares, library, page = got["feed.jsonl:1"], got["feed.jsonl:2"], got["crawl.warc.gz#1"]
-    assert (fares.doc_id, fares.outlet, fares.title) == ("fares", "Harbour News", None)  # `id` beats `doc`
+    assert (fares.doc_id, fares.outlet) == ("fares", "Harbour News")  # `id` beats `doc`
+    assert fares.title == "Ferry fares to rise in spring"  # the text's headline
     assert (library.doc_id, library.outlet, library.title) == ("library", "dunmere-post.example", "Library hours cut")
     assert got["good.txt"].doc_id == "good" and got["good.txt"].outlet is None
     assert page.doc_id == "library-hours" and page.published == "2026-02-03"  # the page's own date

@@ -31,7 +31,8 @@ The rules, the same for every input:
   the URL's last path segment (without extension; the host for a bare domain), then the file
   name without extension with ``-N`` for line or record N.
 - **Outlet.** The record's ``outlet``, else the URL's host without ``www.``.
-- **Title.** The record's ``title``, else the page's own title; plain text has none.
+- **Title.** The record's ``title``, else the page's own title, else the text's headline
+  (its first line, when the structure labels take it for one).
 - **Date.** The record's ``published``, else the command's ``--published`` (both "given",
   checked as YYYY-MM-DD: a bad one refuses the record), else the page's own metadata ("html
   metadata"), else a WARC response's crawl date ("WARC-Date"); with none, the engine looks for
@@ -407,11 +408,25 @@ def to_article(record: Record, published: str | None = None) -> Article:
         article.encoding, article.notes = encoding, notes + article.notes
     if not article.published and record.crawled:
         article.published, article.published_source = record.crawled, "WARC-Date"
-    article.title = record.title or article.title
+    article.title = record.title or article.title or headline(article)
     article.url = record.url or article.url
     article.outlet = record.outlet or outlet_of(article.url)
     article.source = src
     return article
+
+
+#: Longest title taken from a text's headline line (characters): a headline is a line, and a
+#: longer "headline" is a paragraph the structure labels misread.
+MAX_TITLE_CHARS = 300
+
+
+def headline(article: Article) -> str | None:
+    """The text's first line when the structure labels call it the headline, else None."""
+    block = next((b for b in article.blocks if b.kind == "headline"), None)
+    if block is None:
+        return None
+    words = " ".join(article.text[block.start:block.end].split())
+    return words[:MAX_TITLE_CHARS] or None
 
 
 def read(record: Record | Failure, published: str | None = None) -> Article | Failure:
