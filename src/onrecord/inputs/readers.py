@@ -183,7 +183,10 @@ def read_file(path: Path | str, *, limit: int | None = None) -> Record | Failure
         size = path.stat().st_size
         if size > limit:
             return Failure(source, too_large(size, limit))
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)  # never more than the limit, should the file grow meanwhile
+        if len(data) > limit:
+            return Failure(source, too_large(None, limit))
     except FileNotFoundError:
         return Failure(source, "no such file or folder")
     except OSError as exc:
