@@ -1,11 +1,11 @@
-# The two commands of the README: `make demo` and `make test`. Each sets up .venv from
-# nothing but Python 3.11 and the package registries, then runs.
+# The commands of the README: `make demo`, `make test` and `make test-fast`. Each sets up
+# .venv from nothing but Python 3.11 and the package registries, then runs.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install train bench clean chromium fuzz
+.PHONY: demo test test-fast install train bench clean chromium fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ chromium:
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest
+
+# The tests that load no spaCy model and no browser: the quick check before a commit.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # Rebuilds src/onrecord/data/cue_lexicon.json from PolNeAR train (counts only, no text).
 train: $(STAMP)

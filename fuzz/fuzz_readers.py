@@ -129,10 +129,11 @@ def target_html(data: bytes) -> None:
 
 
 def target_jsonl_batch(line: bytes) -> None:
-    """batch.inputs._jsonl_item then worker.to_article: Item/Failure, then Article or OnrecordError."""
+    """inputs.readers.jsonl_record then batch's worker.to_article: Item/Failure, then Article or OnrecordError."""
     from onrecord.batch import inputs, worker
+    from onrecord.inputs import readers
 
-    unit = inputs._jsonl_item(line, "fuzz.jsonl:1", "fuzz-1")
+    unit = readers.jsonl_record(line, "fuzz.jsonl:1", "fuzz-1")
     assert isinstance(unit, (inputs.Item, inputs.Failure))
     if isinstance(unit, inputs.Item):
         try:
@@ -159,12 +160,13 @@ def _warc_file(data: bytes, gz: bool) -> Path:
 
 
 def target_warc_batch(data: bytes, gz: bool = False) -> None:
-    """batch.inputs._read_warc then worker.to_article: never an exception out of the reader."""
+    """inputs.readers.iter_warc then batch's worker.to_article: never an exception out of the reader."""
     from onrecord.batch import inputs, worker
+    from onrecord.inputs import readers
 
     path = _warc_file(data, gz)
     try:
-        for unit in inputs._read_warc(str(path)):
+        for unit in readers.iter_warc(str(path)):
             assert isinstance(unit, (inputs.Item, inputs.Failure))
             if isinstance(unit, inputs.Item):
                 try:

@@ -41,7 +41,7 @@ PAGES = {
 }
 WARC_DATE = "2025-10-22T08:30:00Z"
 GOOD_ARTICLES = 3 + 2 + 2  # three files in news/, two good JSONL lines, two WARC pages
-BAD_RECORDS = 2  # feed.jsonl: a line that is not JSON, a record with empty text
+BAD_RECORDS = 3  # feed.jsonl: a line that is not JSON, a record with empty text; the WARC's 404 page
 
 
 def write_warc(path: Path, pages: dict[str, str] = PAGES) -> Path:
@@ -130,9 +130,12 @@ def test_jsonl_bad_lines_become_failures_naming_the_line():
 def test_warc_yields_html_responses_only_with_url_and_date(tmp_path):
     warc = write_warc(tmp_path / "c.warc.gz")
     units = list(inputs.iter_shard(inputs.Shard("x", "warc", (str(warc),))))
-    assert [u.url for u in units] == list(PAGES)
-    assert {u.crawled for u in units} == {WARC_DATE}
-    assert units[0].doc_id == "canal-lock"
+    pages = [u for u in units if isinstance(u, inputs.Item)]
+    assert [u.url for u in pages] == list(PAGES)  # the image and the request are not pages
+    assert {u.crawled for u in pages} == {WARC_DATE[:10]}
+    assert pages[0].doc_id == "canal-lock"
+    refused = [u for u in units if isinstance(u, inputs.Failure)]
+    assert [u.reason for u in refused] == ["HTTP status 404, not a page to read"]
 
 
 def test_truncated_warc_is_one_failure_naming_the_file(tmp_path):
@@ -140,9 +143,8 @@ def test_truncated_warc_is_one_failure_naming_the_file(tmp_path):
     broken = tmp_path / "broken.warc.gz"
     broken.write_bytes(warc.read_bytes()[:-200] + b"garbage" * 10)
     units = list(inputs.iter_shard(inputs.Shard("x", "warc", (str(broken),))))
-    failures = [u for u in units if isinstance(u, inputs.Failure)]
-    assert len(failures) == 1 and failures[0].source == str(broken)
-    assert "malformed WARC" in failures[0].reason
+    failures = [u for u in units if isinstance(u, inputs.Failure) and u.source == str(broken)]
+    assert len(failures) == 1 and "malformed WARC" in failures[0].reason
 
 
 def test_throttle_stops_reading_while_full():
@@ -246,7 +248,7 @@ def test_bad_records_land_in_errors_file_and_the_rest_completes(batch_out):
     out, summary = batch_out
     errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
     assert summary.failed == len(errors) == BAD_RECORDS
-    assert {e["source"].rsplit("/", 1)[1] for e in errors} == {"feed.jsonl:3", "feed.jsonl:4"}
+    assert {e["source"].rsplit("/", 1)[1] for e in errors} == {"feed.jsonl:3", "feed.jsonl:4", "crawl.warc.gz#4"}
     assert all(e["reason"] for e in errors)
 
 
@@ -351,7 +353,7 @@ def test_cli_missing_input_is_one_line_exit_2(tmp_path):
     result = _cli(str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
     lines = [l for l in result.output.splitlines() if l.strip()]
-    assert lines == [f"onrecord: error: {tmp_path / 'nope'}: no such file or directory"]
+    assert lines == [f"onrecord: error: {tmp_path / 'nope'}: no such file or folder"]
     assert not (tmp_path / "out").exists()
 
 

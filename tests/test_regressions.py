@@ -69,20 +69,25 @@ def test_sidecar_url_that_is_not_a_string_is_refused(tmp_path):
     assert item.error and "'url' must be a string" in item.error
 
 
-def test_batch_jsonl_fields_of_the_wrong_type_are_refused_or_ignored():
+def test_batch_jsonl_fields_of_the_wrong_type_are_refused():
     from onrecord.batch import inputs
+    from onrecord.inputs import readers
 
     for line in (b'{"text": true}', b'{"url": [null], "text": "Ann said it rained."}', b'[1]', b'"x"',
                  b'{"html": 5}', b'{"text": "x", "published": ["2025"]}', b'\xff\xfe'):
-        unit = inputs._jsonl_item(line, "f.jsonl:1", "f-1")
-        assert isinstance(unit, (inputs.Item, inputs.Failure))
-        if isinstance(unit, inputs.Item):
-            assert isinstance(unit.payload, str) and unit.url is None and unit.published is None
+        unit = readers.jsonl_record(line, "f.jsonl:1", "f-1")
+        assert isinstance(unit, inputs.Failure) and unit.reason, line
+
+
+def test_jsonl_blank_text_is_refused_with_a_reason():
+    item = sources.jsonl_item('{"text": " "}', "f.jsonl:1")
+    assert item.article is None and item.error == "'text' is blank: no article in it"
 
 
 # -- the fuzz harness itself runs (the long run is `make fuzz`) ------------------------------------
 
 
+@pytest.mark.slow  # heavy: every fuzz target under hypothesis
 def test_fuzz_harness_runs_every_target_briefly():
     spec = importlib.util.spec_from_file_location("fuzz_readers", ROOT / "fuzz" / "fuzz_readers.py")
     fuzz = importlib.util.module_from_spec(spec)

@@ -424,6 +424,7 @@ def _writer(path: str, offset: int) -> None:
                                              "said", "asserts")], published="2025-01-01", doc_id=f"w{n}"))
 
 
+@pytest.mark.slow  # heavy: two spawned processes importing the store
 def test_two_ingests_at_once_both_succeed(tmp_path):
     path = str(tmp_path / "c.sqlite")
     Store.open(path, HashingEmbedder()).close()

@@ -259,6 +259,7 @@ def client_post_page(c) -> int:
 # -- schemathesis over the OpenAPI description -----------------------------------------------------
 
 
+@pytest.mark.slow  # heavy: a schemathesis run over the API
 def test_schemathesis_finds_no_server_error(engine, store_path):
     schemathesis = pytest.importorskip("schemathesis")
     from hypothesis import HealthCheck, given, settings

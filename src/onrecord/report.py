@@ -64,7 +64,8 @@ class Report:
                           published=meta.get("published"), published_source=meta.get("published_source"),
                           url=meta.get("url"), source_format=meta.get("format", "text"),
                           encoding=meta.get("encoding", "utf-8"), notes=list(meta.get("notes", [])),
-                          blocks=blocks)
+                          outlet=meta.get("outlet"), language=meta.get("language"),
+                          source=meta.get("source"), blocks=blocks)
         return cls(
             article=article,
             attributions=[attribution_from_record(r) for r in data.get("attributions", [])],

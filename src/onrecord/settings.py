@@ -28,3 +28,23 @@ def max_bytes(override: int | None = None) -> int:
         return override
     env = os.environ.get("ONRECORD_MAX_BYTES")
     return int(env) if env else DEFAULT_MAX_BYTES
+
+
+#: Seconds to wait for a fetched page (``onrecord analyze https://...``, ``.urls`` files).
+#: Thirty seconds lets a slow news site answer; a dead host fails at connect long before.
+DEFAULT_FETCH_TIMEOUT = 30
+
+
+def fetch_timeout() -> int:
+    """Seconds to wait for a fetched page: ONRECORD_FETCH_TIMEOUT, else 30."""
+    env = os.environ.get("ONRECORD_FETCH_TIMEOUT")
+    return int(env) if env else DEFAULT_FETCH_TIMEOUT
+
+
+def fetch_private() -> bool:
+    """Whether URLs may point at private or loopback addresses (ONRECORD_FETCH_PRIVATE=1).
+
+    Off by default: a URL list from elsewhere must not make onrecord read a local service.
+    Turn it on to read pages of an intranet, or of a server on this machine.
+    """
+    return os.environ.get("ONRECORD_FETCH_PRIVATE", "").lower() in ("1", "true", "yes", "on")

@@ -79,23 +79,10 @@ def _reason(exc: OnrecordError) -> str:
 
 
 def to_article(item: Item):
-    """The Article of an Item; InputError or DateError when it cannot be one."""
-    from onrecord.inputs.article import decode_bytes, from_html, from_text, read_bytes
-    from onrecord.pipeline.timex import parse_published
+    """The Article of an Item (the reader's rules); InputError or DateError when it cannot be one."""
+    from onrecord.inputs.readers import to_article as read_article
 
-    published = parse_published(item.published, f"{item.source}: published") if item.published else None
-    if item.kind == "file":
-        return read_bytes(item.payload, name=item.source)
-    if item.kind == "text":
-        return from_text(item.payload, doc_id=item.doc_id or "article", published=published, url=item.url)
-    if item.kind == "html":
-        return from_html(item.payload, doc_id=item.doc_id or "article", url=item.url,
-                         published=published, source=item.source)
-    text, _encoding, _notes = decode_bytes(item.payload, item.source)
-    article = from_html(text, doc_id=item.doc_id or "article", url=item.url, source=item.source)
-    if not article.published and item.crawled:
-        article.published, article.published_source = item.crawled[:10], "warc date"
-    return article
+    return read_article(item)
 
 
 def article_identity(article) -> str:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from onrecord import settings
-from onrecord.errors import InputError
+from onrecord.errors import DateError, InputError
 from onrecord.inputs.structure import Block, label_blocks
 
 _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<article|<div|<p[\s>])", re.I)
@@ -40,6 +41,10 @@ class Article:
     source_format: str = "text"
     encoding: str = "utf-8"
     notes: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    language: str | None = None  # ISO 639-1, set by the engine's language check
+    source: str | None = None  # the input it was read from: a path, "path:line", "path#record", a URL
+    warnings: list[str] = field(default_factory=list)  # reading problems the user must see
     blocks: list[Block] = field(default_factory=list)
     _starts: list[int] | None = field(default=None, repr=False, compare=False)
 
@@ -62,8 +67,17 @@ class Article:
             "doc": self.doc_id, "title": self.title, "author": self.author,
             "published": self.published, "published_source": self.published_source,
             "url": self.url, "format": self.source_format, "encoding": self.encoding,
-            "notes": list(self.notes),
+            "notes": list(self.notes), "outlet": self.outlet, "language": self.language,
+            "source": self.source,
         }
+
+
+def parse_published(value: str, source: str = "--published") -> str:
+    """A publication date given by the user, checked: YYYY-MM-DD (or YYYY-MM-DDTHH:MM)."""
+    try:
+        return dt.date.fromisoformat(value.strip()[:10]).isoformat()
+    except ValueError:
+        raise DateError(f"{source}: {value!r} is not a real date (expected YYYY-MM-DD)") from None
 
 
 def decode_bytes(data: bytes, source: str) -> tuple[str, str, list[str]]:
@@ -150,11 +164,52 @@ def from_html(html: str | bytes, *, doc_id: str = "article", url: str | None = N
     article = Article(text=text, doc_id=doc_id, title=result.get("title"),
                       author=result.get("author"), url=url or result.get("url"),
                       source_format="html")
+    article.warnings += extraction_warnings(html, article)
     if published:
         article.published, article.published_source = published, "given"
     elif date:
         article.published, article.published_source = date, "html metadata"
     return article
+
+
+#: An extraction keeping less than this share of the page's visible text is flagged: a news
+#: page's article is most of its text, menus and footers aside, so a tenth or less means the
+#: extractor most likely took a caption or a teaser for the article (a 374 kB page once came
+#: out as a 151-character caption). Set by hand, as no set of real pages is kept to tune it on:
+#: a lower share misses such pages, a higher one flags long comment threads and link lists.
+MIN_EXTRACTED_SHARE = 0.10
+#: Pages with less visible text than this (characters) are not checked for the share: on a
+#: small page the article may well be a small part, and little can be lost.
+MIN_PAGE_CHARS = 1_000
+
+
+def extraction_warnings(html: str | bytes, article: Article) -> list[str]:
+    """Warnings for an extraction that kept a small share of the page, or no paragraph."""
+    out = []
+    page = _visible_chars(html)
+    kept = len("".join(article.text.split()))
+    if page >= MIN_PAGE_CHARS and kept < MIN_EXTRACTED_SHARE * page:
+        out.append(f"the extracted text is {kept:,} characters, {kept / page:.0%} of the page's "
+                   f"{page:,}: the article may not have been found (check the page)")
+    if not any(b.kind == "paragraph" for b in article.blocks):
+        out.append("no paragraph of article text was extracted (only a headline, caption or "
+                   "boilerplate): the article may not have been found (check the page)")
+    return out
+
+
+def _visible_chars(html: str | bytes) -> int:
+    """Non-space characters of the page's visible text (scripts and styles left out), by lxml."""
+    import lxml.html
+
+    if isinstance(html, str):  # lxml refuses a str that declares its encoding
+        html = html.encode("utf-8", "replace")
+    try:
+        root = lxml.html.fromstring(html)
+    except Exception:  # lxml raises several kinds on broken markup; then there is nothing to compare
+        return 0
+    for bad in root.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    return len("".join(root.text_content().split()))
 
 
 def read_bytes(data: bytes, *, name: str, doc_id: str | None = None, published: str | None = None,
@@ -180,9 +235,9 @@ def read_path(path: str | Path, *, published: str | None = None,
     p = Path(path)
     name = str(path)
     if not p.exists():
-        raise InputError(name, "no such file")
+        raise InputError(name, "no such file or folder")
     if p.is_dir():
-        raise InputError(name, "is a directory, not an article file")
+        raise InputError(name, "is a folder, not an article file")
     limit = settings.max_bytes(limit)
     size = p.stat().st_size
     if size > limit:

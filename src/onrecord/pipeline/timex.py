@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from onrecord.inputs.article import Article
+from onrecord.inputs.article import Article, parse_published  # noqa: F401 (parse_published: re-exported)
 from onrecord.errors import DateError
 from onrecord.records import Attribution, Timex, When
 from onrecord.pipeline.doccache import cue_token, doc_ents
@@ -117,14 +117,6 @@ def publication_date(article: Article) -> dt.date | None:
         return None
     source = article.published_source or "given"
     return dt.date.fromisoformat(parse_published(article.published, "--published" if source == "given" else source))
-
-
-def parse_published(value: str, source: str = "--published") -> str:
-    """A publication date given by the user, checked: YYYY-MM-DD (or YYYY-MM-DDTHH:MM)."""
-    try:
-        return dt.date.fromisoformat(value.strip()[:10]).isoformat()
-    except ValueError:
-        raise DateError(f"{source}: {value!r} is not a real date (expected YYYY-MM-DD)") from None
 
 
 #: A dateline is looked for in the first lines only: past the headline, standfirst and byline

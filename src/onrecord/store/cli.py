@@ -58,10 +58,10 @@ def _print_json(data) -> None:
 
 
 def ingest(
-    paths: list[str] = typer.Argument(..., help="Article files or folders, JSONL, WARC(.gz), Parquet from onrecord batch."),
+    paths: list[str] = typer.Argument(..., help="Article files or folders, JSONL, WARC(.gz), .urls lists, http(s) URLs, reports and Parquet from onrecord batch."),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     embedder: Optional[str] = typer.Option(None, help="minilm (default) or hashing (fast, no model; for tests)."),
-    published: Optional[str] = typer.Option(None, help="Publication date for inputs that carry none, YYYY-MM-DD."),
+    published: Optional[str] = typer.Option(None, help="Publication date, YYYY-MM-DD, for inputs whose record gives none (it wins over a page's own metadata)."),
     format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table or json (the summary)."),
 ) -> None:
     """Add articles to the store: each analysed once, duplicates skipped, copies linked.
@@ -77,14 +77,30 @@ def ingest(
 
     from ..errors import OnrecordError
 
+    from onrecord.inputs.article import parse_published
+
+    try:
+        published = parse_published(published, "--published") if published else None
+    except OnrecordError as exc:
+        fail(str(exc), 2)
     summary = Summary()
+    current: list = [None]  # the item being ingested (ingest takes one at a time)
+
+    def items():
+        for item in iter_items(paths, published):
+            current[0] = item
+            yield item
+
     try:
         with Store.open(db, embedder) as store, _progress() as bar:
             task = bar.add_task("ingesting", total=_count_inputs(paths))
             def on_outcome(outcome) -> None:
                 summary.count(outcome)
+                article = current[0].the_article if current[0] is not None else None
+                for warning in (article.warnings if article is not None else []):
+                    bar.console.print(f"onrecord: warning: {current[0].source}: {warning}", markup=False)
                 bar.advance(task)
-            done = ingest_items(store, iter_items(paths, published), on_outcome=on_outcome)
+            done = ingest_items(store, items(), on_outcome=on_outcome)
             summary.seconds = done.seconds
     except KeyboardInterrupt:
         _print_summary(summary, format, interrupted=True)
@@ -115,14 +131,18 @@ def _progress():
 
 def _count_inputs(paths: list[str]) -> int | None:
     """How many items the inputs hold, when that is cheap to know (None for WARC and Parquet)."""
-    from .sources import _wanted
+    from onrecord.inputs.readers import files_under, is_url
+    from .sources import _kind
     total = 0
     for raw in paths:
+        if is_url(raw):
+            total += 1
+            continue
         p = Path(raw)
-        files = sorted(f for f in p.rglob("*") if f.is_file() and _wanted(f)) if p.is_dir() else [p]
+        files = files_under(p, _kind) if p.is_dir() else [p]
         for f in files:
             name = f.name.lower()
-            if name.endswith((".warc", ".warc.gz", ".parquet")):
+            if name.endswith((".warc", ".warc.gz", ".parquet", ".urls")):
                 return None
             if name.endswith(".jsonl") and f.exists():
                 with f.open("rb") as fh:

@@ -7,23 +7,21 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from ..errors import OnrecordError
 from .responses import ApiError
 
 
 def add(app: FastAPI, body: bytes, kind: str, url: str | None, published: str | None,
         outlet: str | None) -> dict:
     """Analyse and store one article; the outcome as JSON (422 when refused)."""
-    from onrecord.inputs.article import read_bytes
-    from ..store.sources import Item, outlet_of
+    from onrecord.inputs import readers
+    from ..store.sources import Item
 
-    name = "upload.html" if kind == "text/html" else "upload.txt"
-    try:
-        article = read_bytes(body, name=name, doc_id="upload", published=published, url=url,
-                             limit=app.state.max_body)
-    except OnrecordError as exc:
-        raise ApiError(422, str(exc)) from None
-    item = Item("POST /api/articles", article=article, outlet=outlet or outlet_of(url))
+    article = readers.read(readers.upload_record(body, html=kind == "text/html", url=url,
+                                                 published=published, outlet=outlet,
+                                                 limit=app.state.max_body))
+    if isinstance(article, readers.Failure):
+        raise ApiError(422, article.reason)
+    item = Item(article.source, article=article, outlet=article.outlet)
     with app.state.store_lock:
         outcome = _store(app).add_item(item, **_analyze(app))
     if outcome.status == "refused":
