@@ -94,7 +94,7 @@ def read_article_file(path: Path, published: str | None = None) -> Item:
     except InputError as exc:
         return Item(str(path), error=exc.problem)
     article.url = meta.get("url") or article.url
-    article.title = meta.get("title") or article.title or _first_line(article.text)
+    article.title = meta.get("title") or article.title
     return Item(str(path), article=article, outlet=meta.get("outlet") or outlet_of(article.url))
 
 
@@ -163,7 +163,7 @@ def jsonl_item(line: str, source: str, published: str | None = None) -> Item:
             article = from_text(rec["text"], doc_id=str(doc_id), published=date, url=url)
     except InputError as exc:
         return Item(source, error=exc.problem)
-    article.title = rec.get("title") or article.title or _first_line(article.text)
+    article.title = rec.get("title") or article.title
     return Item(source, article=article, outlet=rec.get("outlet") or outlet_of(url))
 
 
