@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -127,8 +128,9 @@ class Store:
         self.index = VectorIndex(self.embedder.dim, self.index.path, self.embedder.name)
         with self.engine.connect().execution_options(write=True) as conn, conn.begin():
             write_lock(conn)
-            olds = run(conn, "SELECT id, url, doc_id, title, outlet, published, source, text, ingested_at "
-                             "FROM articles ORDER BY id").fetchall()
+            olds = [StoredArticle(*r) for r in run(
+                conn, "SELECT id, url, doc_id, title, outlet, published, source, text, ingested_at "
+                      "FROM articles ORDER BY id").fetchall()]
             _clear(conn)
             for old in olds:
                 article = legacy_article(old)
@@ -232,13 +234,18 @@ def _clear(conn: Connection) -> None:
         run(conn, f"DELETE FROM {table}")
 
 
-def legacy_article(row):
+#: An article row as a rebuild reads it.
+StoredArticle = namedtuple("StoredArticle", "id url doc_id title outlet published source text ingested_at")
+
+
+def legacy_article(row: StoredArticle):
     """The Article of a stored row, as the reader made it before its record was kept.
 
-    The row kept the text, URL (normalised), title, and the publication day. A title equal to
-    the text's first line was the old reader's stand-in (the record keeps None, the store shows
-    the line as before); a day equal to the text's dateline was found by the engine, which
-    finds it again; any other day was given with the article.
+    The row kept the text, URL (normalised), title, and the publication day. The title is kept
+    as it was stored: the old reader gave an article without a title its first line, and the
+    store cannot tell that from a title given as the same line, so nothing is dropped. A day
+    equal to the text's dateline was found by the engine, which finds it again; any other day
+    was given with the article.
     """
     from onrecord.inputs.article import from_text
     from onrecord.pipeline.timex import find_dateline
@@ -250,7 +257,7 @@ def legacy_article(row):
         if found is not None and found[0].isoformat() == published:
             published = None
     article = from_text(text, doc_id=row.doc_id, published=published, url=row.url)
-    article.title = row.title if row.title and row.title != first_line(text) else None
+    article.title = row.title
     return article
 
 

@@ -125,11 +125,6 @@ def _wrong_types(rec: dict) -> str | None:
     return None
 
 
-def _first_line(text: str) -> str | None:
-    line = text.strip().split("\n", 1)[0].strip()
-    return line[:300] or None
-
-
 def iter_jsonl(path: Path, published: str | None = None) -> Iterator[Item]:
     """One item per line of ``{url, html|text, published, outlet?, title?}``."""
     try:
@@ -204,12 +199,12 @@ def _warc_item(record, source: str, published: str | None) -> Item | None:
 def iter_parquet(path: Path) -> Iterator[Item]:
     """The reports of a Parquet file written by ``onrecord batch`` (no analysis again)."""
     try:
-        from onrecord.batch.parquet import iter_reports
+        from onrecord.batch.parquet import iter_sourced_reports
     except ImportError:
         raise MissingExtra(f"{path}: reading Parquet needs the batch extra "
                            "(pip install 'onrecord[batch]')") from None
-    for number, report in enumerate(iter_reports(path), 1):
-        yield Item(f"{path}#{number}", report=report, outlet=outlet_of(report.article.url))
+    for number, (source, report) in enumerate(iter_sourced_reports(path), 1):
+        yield Item(source or f"{path}#{number}", report=report, outlet=outlet_of(report.article.url))
 
 
 def read_report_json(path: Path) -> Item:
