@@ -95,14 +95,17 @@ class Store:
         self._since_save = 0
 
     @classmethod
-    def open(cls, db=None, embedder: Embedder | str | None = None) -> "Store":
-        """Open (create, migrate) the store at ``db`` for ingesting with ``embedder``."""
+    def open(cls, db=None, embedder: Embedder | str | None = None,
+             notify: Callable[[str], None] | None = None) -> "Store":
+        """Open (create, migrate) the store at ``db`` for ingesting with ``embedder``; a store
+        written before whole records were kept is rebuilt first (``complete``), said through
+        ``notify`` when given."""
         engine, info = open_engine(db, create=True)
         if embedder is None or isinstance(embedder, str):
             embedder = get_embedder(embedder if isinstance(embedder, str) else stored_embedder(engine))
         store = cls(engine, info, embedder)
         try:
-            store.complete()
+            store.complete(notify=notify)
         except BaseException:
             store.engine.dispose()
             raise
@@ -110,11 +113,13 @@ class Store:
 
     # -- upgrades ------------------------------------------------------------------------------
 
-    def complete(self, analyze: Callable = default_analyze) -> int:
+    def complete(self, analyze: Callable = default_analyze, notify: Callable[[str], None] | None = None) -> int:
         """Re-derive the records a store written before they were kept lacks (see
         ``needs_records``); the number of articles analysed again (0 for a complete store)."""
         if not needs_records(self.engine):
             return 0
+        if notify is not None:
+            notify("this store was written before whole records were kept: analysing its articles again (once)")
         return self.rederive(analyze)
 
     def rederive(self, analyze: Callable = default_analyze) -> int:

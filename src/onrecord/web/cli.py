@@ -79,9 +79,7 @@ def _completed(engine, db: Optional[str]):
     if not needs_records(engine):
         return engine
     engine.dispose()
-    err.print("onrecord: this store was written before whole records were kept: "
-              "analysing its articles again (once)", markup=False)
-    Store.open(db).close()
+    Store.open(db, notify=lambda message: err.print(f"onrecord: {message}", markup=False)).close()
     from ..store.db import open_engine
     return open_engine(db, create=False)[0]
 
