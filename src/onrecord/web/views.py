@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
-from ..store import queries, record
+from ..store import queries
 from . import highlight, listing
 
 
@@ -28,8 +28,7 @@ def safe_href(url: str | None) -> str | None:
 def article(engine: Engine, article_id: int) -> dict | None:
     """An article as ``onrecord analyze --format json`` gave it, plus the store's ids under
     ``store`` (``store.record.article``)."""
-    with engine.connect() as conn:
-        return record.article(conn, article_id)
+    return queries.article(engine, article_id)
 
 
 def article_html(data: dict) -> highlight.Markup:
