@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import bench_store  # noqa: E402  (the store benchmark's article generator)
 
 from onrecord.store import queries  # noqa: E402
+from onrecord.store import record as store_record  # noqa: E402
 from onrecord.store.db import open_engine  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
 from onrecord.store.ingest import Store  # noqa: E402
@@ -85,17 +86,20 @@ def _bulk_article(i: int, pool, ents, rng, rows, counts) -> None:
     rows["articles"].append({"id": i + 1, "url": art.url, "content_hash": hashlib.sha256(art.text.encode()).hexdigest(),
                              "doc_id": art.doc_id, "title": art.text.split("\n")[0], "published": art.published,
                              "outlet": bench_store.OUTLETS[i % len(bench_store.OUTLETS)], "source": "bench",
-                             "text": art.text, "n_statements": 3, "ingested_at": dt.datetime(2025, 1, 1)})
+                             "text": art.text, "n_statements": 3, "ingested_at": dt.datetime(2025, 1, 1),
+                             "record": store_record.dumps(store_record.article_part(report))})
     for a in report.attributions:
         who = pool[int(len(pool) * rng.random() ** SKEW)]
         sid = 3 * i + int(a.id[1:])
         claim = _claim(rng, rows, sid, a.content.text, art.published)
         eid = ents[who]
         counts[eid] = counts.get(eid, 0) + 1
+        stance = rng.choice(["asserts"] * 6 + ["denies", "confirms"])
         rows["statements"].append({
             "id": sid, "article_id": i + 1, "local_id": a.id, "entity_id": eid, "speaker_text": a.speaker.text,
             "speaker_name": who, "speaker_type": "PERSON", "speaker_start": a.speaker.start,
-            "speaker_end": a.speaker.end, "kind": a.kind, "stance": rng.choice(["asserts"] * 6 + ["denies", "confirms"]),
+            "speaker_end": a.speaker.end, "kind": a.kind, "stance": stance,
+            "record": store_record.dumps({**a.to_record(art.doc_id), "stance": stance}),
             "cue_text": "said", "content_text": a.content.text, "content_start": a.content.start,
             "content_end": a.content.end, "claim_text": a.content.text, "published": art.published, "claim_id": claim})
 

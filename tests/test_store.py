@@ -71,7 +71,7 @@ def story_reports() -> list[Report]:
                     published="2025-03-04", url="https://courier.example/1", doc_id="one"),
         make_report(REPEAT, [("Campaigner Tomas Renn", "Tomas Renn", "PERSON", CLAUSE, "said", "asserts")],
                     published="2025-03-22", url="https://courier.example/2", doc_id="two"),
-        make_report(DENIAL, [("Henrik Soelberg", "Henrik Soelberg", "PERSON", CLAUSE, "denied", "asserts")],
+        make_report(DENIAL, [("Henrik Soelberg", "Henrik Soelberg", "PERSON", CLAUSE, "denied", "denies")],
                     published="2025-04-14", url="https://ledger.example/3", doc_id="three"),
         make_report(CONFIRM, [("Inspector Lena Vask", "Lena Vask", "PERSON", CLAUSE, "confirmed", "confirms")],
                     published="2025-09-18", url="https://ledger.example/4", doc_id="four"),
@@ -228,10 +228,22 @@ def test_claim_status(stances, status):
     assert linking.claim_status([Row(s, w) for s, w in stances]) == status
 
 
-def test_cue_gives_stance_when_engine_says_asserts():
-    report = make_report(DENIAL, [("Henrik Soelberg", "Henrik Soelberg", "PERSON", CLAUSE, "denied", "asserts")],
-                         published="2025-04-14")
-    assert linking.effective_stance(report.attributions[0]) == "denies"
+def test_the_store_keeps_the_engines_stance(store):
+    """No regex in the store re-derives a stance: a cue that reads like a denial, or a negated
+    content, keeps the stance the engine gave it."""
+    store.add_report(story_reports()[0])
+    store.add_report(make_report(DENIAL, [("Henrik Soelberg", "Henrik Soelberg", "PERSON", CLAUSE, "denied",
+                                           "asserts")], published="2025-04-14", doc_id="three"))
+    negated = "Mara Quell said that there is no lead problem in the Upper Mere reservoir at all."
+    store.add_report(make_report(negated, [("Mara Quell", "Mara Quell", "PERSON",
+                                            "that there is no lead problem in the Upper Mere reservoir at all",
+                                            "said", "asserts")], published="2025-05-01", doc_id="neg"))
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(statements.c.speaker_name, statements.c.stance, statements.c.record)).all()
+    assert [(r.speaker_name, r.stance) for r in rows] == [
+        ("Mara Quell", "asserts"), ("Henrik Soelberg", "asserts"), ("Mara Quell", "asserts")]
+    assert [json.loads(r.record)["stance"] for r in rows] == ["asserts"] * 3
+    assert not hasattr(linking, "effective_stance") and not hasattr(linking, "_polarity_flips")
 
 
 def test_migrations_create_exactly_the_schema(tmp_path):
@@ -467,3 +479,33 @@ def test_every_command_help_has_an_example(command):
 
     result = CliRunner().invoke(app, [command, "--help"])
     assert result.exit_code == 0 and "Example: onrecord " + command in result.stdout
+
+
+def test_a_store_rebuilt_from_its_articles_equals_the_store_it_was(tmp_path):
+    """The upgrade path without spaCy: a stand-in analysis gives each stored text its
+    hand-made attributions; every table, the full-text index and the vector index are
+    written again, to the same rows."""
+    made = {r.article.text: r for r in story_reports()}
+
+    def analyze(article):
+        r = made[article.text]
+        return Report(article=article, attributions=r.attributions, entities=r.entities)
+
+    path = tmp_path / "r.sqlite"
+    with Store.open(path, HashingEmbedder()) as store:
+        for r in story_reports():
+            article = from_text(r.article.text, doc_id=r.article.doc_id, published=r.article.published,
+                                url=r.article.url)
+            article.title = f"Story {r.article.doc_id}"  # titled, as a metadata file titles it
+            store.add_report(Report(article=article, attributions=r.attributions, entities=r.entities))
+    dump = lambda: {t: sorted(sqlite3.connect(path).execute(f"SELECT * FROM {t}").fetchall(), key=repr)  # noqa: E731
+                    for t in ("articles", "statements", "claims", "entities", "entity_aliases", "article_entities")}
+    before = dump()
+    with Store.open(path, HashingEmbedder()) as store:
+        assert store.complete(analyze) == 0  # a complete store is left alone
+        assert store.rederive(analyze) == 4
+        assert len(store.index) == len(before["statements"])
+        hits = queries.search(store.engine, "Soelberg denied")
+        assert len(hits) == 1 and "«Soelberg»" in hits[0].snippet  # no stale full-text entries
+        assert len(queries.list_claims(store.engine, about="Upper Mere reservoir")) == 1
+    assert dump() == before

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from onrecord.inputs.article import from_text  # noqa: E402
-from onrecord.records import Attribution, Content, Entity, Span, Speaker  # noqa: E402
+from onrecord.records import Attribution, Content, Entity, Span, Speaker, When  # noqa: E402
 from onrecord.report import Report  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
 from onrecord.store.ingest import Store  # noqa: E402
@@ -113,21 +113,22 @@ def test_every_page_links_its_json_twin(client, page, twin):
 def test_article_view_marks_content_speaker_and_cue(client):
     aid = article_id(client, "courier.example")
     data = client.get(f"/api/articles/{aid}").json()
-    st = data["statements"][0]
-    text = data["text"]
-    assert text[st["start"]:st["end"]] == "that " + CLAIM
-    assert text[st["speaker_start"]:st["speaker_end"]] == "Councillor Mara Quell"
-    assert text[st["cue_start"]:st["cue_end"]] == "said"
+    rec, ids = data["attributions"][0], data["store"]["attributions"][0]
+    text, sid = data["text"], ids["statement_id"]
+    assert rec["id"] == ids["id"] == "a1" and data["store"]["article_id"] == aid
+    assert text[rec["content"]["start"]:rec["content"]["end"]] == "that " + CLAIM
+    assert text[rec["speaker"]["start"]:rec["speaker"]["end"]] == "Councillor Mara Quell"
+    assert text[rec["cue"]["start"]:rec["cue"]["end"]] == "said"
     page = client.get(f"/articles/{aid}").text
-    assert f'<span id="s{st["id"]}" class="anchor"></span><span class="content" data-s="{st["id"]}"' in page
+    assert f'<span id="s{sid}" class="anchor"></span><span class="content" data-s="{sid}"' in page
     assert re.search(r'class="speaker" data-s="\d+" title="Mara Quell: asserts">Councillor Mara Quell<', page)
-    assert 'class="cue"' in page and f'id="card-{st["id"]}"' in page
+    assert f'class="cue" data-s="{sid}" title="Mara Quell: asserts">said<' in page and f'id="card-{sid}"' in page
 
 
-def test_boilerplate_is_marked(client):
+def test_boilerplate_is_marked_from_the_stored_structure(client):
     aid = article_id(client, "courier.example")
     data = client.get(f"/api/articles/{aid}").json()
-    assert [data["text"][s:e] for s, e in data["boilerplate"]] == ["Photo: Courier staff"]
+    assert [b["text"] for b in data["structure"] if b["kind"] == "boilerplate"] == ["Photo: Courier staff"]
     assert '<span class="boilerplate">Photo: Courier staff</span>' in client.get(f"/articles/{aid}").text
 
 
@@ -199,8 +200,8 @@ def test_no_template_marks_text_safe():
 
 def test_pieces_cover_the_text_exactly():
     text = "Ann said that it rained, Bob said."
-    marks = [highlight.Mark(9, 23, "content", 1), highlight.Mark(0, 3, "speaker", 1),
-             highlight.Mark(14, 23, "content", 2), highlight.Mark(25, 34, "boilerplate")]
+    marks = [highlight.Mark(9, 23, "content", 1, anchor=True), highlight.Mark(0, 3, "speaker", 1),
+             highlight.Mark(14, 23, "content", 2, anchor=True), highlight.Mark(25, 34, "boilerplate")]
     pieces = highlight.pieces(text, marks)
     assert "".join(p.text for p in pieces) == text
     overlap = next(p for p in pieces if p.text == "it rained")
@@ -209,19 +210,23 @@ def test_pieces_cover_the_text_exactly():
     assert overlap.anchors == [2]
 
 
+def test_a_discontinuous_content_is_marked_piece_by_piece_with_one_anchor():
+    text = '"We will," Ann said, "finish it."'
+    rec = {"content": {"start": 0, "end": 33, "spans": [[0, 10], [21, 33]]},
+           "speaker": {"start": 11, "end": 14}, "cue": {"start": 15, "end": 19}, "addressee": None}
+    marks = highlight.record_marks(text, rec, 5)
+    assert [(text[m.start:m.end], m.role, m.anchor) for m in marks] == [
+        ('"We will,"', "content", True), ('"finish it."', "content", False), ("Ann", "speaker", False),
+        ("said", "cue", False)]
+    assert sum(p.anchors == [5] for p in highlight.pieces(text, marks)) == 1
+
+
 def test_render_escapes_every_piece_and_title():
     text = "<b>x</b> said \"<script>y</script>\""
     marks = [highlight.Mark(0, 8, "speaker", 7), highlight.Mark(14, 35, "content", 7)]
     out = str(highlight.render(highlight.pieces(text, marks), {7: '"><script>z</script>'}))
     assert "<script>" not in out and "<b>" not in out
     assert "&lt;script&gt;y&lt;/script&gt;" in out and 'title="&#34;&gt;&lt;script&gt;z' in out
-
-
-def test_cue_nearest_the_speaker_outside_the_content():
-    text = "Ann said that Bob said it. Later Ann said more."
-    assert highlight.find_cue(text, "said", (0, 3), (9, 25)) == (4, 8)
-    assert highlight.find_cue(text, "said", (33, 36), None) == (37, 41)
-    assert highlight.find_cue(text, "warned", (0, 3), None) is None
 
 
 @pytest.mark.parametrize("url, ok", [("https://a.example/x", True), ("http://a", True),
@@ -373,3 +378,45 @@ def test_serve_on_a_missing_store_is_one_error(tmp_path):
     from onrecord.cli import app
     r = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.sqlite")])
     assert r.exit_code == 2 and "no store here yet" in r.output
+
+
+# -- highlights come from the stored record ---------------------------------------------------
+
+RECUR = ("Councillor Mara Quell, who said last year that she would resign, said on Monday to the "
+         "residents of Halden that the dam was safe.\n")
+
+
+def recurring_cue_report() -> Report:
+    """An original article whose cue word "said" recurs next to the speaker: the record's cue is
+    the second one; the first, in the appositive, sits nearer the speaker."""
+    text = RECUR
+    cue = text.index("said", text.index("resign"))
+    words = "that the dam was safe"
+    c, to, mon = text.index(words), text.index("the residents of Halden"), text.index("on Monday")
+    attr = Attribution(id="a1", kind="indirect", speaker=Speaker(0, 21, text[0:21], "Mara Quell", "PERSON"),
+                       cue=Span(cue, cue + 4, "said"), content=Content(c, c + len(words), words, [(c, c + len(words))]),
+                       addressee=Span(to, to + 23, text[to:to + 23]),
+                       when=When("on Monday", mon, mon + 9, "2025-03-03"), stance="asserts")
+    article = from_text(text, doc_id="recur", published="2025-03-04", url="https://courier.example/recur")
+    article.author = "Petra Lund"
+    return Report(article=article, attributions=[attr],
+                  entities=[Entity("Mara Quell", "PERSON", ["Councillor Mara Quell"], [(0, 21)])])
+
+
+def test_the_highlighted_cue_is_the_records_span_where_the_cue_word_recurs(tmp_path):
+    with Store.open(tmp_path / "recur.sqlite", HashingEmbedder()) as store:
+        aid = store.add_report(recurring_cue_report(), outlet="courier.example").article_id
+        app = create_app(store.engine)
+        data = TestClient(app).get(f"/api/articles/{aid}").json()
+        page = TestClient(app).get(f"/articles/{aid}").text
+    rec = data["attributions"][0]
+    first_said = RECUR.index("said")
+    assert rec["cue"]["start"] == RECUR.index("said", RECUR.index("resign")) != first_said
+    marks = highlight.record_marks(RECUR, rec, 1)
+    assert [(m.start, m.end) for m in marks if m.role == "cue"] == [(rec["cue"]["start"], rec["cue"]["end"])]
+    # the page marks the second "said" only: the appositive's stays plain text
+    assert "who said last year" in page and 'who <span class="cue"' not in page
+    assert re.search(r'resign, <span class="cue" data-s="\d+" title="Mara Quell: asserts">said</span>', page)
+    assert re.search(r'<dd class="addressee">the residents of Halden</dd>', page)
+    assert 'on Monday <span class="note">(2025-03-03)</span>' in page
+    assert '<span class="author">Petra Lund</span>' in page

@@ -135,7 +135,7 @@ def test_search_words_are_echoed_escaped(client, q):
 def test_json_answers_are_json_not_html(client):
     r = client.get(f"/api/articles/{evil_id(client)}")
     assert r.headers["content-type"] == "application/json" and r.headers["x-content-type-options"] == "nosniff"
-    assert r.json()["title"] == EVIL_TITLE  # kept exactly, as data
+    assert r.json()["store"]["title"] == EVIL_TITLE  # kept exactly, as data
 
 
 # -- SQL injection and FTS5 syntax -----------------------------------------------------------------

@@ -5,7 +5,8 @@ Four tables, one row per record, each row carrying ``article_id`` (the URL, else
 
 - ``articles``: metadata, counts and ``report``, the whole Report JSON (``Report.to_dict``),
   so ``iter_reports`` gives the Reports back without analysing again;
-- ``attributions``: the DESIGN.md attribution record, spans as structs;
+- ``attributions``: the DESIGN.md attribution record, spans as structs, and ``record``, the
+  whole record as JSON (a field the engine adds later is there with no schema change);
 - ``entities``: name, type, aliases, mentions;
 - ``claims``: the DESIGN.md claim record.
 """
@@ -40,7 +41,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("cue", pa.struct(_SPAN)), ("content", pa.struct(_SPAN + [("spans", _PAIRS)])),
         ("insertions", _PAIRS), ("addressee", pa.struct(_SPAN)),
         ("when", pa.struct(_SPAN + [("value", pa.string())])),
-        ("stance", pa.string()), ("hedged", pa.bool_())]),
+        ("stance", pa.string()), ("hedged", pa.bool_()), ("record", pa.string())]),
     "entities": pa.schema(_ID + [
         ("name", pa.string()), ("type", pa.string()), ("aliases", _NAMES), ("mentions", _PAIRS)]),
     "claims": pa.schema(_ID + [
@@ -71,7 +72,8 @@ def report_batches(report: Report, article_id: str, source: str, tokens: int) ->
                "attributions": len(data["attributions"]), "entities": len(data["entities"]),
                "claims": len(data["claims"]), "report": json.dumps(data, ensure_ascii=False)}
     rows = {"articles": [article],
-            "attributions": [{**r, **ident} for r in data["attributions"]],
+            "attributions": [{**r, **ident, "record": json.dumps(r, ensure_ascii=False)}
+                             for r in data["attributions"]],
             "entities": [{**e, **ident} for e in data["entities"]],
             "claims": [{**c, **ident} for c in data["claims"]]}
     return {name: pa.RecordBatch.from_pylist(rows[name], schema=SCHEMAS[name]) for name in TABLES}
@@ -142,10 +144,17 @@ def iter_reports(path: str | Path) -> Iterator[Report]:
     ``path`` is a batch output directory (only its completed shards are read), its
     ``articles`` folder, or one articles part file. Reports are read a row group at a time.
     """
+    for _source, report in iter_sourced_reports(path):
+        yield report
+
+
+def iter_sourced_reports(path: str | Path) -> Iterator[tuple[str | None, Report]]:
+    """``iter_reports`` with each article's input (its ``source`` column: the file, JSONL line
+    or WARC record the batch read it from)."""
     for part in _article_parts(Path(path)):
-        for batch in pq.ParquetFile(part).iter_batches(columns=["report"]):
-            for text in batch.column(0).to_pylist():
-                yield Report.from_dict(json.loads(text))
+        for batch in pq.ParquetFile(part).iter_batches(columns=["source", "report"]):
+            for source, text in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
+                yield source, Report.from_dict(json.loads(text))
 
 
 def _article_parts(path: Path) -> list[Path]:

@@ -92,7 +92,8 @@ def ingest(
             yield item
 
     try:
-        with Store.open(db, embedder) as store, _progress() as bar:
+        notify = lambda message: err.print(f"onrecord: {message}", markup=False)  # noqa: E731
+        with Store.open(db, embedder, notify=notify) as store, _progress() as bar:
             task = bar.add_task("ingesting", total=_count_inputs(paths))
             def on_outcome(outcome) -> None:
                 summary.count(outcome)

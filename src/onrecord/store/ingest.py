@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -22,7 +23,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from ..errors import OnrecordError
 from ..records import Attribution
 from ..report import Report
-from . import dedup, linking
+from . import dedup, linking, record
 from .db import StoreInfo, open_engine, write_lock
 from .embeddings import Embedder, VectorIndex, from_blob, get_embedder, to_blob
 from .errors import StoreError
@@ -94,12 +95,60 @@ class Store:
         self._since_save = 0
 
     @classmethod
-    def open(cls, db=None, embedder: Embedder | str | None = None) -> "Store":
-        """Open (create, migrate) the store at ``db`` for ingesting with ``embedder``."""
+    def open(cls, db=None, embedder: Embedder | str | None = None,
+             notify: Callable[[str], None] | None = None) -> "Store":
+        """Open (create, migrate) the store at ``db`` for ingesting with ``embedder``; a store
+        written before whole records were kept is rebuilt first (``complete``), said through
+        ``notify`` when given."""
         engine, info = open_engine(db, create=True)
         if embedder is None or isinstance(embedder, str):
             embedder = get_embedder(embedder if isinstance(embedder, str) else stored_embedder(engine))
-        return cls(engine, info, embedder)
+        store = cls(engine, info, embedder)
+        try:
+            store.complete(notify=notify)
+        except BaseException:
+            store.engine.dispose()
+            raise
+        return store
+
+    # -- upgrades ------------------------------------------------------------------------------
+
+    def complete(self, analyze: Callable = default_analyze, notify: Callable[[str], None] | None = None) -> int:
+        """Re-derive the records a store written before they were kept lacks (see
+        ``needs_records``); the number of articles analysed again (0 for a complete store)."""
+        if not needs_records(self.engine):
+            return 0
+        if notify is not None:
+            notify("this store was written before whole records were kept: analysing its articles again (once)")
+        return self.rederive(analyze)
+
+    def rederive(self, analyze: Callable = default_analyze) -> int:
+        """Rebuild the store from its own articles, in one transaction: every stored article
+        text is analysed again and ingested anew in its original order (with its URL, title,
+        outlet, source, date and ingest time), so the store equals a fresh ingest of the same
+        articles. The vector index file is removed first and rebuilt from the new vectors."""
+        for path in (self.index.path, self.index.path and self.index._sidecar()):
+            if path is not None:
+                Path(path).unlink(missing_ok=True)
+        self.index = VectorIndex(self.embedder.dim, self.index.path, self.embedder.name)
+        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            write_lock(conn)
+            olds = [StoredArticle(*r) for r in run(
+                conn, "SELECT id, url, doc_id, title, outlet, published, source, text, ingested_at "
+                      "FROM articles ORDER BY id").fetchall()]
+            _clear(conn)
+            for old in olds:
+                article = legacy_article(old)
+                try:
+                    report = analyze(article)
+                except Exception as exc:  # keep the article: a store never loses what it held
+                    report = Report(article=article, warnings=[
+                        f"analysing it again on upgrade failed ({type(exc).__name__}: {exc})"])
+                prepared = _prepare(report, self.embedder)
+                self.catch_up(conn)
+                _write(conn, self.index, report, prepared, old.source or "", old.outlet, ingested_at=old.ingested_at)
+            self.catch_up(conn)
+        return len(olds)
 
     def _check_embedder(self) -> None:
         with self.engine.connect().execution_options(write=True) as conn, conn.begin():
@@ -168,6 +217,55 @@ class Store:
             self.index.add([r[0] for r in rows], np.stack([from_blob(r[1]) for r in rows]))
 
 
+#: Tables emptied before a store is rebuilt from its articles, children first.
+_REBUILT = ("article_claim_statements", "article_claims", "article_entities", "statement_entities",
+            "statements", "claims", "entity_aliases", "entities", "article_bands", "articles")
+
+
+def needs_records(engine: Engine) -> bool:
+    """True when some stored article has no record: a store written before records were kept
+    (migration 0002 adds the columns empty)."""
+    with engine.connect() as conn, conn.begin():
+        return run(conn, "SELECT 1 FROM articles WHERE record IS NULL LIMIT 1").fetchone() is not None
+
+
+def _clear(conn: Connection) -> None:
+    """Empty every table a rebuild writes again (SQLite's FTS5 indexes too: they hold no rows
+    of their own, and stale entries would match the new rows)."""
+    if conn.dialect.name == "sqlite":
+        for fts in ("articles_fts", "statements_fts"):
+            run(conn, f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
+    for table in _REBUILT:
+        run(conn, f"DELETE FROM {table}")
+
+
+#: An article row as a rebuild reads it.
+StoredArticle = namedtuple("StoredArticle", "id url doc_id title outlet published source text ingested_at")
+
+
+def legacy_article(row: StoredArticle):
+    """The Article of a stored row, as the reader made it before its record was kept.
+
+    The row kept the text, URL (normalised), title, and the publication day. The title is kept
+    as it was stored: the old reader gave an article without a title its first line, and the
+    store cannot tell that from a title given as the same line, so nothing is dropped. A day
+    equal to the text's dateline was found by the engine, which finds it again; any other day
+    was given with the article.
+    """
+    from onrecord.inputs.article import from_text
+    from onrecord.pipeline.timex import find_dateline
+
+    text = row.text
+    published = row.published
+    if published:
+        found = find_dateline(text)
+        if found is not None and found[0].isoformat() == published:
+            published = None
+    article = from_text(text, doc_id=row.doc_id, published=published, url=row.url)
+    article.title = row.title
+    return article
+
+
 def _short(embedder_name: str) -> str:
     return "hashing" if embedder_name.startswith("hashing") else "minilm"
 
@@ -184,7 +282,12 @@ def stored_embedder(engine: Engine) -> str | None:
 
 @dataclass
 class Prepared:
-    """A report's statements ready to write: texts, stances, vectors (ids filled on insert)."""
+    """A report's statements ready to write: texts, stances, vectors (ids filled on insert).
+
+    ``attrs`` are the attributions linked across articles (those with a speaker or a
+    content); every attribution of the report is stored (``Report.attributions``), those
+    with neither only as their record. The stance is the engine's, unchanged.
+    """
 
     attrs: list[Attribution]
     texts: list[str]
@@ -197,7 +300,7 @@ def _prepare(report: Report, embedder: Embedder) -> Prepared:
     text = report.article.text
     attrs = [a for a in report.attributions if a.speaker is not None or a.content is not None]
     texts = [linking.claim_text(a, text) or (a.content.text if a.content else "") for a in attrs]
-    stances = [linking.effective_stance(a) for a in attrs]
+    stances = [a.stance for a in attrs]
     vectors = embedder.embed(texts) if texts else None
     return Prepared(attrs, texts, stances, vectors)
 
@@ -219,7 +322,7 @@ def _duplicate(conn: Connection, url: str | None, digest: str) -> int | None:
 
 
 def _write(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
-           source: str, outlet: str | None) -> Outcome:
+           source: str, outlet: str | None, ingested_at=None) -> Outcome:
     article = report.article
     url, digest = _keys(article)
     if _duplicate(conn, url, digest) is not None:
@@ -227,7 +330,7 @@ def _write(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
     norm = dedup.normalise_text(article.text)
     bands = dedup.band_keys(norm)
     original, ratio = _find_original(conn, norm, bands)
-    article_id = _insert_article(conn, article, url, digest, source, outlet, original, ratio)
+    article_id = _insert_article(conn, report, url, digest, source, outlet, original, ratio, ingested_at)
     run_many(conn, "INSERT INTO article_bands (band, hash, article_id) VALUES (:band, :hash, :a)",
              [{"band": b, "hash": h, "a": article_id} for b, h in bands])
     if original is not None:
@@ -256,16 +359,33 @@ def _find_original(conn: Connection, norm: str, bands) -> tuple[int | None, floa
     return best, (best_ratio if best is not None else None)
 
 
-def _insert_article(conn, article, url, digest, source, outlet, original, ratio) -> int:
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    if conn.dialect.name != "postgresql":  # as SQLAlchemy's DateTime stores it in SQLite
+def _insert_article(conn, report: Report, url, digest, source, outlet, original, ratio, ingested_at=None) -> int:
+    article = report.article
+    now = ingested_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    if conn.dialect.name != "postgresql" and not isinstance(now, str):  # as SQLAlchemy's DateTime stores it
         now = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+    meta = article.metadata()
     return insert_id(conn, "INSERT INTO articles (url, content_hash, doc_id, title, outlet, published, source, "
-                           "text, copy_of, copy_similarity, n_statements, ingested_at) VALUES (:url, :h, :doc, "
-                           ":title, :outlet, :pub, :source, :text, :copy_of, :sim, 0, :at)",
-                     {"url": url, "h": digest, "doc": article.doc_id[:512], "title": article.title,
-                      "outlet": outlet, "pub": published_date(article.published), "source": source,
-                      "text": article.text, "copy_of": original, "sim": ratio, "at": now})
+                           "text, copy_of, copy_similarity, n_statements, ingested_at, author, language, record) "
+                           "VALUES (:url, :h, :doc, :title, :outlet, :pub, :source, :text, :copy_of, :sim, 0, :at, "
+                           ":author, :lang, :record)",
+                     {"url": url, "h": digest, "doc": article.doc_id[:512],
+                      "title": article.title or first_line(article.text), "outlet": outlet,
+                      "pub": published_date(article.published), "source": source,
+                      "text": article.text, "copy_of": original, "sim": ratio, "at": now,
+                      "author": article.author, "lang": (meta.get("language") or None) and str(meta["language"])[:16],
+                      "record": record.dumps(record.article_part(report))})
+
+
+#: Longest title shown for an article that has none of its own (its first line stands in).
+TITLE_CHARS = 300
+
+
+def first_line(text: str) -> str | None:
+    """The first non-empty line of the text: the title shown for an article without one (the
+    record keeps the article's own title, None)."""
+    line = text.strip().split("\n", 1)[0].strip()
+    return line[:TITLE_CHARS] or None
 
 
 def published_date(value: str | None) -> str | None:
@@ -276,6 +396,8 @@ def published_date(value: str | None) -> str | None:
 
 def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
                       article_id: int) -> int:
+    """Insert every attribution (in the report's order, so statement ids follow it), link the
+    linkable ones to their claims, then store the article's entities and claims."""
     entity_ids = _link_entities(conn, report)
     entity_names = _entity_names(conn, entity_ids)
     published = published_date(report.article.published)
@@ -284,8 +406,14 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
     hits = [None] * len(prep.attrs)
     if index is not None and prep.attrs:
         hits = index.search_many(prep.vectors, linking.NEIGHBOURS)
-    for i, attr in enumerate(prep.attrs):
-        sid = _insert_statement(conn, attr, article_id, entity_ids, entity_names, prep, i, published)
+    linked = {id(a): i for i, a in enumerate(prep.attrs)}
+    by_local: dict[str, int] = {}
+    for attr in report.attributions:
+        i = linked.get(id(attr))
+        sid = _insert_statement(conn, report, attr, article_id, entity_ids, entity_names, prep, i, published)
+        by_local.setdefault(attr.id, sid)
+        if i is None:
+            continue
         prep.ids.append(sid)
         ents = _statement_entities(report, attr, entity_ids, prep.stances[i])
         run_many(conn, "INSERT INTO statement_entities (statement_id, entity_id) VALUES (:s, :e)",
@@ -298,6 +426,8 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
     for claim_id in {st.claim_id for st in pending}:
         linking.refresh_claim(conn, claim_id)
     _count_statements(conn, article_id, pending, prep, entity_ids)
+    record.write_entities(conn, article_id, report, entity_ids)
+    record.write_claims(conn, article_id, report, by_local)
     return len(pending)
 
 
@@ -338,25 +468,32 @@ def _statement_entities(report: Report, attr: Attribution, entity_ids: dict[str,
 _INSERT_STATEMENT = (
     "INSERT INTO statements (article_id, local_id, entity_id, speaker_text, speaker_name, speaker_type, "
     "speaker_start, speaker_end, kind, stance, cue_text, content_text, content_start, content_end, "
-    "claim_text, when_value, published, claim_id, similarity, embedding) VALUES (:article_id, :local_id, "
+    "claim_text, when_value, published, claim_id, similarity, embedding, cue_start, cue_end, addressee_text, "
+    "when_text, hedged, record) VALUES (:article_id, :local_id, "
     ":entity_id, :speaker_text, :speaker_name, :speaker_type, :speaker_start, :speaker_end, :kind, :stance, "
     ":cue_text, :content_text, :content_start, :content_end, :claim_text, :when_value, :published, NULL, "
-    "NULL, :embedding)")
+    "NULL, :embedding, :cue_start, :cue_end, :addressee_text, :when_text, :hedged, :record)")
 
 
-def _insert_statement(conn, attr: Attribution, article_id: int, entity_ids: dict[str, int],
-                      entity_names: dict[int, str], prep: Prepared, i: int, published: str | None) -> int:
-    sp, ct = attr.speaker, attr.content
+def _insert_statement(conn, report: Report, attr: Attribution, article_id: int, entity_ids: dict[str, int],
+                      entity_names: dict[int, str], prep: Prepared, i: int | None, published: str | None) -> int:
+    """One statement row: the indexed columns and the engine's whole record (``record``).
+    ``i`` is the attribution's place among the linked ones (None: stored, not linked)."""
+    sp, ct, cue, wh = attr.speaker, attr.content, attr.cue, attr.when
     name = _speaker_name(sp, entity_ids, entity_names)
     return insert_id(conn, _INSERT_STATEMENT, dict(
-        article_id=article_id, local_id=attr.id, entity_id=entity_ids.get(sp.entity) if sp else None,
+        article_id=article_id, local_id=attr.id[:32], entity_id=entity_ids.get(sp.entity) if sp else None,
         speaker_text=sp.text if sp else None, speaker_name=name, speaker_type=sp.type if sp else None,
         speaker_start=sp.start if sp else None, speaker_end=sp.end if sp else None,
-        kind=attr.kind, stance=prep.stances[i], cue_text=attr.cue.text if attr.cue else None,
+        kind=attr.kind, stance=attr.stance, cue_text=cue.text if cue else None,
         content_text=ct.text if ct else None, content_start=ct.start if ct else None,
-        content_end=ct.end if ct else None, claim_text=prep.texts[i],
-        when_value=attr.when.value if attr.when else None, published=published,
-        embedding=to_blob(prep.vectors[i])))
+        content_end=ct.end if ct else None, claim_text=prep.texts[i] if i is not None else "",
+        when_value=wh.value if wh else None, published=published,
+        embedding=to_blob(prep.vectors[i]) if i is not None else None,
+        cue_start=cue.start if cue else None, cue_end=cue.end if cue else None,
+        addressee_text=attr.addressee.text if attr.addressee else None,
+        when_text=wh.text if wh else None, hedged=bool(attr.hedged),
+        record=record.dumps(attr.to_record(report.doc_id))))
 
 
 def _entity_names(conn: Connection, entity_ids: dict[str, int]) -> dict[int, str]:

@@ -9,6 +9,7 @@ Claims: each statement is embedded (the words said; the whole sentence when the 
 only a reference such as "declined to comment on Friday"), its nearest stored statements are
 found in the vector index, and it joins the claim of the best neighbour when the cosine is
 high (``SAME_CLAIM``), or moderately high (``RELATED_CLAIM``) with an entity in common.
+A statement's stance is the engine's (``pipeline/stance.py``): linking never changes it.
 """
 from __future__ import annotations
 
@@ -47,33 +48,7 @@ LINKED_TYPES = ("PERSON", "ORG", "OUTLET")
 #: Stances that answer someone else's claim rather than make one.
 RESPONSES = ("denies", "disputes", "declines", "confirms")
 
-_CUE_STANCES = [
-    (re.compile(r"\b(den(y|ies|ied|ying)|denial)\b", re.I), "denies"),
-    (re.compile(r"\b(declin|refus|would not comment|did not (respond|comment)|no comment)", re.I), "declines"),
-    (re.compile(r"\b(confirm|acknowledg|admit|conced|verif)", re.I), "confirms"),
-    (re.compile(r"\b(disput|reject|dismiss|rebut|contest|challeng)", re.I), "disputes"),
-]
-_NEGATION = re.compile(r"\b(no|not|never)\b|n't\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+|\n")
-
-
-def effective_stance(attr: Attribution) -> str:
-    """The attribution's stance; when it is the default 'asserts', the cue's verb may say more.
-
-    "denied" -> denies, "declined to comment" -> declines, "confirmed" -> confirms,
-    "rejected" -> disputes. A stance the engine set to anything else is kept.
-    """
-    if attr.stance != "asserts" or attr.cue is None:
-        return attr.stance
-    for pattern, stance in _CUE_STANCES:
-        if pattern.search(attr.cue.text):
-            return stance
-    return attr.stance
-
-
-def negated(text: str) -> bool:
-    """True when the text holds a plain negation (no, not, never, n't)."""
-    return bool(_NEGATION.search(text))
 
 
 def sentence_around(text: str, offset: int) -> str:
@@ -91,7 +66,7 @@ def claim_text(attr: Attribution, text: str) -> str:
     reference, whose words say little of what they answer ("denied that the authority had
     hidden ..." scores 0.39 against the claim, its sentence naming the authority 0.56)."""
     content = attr.content.text.strip(" \"“”'") if attr.content else ""
-    if effective_stance(attr) not in RESPONSES and attr.kind != "reference" \
+    if attr.stance not in RESPONSES and attr.kind != "reference" \
             and len(content.split()) >= MIN_CLAIM_WORDS:
         return content
     anchor = attr.cue or attr.speaker or attr.content
@@ -322,15 +297,12 @@ def related(conn: Connection, st: NewStatement, claim_id: int) -> bool:
     """Entity evidence that a moderately similar statement is about this claim.
 
     A response (denial, refusal, confirmation) counts when its article names someone in the
-    claim; an assertion when its speaker already asserts the claim, with the same polarity
-    (one speaker does not contradict themselves, so "There is no lead problem" does not join
-    a claim that lead is above the limit).
+    claim; an assertion when its speaker already asserts the claim. The stance is the
+    engine's: nothing here reads the words to change it.
     """
     if st.stance in RESPONSES:
         return bool(st.entities & claim_entities(conn, claim_id))
-    if st.speaker is None or st.speaker not in claimants(conn, claim_id):
-        return False
-    return not _polarity_flips(conn, claim_id, st.text)
+    return st.speaker is not None and st.speaker in claimants(conn, claim_id)
 
 
 def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float]) -> tuple[int | None, float | None]:
@@ -353,17 +325,10 @@ def link_statement(conn: Connection, index, st: NewStatement, pending: list[NewS
     claim_id, score = choose_claim(conn, st, claim_candidates(conn, index, st, pending))
     if claim_id is None:
         claim_id = new_claim(conn, st.text, st.id)
-    elif st.stance == "asserts" and _polarity_flips(conn, claim_id, st.text):
-        st.stance = "disputes"  # "There is no lead problem" against "lead is above the limit"
     st.claim_id, st.similarity = claim_id, score
-    run(conn, "UPDATE statements SET claim_id = :c, similarity = :sim, stance = :st WHERE id = :id",
-        {"c": claim_id, "sim": score, "st": st.stance, "id": st.id})
+    run(conn, "UPDATE statements SET claim_id = :c, similarity = :sim WHERE id = :id",
+        {"c": claim_id, "sim": score, "id": st.id})
     return claim_id
-
-
-def _polarity_flips(conn: Connection, claim_id: int, text: str) -> bool:
-    first = run(conn, "SELECT text FROM claims WHERE id = :c", {"c": claim_id}).fetchone()[0]
-    return negated(text) != negated(first)
 
 
 def refresh_claim(conn: Connection, claim_id: int) -> None:

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from sqlalchemy import Connection, Engine, func, select, text
 
-from . import linking, names
+from . import linking, names, record
 from .schema import articles, claims, entities, entity_aliases, statements
 from .sql import in_list, run
 
@@ -394,17 +394,10 @@ def _search_sqlite(conn: Connection, query: str, limit: int) -> list[SearchHit]:
 
 
 def article(bind: Engine | Connection, article_id: int) -> dict | None:
-    """One article with its text, metadata and statements (offsets point into ``text``)."""
+    """One article's whole record, as ``onrecord analyze --format json`` gave it, plus the
+    store's ids under ``store`` (``record.article``); None when there is no such article."""
     with connection(bind) as conn:
-        row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
-        if row is None:
-            return None
-        rows = conn.execute(_statement_query().where(statements.c.article_id == article_id)
-                            .order_by(statements.c.id)).all()
-        data = {k: row._mapping[k] for k in ("id", "url", "doc_id", "title", "outlet", "published",
-                                             "source", "text", "copy_of", "copy_similarity")}
-        data["statements"] = [asdict(_statement(r)) for r in rows]
-        return data
+        return record.article(conn, article_id)
 
 
 def stats(bind: Engine | Connection) -> dict:

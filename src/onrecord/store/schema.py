@@ -12,11 +12,20 @@ kept by triggers on SQLite, a generated ``tsvector`` column with a GIN index on 
   role toward a corpus claim, and its sentence embedding.
 - ``statement_entities``: corpus entities named inside a statement's words.
 - ``claims``: one proposition across articles; its timeline is its statements by date.
+- ``article_entities``: the entities of one article as the engine found them (record JSON:
+  name, type, aliases, mentions), each with the corpus entity it was linked to.
+- ``article_claims`` / ``article_claim_statements``: the per-article claims (record JSON) and
+  the statements that are their members.
 - ``meta``: store-wide settings (the embedder a store was built with).
+
+Every record the engine made is kept whole as JSON beside the indexed columns (``record`` on
+articles, statements, article_entities and article_claims): a field added to a record later
+needs no schema change. The columns are copies of record fields that queries filter, join or
+sort on.
 """
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, DateTime, Float, ForeignKey, Index, Integer,
+from sqlalchemy import (BigInteger, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer,
                         LargeBinary, MetaData, String, Table, Text, UniqueConstraint)
 
 metadata = MetaData()
@@ -42,6 +51,9 @@ articles = Table(
     Column("copy_similarity", Float),
     Column("n_statements", Integer, nullable=False, default=0),
     Column("ingested_at", DateTime, nullable=False),
+    Column("author", Text),
+    Column("language", String(16)),
+    Column("record", Text),
 )
 
 article_bands = Table(
@@ -104,6 +116,12 @@ statements = Table(
     Column("claim_id", Integer, ForeignKey("claims.id")),
     Column("similarity", Float),
     Column("embedding", LargeBinary),
+    Column("cue_start", Integer),
+    Column("cue_end", Integer),
+    Column("addressee_text", Text),
+    Column("when_text", Text),
+    Column("hedged", Boolean),
+    Column("record", Text),
     UniqueConstraint("article_id", "local_id", name="uq_statements_article_local"),
     Index("ix_statements_entity_published", "entity_id", "published"),
     Index("ix_statements_claim_published", "claim_id", "published"),
@@ -113,4 +131,34 @@ statement_entities = Table(
     "statement_entities", metadata,
     Column("statement_id", Integer, ForeignKey("statements.id"), primary_key=True),
     Column("entity_id", Integer, ForeignKey("entities.id"), primary_key=True, index=True),
+)
+
+article_entities = Table(
+    "article_entities", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("type", String(16)),
+    Column("entity_id", Integer, ForeignKey("entities.id"), index=True),
+    Column("record", Text, nullable=False),
+)
+
+article_claims = Table(
+    "article_claims", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id"), nullable=False, index=True),
+    Column("local_id", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("record", Text, nullable=False),
+    UniqueConstraint("article_id", "local_id", name="uq_article_claims_article_local"),
+)
+
+article_claim_statements = Table(
+    "article_claim_statements", metadata,
+    Column("article_claim_id", Integer, ForeignKey("article_claims.id"), primary_key=True),
+    Column("statement_id", Integer, ForeignKey("statements.id"), primary_key=True, index=True),
 )

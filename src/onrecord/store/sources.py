@@ -108,12 +108,12 @@ def iter_warc(path: Path, published: str | None = None) -> Iterator[Item]:
 def iter_parquet(path: Path) -> Iterator[Item]:
     """The reports of a Parquet file written by ``onrecord batch`` (no analysis again)."""
     try:
-        from onrecord.batch.parquet import iter_reports
+        from onrecord.batch.parquet import iter_sourced_reports
     except ImportError:
         raise MissingExtra(f"{path}: reading Parquet needs the batch extra "
                            "(pip install 'onrecord[batch]')") from None
-    for number, report in enumerate(iter_reports(path), 1):
-        yield Item(f"{path}#{number}", report=report,
+    for number, (source, report) in enumerate(iter_sourced_reports(path), 1):
+        yield Item(source or f"{path}#{number}", report=report,
                    outlet=report.article.outlet or outlet_of(report.article.url))
 
 

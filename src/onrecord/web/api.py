@@ -50,9 +50,10 @@ def api_articles(request: Request, page: int = PageNo, per_page: int = PerPage) 
     return views.page(listing.list_articles(request.app.state.engine, page, per_page))
 
 
-@router.get("/articles/{article_id}", summary="One article: text, statements with offsets, boilerplate")
+@router.get("/articles/{article_id}", summary="One article: the analyze JSON record, plus store ids")
 def api_article(request: Request, article_id: int = row_id()) -> dict:
-    """An article with every statement's content, speaker and cue offsets into ``text``."""
+    """The object ``onrecord analyze --format json`` gives for the article (every offset into
+    ``text``), plus ``store``: its row and the store ids of its statements, entities and claims."""
     data = views.article(request.app.state.engine, article_id)
     if data is None:
         raise not_found("article", article_id)

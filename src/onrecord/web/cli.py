@@ -65,9 +65,23 @@ def _open(db: Optional[str]):
     except ImportError as exc:
         fail(f"serve needs the store extra ({exc.name} is missing): pip install 'onrecord[store]'")
     try:
-        return open_engine(db, create=False)[0]
+        engine = open_engine(db, create=False)[0]
+        return _completed(engine, db)
     except StoreError as exc:
         fail(str(exc))
+
+
+def _completed(engine, db: Optional[str]):
+    """The engine of a store that holds every record: a store written before records were kept
+    is rebuilt from its article texts first (once; see docs/store.md, "Upgrades")."""
+    from ..store.ingest import Store, needs_records
+
+    if not needs_records(engine):
+        return engine
+    engine.dispose()
+    Store.open(db, notify=lambda message: err.print(f"onrecord: {message}", markup=False)).close()
+    from ..store.db import open_engine
+    return open_engine(db, create=False)[0]
 
 
 def register(app: typer.Typer) -> None:

@@ -1,9 +1,11 @@
 """The article view's text: cut at every mark's offsets into pieces, each piece plain text.
 
-A mark is a statement's content, speaker or cue, or a boilerplate block. The text is cut at
-every mark boundary; each piece carries the set of marks over it. The template writes each
-piece through Jinja2's autoescape, so article text is escaped piece by piece and never
-marked safe (``<script>`` in an article stays words on the page).
+A mark is a statement's content (each of its pieces), speaker, cue or addressee, or a
+boilerplate block, always at the offsets the engine recorded and the store kept: nothing here
+searches the text for words. The text is cut at every mark boundary; each piece carries the
+set of marks over it. The template writes each piece through Jinja2's autoescape, so article
+text is escaped piece by piece and never marked safe (``<script>`` in an article stays words
+on the page).
 """
 from __future__ import annotations
 
@@ -11,22 +13,16 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from onrecord.inputs.structure import label_blocks
-
-#: How far from the speaker (in characters) the cue word is looked for: a cue sits next to
-#: its speaker ("Quell said", "said Quell", "Quell, who ..., said"); 120 covers an
-#: appositive of a dozen words without reaching into the next sentence's cue.
-CUE_WINDOW = 120
-
 
 @dataclass(frozen=True)
 class Mark:
-    """A role over ``text[start:end]``: content, speaker, cue (of ``statement``) or boilerplate."""
+    """A role over ``text[start:end]``: content, speaker, cue, addressee (of ``statement``) or boilerplate."""
 
     start: int
     end: int
     role: str
     statement: int | None = None
+    anchor: bool = False  # the first piece of a content: the page's ``#s<statement>`` target
 
 
 @dataclass
@@ -45,41 +41,33 @@ class Piece:
         return " ".join(sorted(self.roles))
 
 
-def find_cue(text: str, cue: str | None, near: tuple[int, int] | None,
-             content: tuple[int, int] | None) -> tuple[int, int] | None:
-    """Offsets of the cue word nearest the speaker, outside the content; None when not found.
-
-    The store keeps the cue's words, not its offsets; the nearest occurrence to the speaker
-    (within ``CUE_WINDOW``) is the one the engine saw in all the story articles.
-    """
-    if not cue or near is None:
-        return None
-    lo, hi = max(0, near[0] - CUE_WINDOW), min(len(text), near[1] + CUE_WINDOW)
-    best, best_dist = None, None
-    i = text.find(cue, lo, hi)
-    while i != -1:
-        span = (i, i + len(cue))
-        inside = content is not None and span[0] < content[1] and content[0] < span[1]
-        overlaps_speaker = span[0] < near[1] and near[0] < span[1]
-        dist = min(abs(span[0] - near[1]), abs(near[0] - span[1]))
-        if not inside and not overlaps_speaker and (best_dist is None or dist < best_dist):
-            best, best_dist = span, dist
-        i = text.find(cue, i + 1, hi)
-    return best
-
-
-def statement_marks(text: str, st: dict, speaker: tuple[int, int] | None) -> list[Mark]:
-    """The content, speaker and cue marks of one statement (offsets checked against the text)."""
+def record_marks(text: str, rec: dict, statement: int) -> list[Mark]:
+    """The marks of one attribution record: every piece of its content, its speaker, cue and
+    addressee, at their recorded offsets (each checked against the text)."""
     out: list[Mark] = []
-    content = valid_span(text, st.get("start"), st.get("end"))
-    if content:
-        out.append(Mark(*content, "content", st["id"]))
-    speaker = valid_span(text, *(speaker or (None, None)))
-    if speaker:
-        out.append(Mark(*speaker, "speaker", st["id"]))
-    cue = find_cue(text, st.get("cue"), speaker, content)
-    if cue:
-        out.append(Mark(*cue, "cue", st["id"]))
+    content = rec.get("content") or {}
+    pieces_ = content.get("spans") or ([[content["start"], content["end"]]] if content else [])
+    first = True
+    for s, e in pieces_:
+        span = valid_span(text, s, e)
+        if span:
+            out.append(Mark(*span, "content", statement, anchor=first))
+            first = False
+    for role in ("speaker", "cue", "addressee"):
+        part = rec.get(role)
+        span = valid_span(text, part.get("start"), part.get("end")) if part else None
+        if span:
+            out.append(Mark(*span, role, statement))
+    return out
+
+
+def structure_marks(text: str, structure: list[dict]) -> list[Mark]:
+    """A mark over every block the record labels boilerplate (captions, credits, prompts)."""
+    out = []
+    for block in structure:
+        span = valid_span(text, block.get("start"), block.get("end"))
+        if span and block.get("kind") == "boilerplate":
+            out.append(Mark(*span, "boilerplate"))
     return out
 
 
@@ -90,17 +78,12 @@ def valid_span(text: str, start: int | None, end: int | None) -> tuple[int, int]
     return start, end
 
 
-def boilerplate_marks(text: str) -> list[Mark]:
-    """A mark over every boilerplate block of the text (captions, credits, prompts)."""
-    return [Mark(b.start, b.end, "boilerplate") for b in label_blocks(text) if b.is_boilerplate]
-
-
 def pieces(text: str, marks: list[Mark]) -> list[Piece]:
     """The text cut at every mark boundary; each piece lists the roles and statements over it."""
     cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
     anchors: dict[int, list[int]] = {}
     for m in sorted(marks, key=lambda m: m.statement or 0):
-        if m.role == "content":
+        if m.anchor:
             anchors.setdefault(m.start, []).append(m.statement)
     out = []
     for lo, hi in zip(cuts, cuts[1:]):

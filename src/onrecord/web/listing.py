@@ -1,4 +1,4 @@
-"""Queries the explorer needs beyond ``store.queries``: paged lists and per-statement offsets.
+"""Queries the explorer needs beyond ``store.queries``: paged lists.
 
 Built on the store's schema (read-only). Everything returns plain dataclasses or dicts, like
 ``store.queries``, so pages and the JSON API share them.
@@ -43,17 +43,6 @@ class ArticleRow:
     url: str | None
     statements: int
     copy_of: int | None
-
-
-@dataclass
-class StatementMarks:
-    """Where one statement's speaker sits in its article (content offsets are in ``Statement``)."""
-
-    statement_id: int
-    local_id: str
-    speaker_start: int | None
-    speaker_end: int | None
-    speaker_type: str | None
 
 
 @dataclass
@@ -141,12 +130,3 @@ def _statement(r) -> queries.Statement:
                              r.entity_id, r.entity_name or r.speaker_name, r.stance, r.kind, r.cue_text,
                              r.content_text if r.content_text else r.claim_text, r.content_start,
                              r.content_end, r.when_value, r.claim_id)
-
-
-def article_marks(bind: Engine | Connection, article_id: int) -> dict[int, StatementMarks]:
-    """Speaker offsets of every statement of an article, by statement id."""
-    with queries.connection(bind) as conn:
-        rows = conn.execute(select(statements.c.id, statements.c.local_id, statements.c.speaker_start,
-                                   statements.c.speaker_end, statements.c.speaker_type)
-                            .where(statements.c.article_id == article_id)).all()
-        return {r.id: StatementMarks(*r) for r in rows}

@@ -35,8 +35,9 @@ def articles(request: Request, page: int = api.PageNo, per_page: int = api.PerPa
 def article(request: Request, article_id: int = api.row_id()) -> HTMLResponse:
     """An article with its statements highlighted; a click shows who, how, when and the claim."""
     data = api.api_article(request, article_id)
-    return html(request, "article.html", title=data["title"] or f"Article {article_id}", a=data,
-                body=views.article_html(data), twin=f"/api/articles/{article_id}")
+    title = data["metadata"].get("title") or data["store"]["title"] or f"Article {article_id}"
+    return html(request, "article.html", title=title, a=data, meta=data["metadata"], st=data["store"],
+                cards=views.article_cards(data), body=views.article_html(data), twin=f"/api/articles/{article_id}")
 
 
 @router.get("/people", response_class=HTMLResponse)

@@ -26,34 +26,40 @@ def safe_href(url: str | None) -> str | None:
 
 
 def article(engine: Engine, article_id: int) -> dict | None:
-    """An article (``queries.article``) with speaker and cue offsets and its boilerplate ranges."""
-    with engine.connect() as conn:
-        data = queries.article(conn, article_id)
-        if data is None:
-            return None
-        marks = listing.article_marks(conn, article_id)
-    text = data["text"]
-    for st in data["statements"]:
-        m = marks.get(st["id"])
-        speaker = highlight.valid_span(text, m.speaker_start, m.speaker_end) if m else None
-        cue = highlight.find_cue(text, st.get("cue"), speaker, highlight.valid_span(text, st["start"], st["end"]))
-        st.update(local_id=m.local_id if m else None, speaker_start=speaker and speaker[0],
-                  speaker_end=speaker and speaker[1], cue_start=cue and cue[0], cue_end=cue and cue[1],
-                  addressee=None)
-    data["boilerplate"] = [[m.start, m.end] for m in highlight.boilerplate_marks(text)]
-    return data
+    """An article as ``onrecord analyze --format json`` gave it, plus the store's ids under
+    ``store`` (``store.record.article``)."""
+    return queries.article(engine, article_id)
 
 
 def article_html(data: dict) -> highlight.Markup:
-    """The article text as escaped HTML with every statement's content, speaker and cue marked."""
+    """The article text as escaped HTML with every statement's content, speaker, cue and
+    addressee marked at its recorded offsets, and the record's boilerplate blocks."""
     text = data["text"]
-    marks = [highlight.Mark(s, e, "boilerplate") for s, e in data["boilerplate"]]
+    marks = highlight.structure_marks(text, data.get("structure") or [])
     titles = {}
-    for st in data["statements"]:
-        speaker = (st["speaker_start"], st["speaker_end"]) if st["speaker_start"] is not None else None
-        marks += highlight.statement_marks(text, st, speaker)
-        titles[st["id"]] = f"{st['entity'] or st['speaker'] or 'unknown speaker'}: {st['stance']}"
+    for rec, ids in zip(data["attributions"], data["store"]["attributions"]):
+        sid = ids["statement_id"]
+        marks += highlight.record_marks(text, rec, sid)
+        sp = rec.get("speaker") or {}
+        titles[sid] = f"{sp.get('entity') or sp.get('text') or 'unknown speaker'}: {rec.get('stance')}"
     return highlight.render(highlight.pieces(text, marks), titles)
+
+
+def article_cards(data: dict) -> list[dict]:
+    """One card a statement for the article page: who, how, to whom, when, the claim, the words."""
+    cards = []
+    for rec, ids in zip(data["attributions"], data["store"]["attributions"]):
+        sp, when = rec.get("speaker") or {}, rec.get("when")
+        content, addressee, cue = rec.get("content"), rec.get("addressee"), rec.get("cue")
+        cards.append({
+            "id": ids["statement_id"], "local_id": rec.get("id"), "speaker": sp.get("text"),
+            "entity": sp.get("entity") or sp.get("text"), "entity_id": ids.get("entity_id"),
+            "stance": rec.get("stance"), "hedged": bool(rec.get("hedged")), "kind": rec.get("kind"),
+            "cue": cue["text"] if cue else None, "addressee": addressee["text"] if addressee else None,
+            "when": when["text"] if when else None, "when_value": when.get("value") if when else None,
+            "claim_id": ids.get("claim_id"), "words": content["text"] if content else "",
+            "anchored": bool(content)})
+    return cards
 
 
 def person(engine: Engine, entity_id: int, page: int, per_page: int) -> dict | None:
