@@ -137,7 +137,7 @@ def test_what_the_reader_accepts_is_stored_exactly(client, folder):
     stored = {}
     for item in client.get("/api/articles?per_page=100").json()["items"]:
         art = client.get(f"/api/articles/{item['id']}").json()
-        stored[art["title"]] = art["text"]
+        stored[art["metadata"]["title"]] = art["text"]
     assert stored == read
     assert any("\x00" in t for t in stored.values()) and any("\u202e" in t for t in stored.values())
     assert any("\r\n" in t for t in stored.values())
