@@ -19,9 +19,11 @@ MIN_CHARS = 200
 #: a non-English label at 0.9 or above, while German and French news sentences of 60-130
 #: characters get 0.99; below it the text is analysed as English.
 MIN_PROBABILITY = 0.9
-#: Characters read to tell the language: the opening of a news article is plenty, and it keeps
-#: the check under a few milliseconds for the longest inputs.
-SAMPLE_CHARS = 20_000
+#: Characters read to tell the language: the opening of an article. py3langid's time grows with
+#: the text: on PolNeAR train (4,558 characters on average) the whole text took 18 ms an article
+#: on the shared machine, a tenth of the parse, and the first 1,000 characters 4 ms, with the
+#: same verdict (English) on all 840.
+SAMPLE_CHARS = 1_000
 ENGLISH = "en"
 
 

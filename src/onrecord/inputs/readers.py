@@ -334,18 +334,22 @@ def fetch(url: str, *, limit: int | None = None) -> Record | Failure:
     """A web page fetched with trafilatura's downloader, by the status rule.
 
     Private and loopback addresses are refused unless ONRECORD_FETCH_PRIVATE is set (see
-    ``settings.fetch_private``): a URL list from elsewhere must not reach a local service.
+    ``settings.fetch_private``): a URL list from elsewhere must not reach a local service. The
+    address is checked here, to say so plainly, and again by trafilatura at connect time.
     """
     from trafilatura.downloads import fetch_response
 
     limit = settings.max_bytes(limit)
+    refused = _unreachable(url)
+    if refused:
+        return Failure(url, refused)
     try:
         response = fetch_response(url, config=_fetch_config(limit))
     except Exception as exc:  # the downloader raises on URLs it cannot even parse
         return Failure(url, f"cannot be fetched ({type(exc).__name__}: {exc})")
     if response is None:
         return Failure(url, "cannot be fetched: no answer (connection refused or failed, timed "
-                            f"out, a private address, or over the {limit:,}-byte limit)")
+                            f"out, or over the {limit:,}-byte limit)")
     if not 200 <= response.status < 300:
         return Failure(url, f"HTTP status {response.status}, not a page to read")
     ctype = (response.headers or {}).get("content-type", "")
@@ -353,6 +357,29 @@ def fetch(url: str, *, limit: int | None = None) -> Record | Failure:
         return Failure(url, f"not an HTML page (Content-Type: {ctype or 'none'})")
     final = response.url or url
     return _record({"url": final}, url, "page", response.data, fallback_id="page")
+
+
+def _unreachable(url: str) -> str | None:
+    """Why a URL is not fetched before trying (no host, a host not found, a private address)."""
+    import ipaddress
+    import socket
+
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    if not host:
+        return "not a valid URL (no host)"
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, port or 80, proto=socket.IPPROTO_TCP)}
+    except (socket.gaierror, UnicodeError) as exc:
+        return f"cannot be fetched: host {host!r} not found ({exc})"
+    private = sorted(a for a in found if not ipaddress.ip_address(a.split("%", 1)[0]).is_global)
+    if private and not settings.fetch_private():
+        return (f"host {host!r} is a private or loopback address ({private[0]}): not fetched unless "
+                "ONRECORD_FETCH_PRIVATE=1")
+    return None
 
 
 def _fetch_config(limit: int):
