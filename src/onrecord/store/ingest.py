@@ -263,6 +263,7 @@ def legacy_article(row: StoredArticle):
             published = None
     article = from_text(text, doc_id=row.doc_id, published=published, url=row.url)
     article.title = row.title
+    article.outlet, article.source = row.outlet, row.source  # as the one reader sets them
     return article
 
 
