@@ -240,6 +240,10 @@ DOCUMENT_NOUNS = {"report", "data", "poll", "polls", "survey", "study", "documen
 EVIDENCE_CUES = {"show", "indicate"}
 
 
+#: Forms the small English model lemmatises wrongly ("hopes" as "hop").
+_LEMMA_FIXES = {"hopes": "hope", "hoped": "hope", "hoping": "hope"}
+
+
 def act_of(verb: Token | None, cue_text: str, speaker_head: Token | None, negated: bool,
            has_content: bool) -> str:
     """What a row is (``records.ACTS``), from its cue and its speaker's head word: ``refusal``
@@ -248,6 +252,8 @@ def act_of(verb: Token | None, cue_text: str, speaker_head: Token | None, negate
     cue only those take: "polls show"); ``belief`` for believing, hoping, intending; else
     ``speech``. Hand-written: no library names these classes of cue."""
     key = lexicon_key(verb) if verb is not None else ""
+    if verb is not None and verb.lower_ in _LEMMA_FIXES:
+        key = _LEMMA_FIXES[verb.lower_]
     lemma = key[2:] if key.startswith("N:") else key
     if verb is not None and (lemma in REFUSAL_VERBS and not negated
                              or negated and lemma in _SILENCE_VERBS
