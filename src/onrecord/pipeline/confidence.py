@@ -103,9 +103,7 @@ def features(attr: Attribution, doc: Doc, article: Article,
         f["content_pieces"] = float(len(content.spans or [1]) > 1)
         f["content_in_headline"] = float((b := article.block_at(content.start)) is not None
                                          and b.kind in ("headline", "heading", "standfirst"))
-        sents = [t for t in doc.char_span(content.start, content.end, alignment_mode="expand") or []
-                 if t.is_sent_start and t.idx > content.start]
-        f["content_log_sentences"] = _log(len(sents))
+        f["content_log_sentences"] = _log(len(_SENTENCE_BREAK.findall(content.text)))
         if verb is not None:
             sent = verb.sent
             f["content_sent_share"] = min(1.0, (content.end - content.start) / max(1, sent.end_char - sent.start_char))
@@ -134,18 +132,34 @@ def features(attr: Attribution, doc: Doc, article: Article,
         f["cue_before_content"] = float(attr.cue.end <= content.start)
     # where the row stands in the article: paragraph position, boilerplate beside it
     at = (content.start if content is not None else attr.cue.start if attr.cue else 0)
-    blocks = [b for b in article.blocks if not b.is_boilerplate]
     block = article.block_at(at)
-    if blocks and block is not None:
-        i = next((n for n, b in enumerate(blocks) if b.start == block.start), 0)
-        f["paragraph_position"] = i / max(1, len(blocks) - 1)
+    order, n_text = _text_blocks(doc, article)
+    if n_text and block is not None and block.start in order:
+        i, j = order[block.start]
+        f["paragraph_position"] = i / max(1, n_text - 1)
         f["first_paragraph"] = float(i == 0)
-        j = article.blocks.index(block)
         f["boilerplate_near"] = float(any(b.is_boilerplate for b in article.blocks[max(0, j - 1):j + 2]))
     # set phrases that look like a cue and attribute nothing ("That said, ...")
     if attr.cue is not None:
         f["idiom"] = float(is_idiom(text, attr.cue.start, attr.cue.end))
     return f
+
+
+#: A sentence ending inside a content: end punctuation, maybe a closing quote, then a capital.
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’]?\s+[\"“‘]?[A-Z]")
+
+
+def _text_blocks(doc: Doc, article: Article) -> tuple[dict[int, tuple[int, int]], int]:
+    """Per block start: its rank among the non-boilerplate blocks and its index among all;
+    and how many non-boilerplate blocks there are. Built once per Doc."""
+    cached = doc.user_data.get("onrecord_text_blocks")
+    if cached is None or cached[0] is not article:
+        order, n = {}, 0
+        for j, b in enumerate(article.blocks):
+            order[b.start] = (n, j)
+            n += not b.is_boilerplate
+        cached = doc.user_data["onrecord_text_blocks"] = (article, order, n)
+    return cached[1], cached[2]
 
 
 def is_idiom(text: str, start: int, end: int) -> bool:
