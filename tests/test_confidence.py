@@ -296,3 +296,25 @@ def test_speech_only_drops_beliefs_and_evidence(tmp_path):
     assert {r["act"] for r in every} >= {"speech", "refusal", "evidence", "belief"}
     assert {r["act"] for r in speech} == {"speech", "refusal"}
     assert [r["id"] for r in speech] == [r["id"] for r in every if r["act"] in ("speech", "refusal")]
+
+
+# ---------------------------------------------------------------- training (scikit-learn)
+
+def test_fit_gives_a_model_the_plain_scorer_reads():
+    pytest.importorskip("sklearn")
+    import random
+    from onrecord.pipeline import confidence
+    from onrecord.quality import training
+    rng = random.Random(7)
+    rows = []
+    for n in range(400):  # "good" rows are right nine times in ten, "bad" ones one in five
+        good = n % 2 == 0
+        rows.append((f"doc{n % 20}", {"lemma=say" if good else "lemma=win": 1.0, "lemma_rate": 0.8 if good else 0.1},
+                     rng.random() < (0.9 if good else 0.2)))
+    m = training.fit_confidence(rows, n_gold=300)
+    assert json.loads(json.dumps(m)) == m  # JSON all the way down
+    assert m["C"] in training.C_GRID and m["rows"] == 400
+    good = confidence.probability({"lemma=say": 1.0, "lemma_rate": 0.8}, m)
+    bad = confidence.probability({"lemma=win": 1.0, "lemma_rate": 0.1}, m)
+    assert 0.75 < good <= 1.0 and 0.0 <= bad < 0.35
+    assert m["default_threshold"] > 0.2  # the cut keeps the "good" rows and drops the others

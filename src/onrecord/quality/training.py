@@ -270,7 +270,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", choices=("lexicon", "confidence"), default=None,
                         help="rebuild one model only (default: the lexicon, then the confidence model)")
     parser.add_argument("--out", type=Path, default=DATA,
-                        help="folder the models are written to (default: the package's data/)")
+                        help="folder the models are written to (default: the package's data/); "
+                             "the confidence model always reads the package's cue lexicon")
     parser.add_argument("--cache", type=Path, default=None,
                         help="keep the parsed split here (a DocBin file) and reuse it on the next run")
     parser.add_argument("--limit", type=int, default=None, help="use the first N articles only")
