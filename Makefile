@@ -38,9 +38,12 @@ test: $(STAMP) chromium
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
-# Rebuilds src/onrecord/data/cue_lexicon.json from PolNeAR train (counts only, no text).
+# Rebuilds src/onrecord/data/cue_lexicon.json (counts only, no text), then the confidence model
+# src/onrecord/data/confidence_model.json (weights and breakpoints), from PolNeAR train. The
+# parsed split is kept in TRAIN_CACHE, so a second run skips the parse.
+TRAIN_CACHE ?= /tmp/onrecord-polnear-train.spacy
 train: $(STAMP)
-	$(BIN)/python -m onrecord.quality.training ../shared/eval/polnear/train
+	$(BIN)/python -m onrecord.quality.training ../shared/eval/polnear/train --cache $(TRAIN_CACHE)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_attribution.py

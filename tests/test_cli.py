@@ -29,7 +29,8 @@ def test_jsonl_one_record_a_line_as_design_says():
     res = run("analyze", ARTICLE, "--format", "jsonl")
     lines = [json.loads(x) for x in res.stdout.splitlines()]
     assert res.exit_code == 0 and len(lines) >= 10
-    keys = {"doc", "id", "kind", "speaker", "cue", "content", "insertions", "addressee", "when", "stance", "hedged"}
+    keys = {"doc", "id", "kind", "speaker", "cue", "content", "insertions", "addressee", "when", "stance", "hedged",
+            "act", "confidence"}
     assert all(set(r) == keys for r in lines)
     assert {r["doc"] for r in lines} == {"harbour-bridge"}
 

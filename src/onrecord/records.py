@@ -11,6 +11,13 @@ from typing import Any
 KINDS = ("direct", "indirect", "mixed", "reference")
 STANCES = ("asserts", "confirms", "denies", "disputes", "declines", "unconfirmed")
 SPEAKER_TYPES = ("PERSON", "ORG", "OUTLET", "GROUP", None)
+#: What a row is (DESIGN.md ``act``): something said or written, a refusal to say, a belief or
+#: intention, or what a document, data or a poll shows.
+ACTS = ("speech", "refusal", "belief", "evidence")
+#: How the attribution stage found a speaker (``Attribution.speaker_via``, never serialised):
+#: a name, a title standing for a person ("the Mayor"), another noun phrase ("a spokesperson"),
+#: a pronoun, carried over from an earlier attribution (a quote paragraph), or no speaker.
+SPEAKER_VIA = ("name", "title", "nominal", "pronoun", "carried", "none")
 
 
 @dataclass
@@ -100,6 +107,13 @@ class Attribution:
     stance: str = "asserts"
     hedged: bool = False
     line: int | None = None
+    act: str = "speech"
+    #: How likely the row is right, content and speaker both (0-1, calibrated on PolNeAR;
+    #: ``pipeline/confidence.py``). None only before that stage has run.
+    confidence: float | None = None
+    #: How the speaker was found (one of SPEAKER_VIA), set where speakers are found
+    #: (``pipeline/attribution.py``); a feature of the confidence model, never serialised.
+    speaker_via: str | None = field(default=None, repr=False, compare=False)
     #: The spaCy token of the cue, set by the attribution stage for the later stages (time,
     #: stance, claims); declared here so no stage reads an undeclared attribute, and never
     #: serialised (it belongs to one parse).
@@ -116,6 +130,7 @@ class Attribution:
             "addressee": self.addressee.to_dict() if self.addressee else None,
             "when": self.when.to_dict() if self.when else None,
             "stance": self.stance, "hedged": self.hedged,
+            "act": self.act, "confidence": self.confidence,
         }
 
 
@@ -192,7 +207,8 @@ def attribution_from_record(r: dict[str, Any]) -> Attribution:
         insertions=[tuple(i) for i in r.get("insertions", [])],
         addressee=_span(r.get("addressee")),
         when=When(wh["text"], wh["start"], wh["end"], wh.get("value")) if wh else None,
-        stance=r.get("stance", "asserts"), hedged=bool(r.get("hedged")))
+        stance=r.get("stance", "asserts"), hedged=bool(r.get("hedged")),
+        act=r.get("act", "speech"), confidence=r.get("confidence"))
 
 
 def span_errors(text: str, attributions: list[Attribution], claims: list[Claim] = ()) -> list[str]:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from . import settings
 from .report import Report
 
 #: Content longer than this is shortened in the table (the JSON keeps it whole); 160
@@ -19,21 +20,31 @@ from .report import Report
 _TABLE_CONTENT_CHARS = 160
 
 
-def render(reports: list[Report], fmt: str, console: Console | None = None) -> str:
-    """Render reports as ``table``, ``json`` or ``jsonl``; a table goes straight to ``console``."""
+def render(reports: list[Report], fmt: str, console: Console | None = None,
+           min_confidence: float | None = None, speech_only: bool = False) -> str:
+    """Render reports as ``table``, ``json`` or ``jsonl``; a table goes straight to ``console``.
+
+    The table hides rows below ``settings.DEFAULT_MIN_CONFIDENCE`` unless a minimum is
+    given; JSON and JSONL keep every row unless one is (``settings.min_confidence``).
+    ``speech_only`` keeps the rows whose act is in ``settings.SPEECH_ACTS``."""
+    floor = settings.min_confidence(min_confidence, for_humans=fmt == "table")
+    acts = settings.SPEECH_ACTS if speech_only else None
+    if fmt == "table":
+        target = console or Console(file=io.StringIO(), width=160, highlight=False)
+        for report in reports:
+            confident = report.selected(floor)
+            hidden = len(report.attributions) - len(confident.attributions)
+            for renderable in tables(confident.selected(0.0, acts), hidden=hidden, floor=floor):
+                target.print(renderable)
+        return "" if console is not None else target.file.getvalue()  # type: ignore[union-attr]
+    reports = [r.selected(floor, acts) for r in reports]
     if fmt == "jsonl":
         return "".join(r.to_jsonl() for r in reports)
-    if fmt == "json":
-        body = [r.to_dict() for r in reports]
-        return json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False, indent=2) + "\n"
-    target = console or Console(file=io.StringIO(), width=160, highlight=False)
-    for report in reports:
-        for renderable in tables(report):
-            target.print(renderable)
-    return "" if console is not None else target.file.getvalue()  # type: ignore[union-attr]
+    body = [r.to_dict() for r in reports]
+    return json.dumps(body[0] if len(body) == 1 else body, ensure_ascii=False, indent=2) + "\n"
 
 
-def tables(report: Report) -> list:
+def tables(report: Report, hidden: int = 0, floor: float = 0.0) -> list:
     """The attribution table, then the claims table, of one report."""
     meta = report.article
     title = Text(f"{meta.doc_id}", style="bold")
@@ -44,16 +55,20 @@ def tables(report: Report) -> list:
     out: list = [title]
     for w in report.warnings:
         out.append(Text(f"warning: {w}", style="yellow"))
-    out.append(attribution_table(report))
+    out.append(attribution_table(report, hidden, floor))
     if report.claims:
         out.append(claims_table(report))
     return out
 
 
-def attribution_table(report: Report) -> Table:
-    """Speaker, cue, kind, stance, content, to whom and when, one row per attribution."""
-    table = Table(show_lines=False, expand=False, title=f"{len(report.attributions)} attributions")
-    for col in ("line", "speaker", "cue", "kind", "stance", "content", "to whom", "when"):
+def attribution_table(report: Report, hidden: int = 0, floor: float = 0.0) -> Table:
+    """Speaker, cue, kind, act, stance, content, to whom, when and confidence, one row per
+    attribution; the title says how many rows fell below the minimum confidence."""
+    title = f"{len(report.attributions)} attributions"
+    if hidden:
+        title += f" ({hidden} more below confidence {floor:g} hidden; --min-confidence 0 shows them)"
+    table = Table(show_lines=False, expand=False, title=title)
+    for col in ("line", "speaker", "cue", "kind", "act", "stance", "content", "to whom", "when", "conf"):
         table.add_column(col, overflow="fold", max_width=60 if col == "content" else 28)
     for a in report.attributions:
         speaker = a.speaker.text if a.speaker else "—"
@@ -67,8 +82,9 @@ def attribution_table(report: Report) -> Table:
         if a.when:
             when = a.when.text + (f" = {a.when.value}" if a.when.value else "")
         table.add_row(*(Text(str(x)) for x in (
-            a.line or "", speaker, a.cue.text if a.cue else "", a.kind, stance, content,
-            a.addressee.text if a.addressee else "", when)))
+            a.line or "", speaker, a.cue.text if a.cue else "", a.kind, a.act, stance, content,
+            a.addressee.text if a.addressee else "", when,
+            "" if a.confidence is None else f"{a.confidence:.2f}")))
     return table
 
 

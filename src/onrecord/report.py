@@ -1,6 +1,7 @@
 """The Report: one article's result, and its renderings (JSON, JSONL records, rich table)."""
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,18 @@ class Report:
     def records(self) -> list[dict[str, Any]]:
         """One DESIGN.md attribution record per attribution (``--format jsonl``)."""
         return [a.to_record(self.doc_id) for a in self.attributions]
+
+    def selected(self, min_confidence: float = 0.0, acts: tuple[str, ...] | None = None) -> "Report":
+        """The report with the rows of at least ``min_confidence`` (and of ``acts``, when
+        given) only. A claim is kept only when every row it rests on is kept, so no claim
+        names a source through a row the user did not ask for."""
+        kept = [a for a in self.attributions
+                if (a.confidence is None or a.confidence >= min_confidence) and (acts is None or a.act in acts)]
+        if len(kept) == len(self.attributions):
+            return self
+        ids = {a.id for a in kept}
+        claims = [c for c in self.claims if set(c.attributions) <= ids]
+        return dataclasses.replace(self, attributions=kept, claims=claims)
 
     def to_dict(self) -> dict[str, Any]:
         """The whole report as one JSON-ready object (``--format json``)."""

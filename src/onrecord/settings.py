@@ -48,3 +48,44 @@ def fetch_private() -> bool:
     Turn it on to read pages of an intranet, or of a server on this machine.
     """
     return os.environ.get("ONRECORD_FETCH_PRIVATE", "").lower() in ("1", "true", "yes", "on")
+#: Rows below this confidence are hidden from the table (and the explorer); JSON and JSONL
+#: keep every row unless a minimum is given. Chosen on PolNeAR *train* by ``make train``:
+#: the threshold with the best end-to-end F1 among those keeping precision >= 0.80
+#: (``quality.training.TARGET_PRECISION``) on out-of-fold probabilities; it trades recall for
+#: rows a fact-checker can take as the record. A test checks it is the trained model's.
+DEFAULT_MIN_CONFIDENCE = 0.35
+
+
+def min_confidence(override: float | None = None, *, for_humans: bool = False) -> float:
+    """The lowest confidence a row is shown with: the override, else ONRECORD_MIN_CONFIDENCE,
+    else DEFAULT_MIN_CONFIDENCE for human-facing views and 0 (every row) for machine output."""
+    if override is not None:
+        return override
+    env = os.environ.get("ONRECORD_MIN_CONFIDENCE")
+    if env:
+        return parse_confidence(env, "ONRECORD_MIN_CONFIDENCE")
+    return DEFAULT_MIN_CONFIDENCE if for_humans else 0.0
+
+
+def parse_confidence(value: str | float, name: str) -> float:
+    """A confidence threshold from the user: a number from 0 to 1, else one clear error."""
+    from .errors import OnrecordError
+
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0.0 <= number <= 1.0:
+        raise OnrecordError(f"{name}: a confidence is a number from 0 to 1, not {value!r}")
+    return number
+
+
+#: Acts kept by ``--speech-only``: what sources said, and their refusals to say (a refusal
+#: is on the record too: "declined to comment" is a source's answer); beliefs and what
+#: documents or polls show are left out.
+SPEECH_ACTS = ("speech", "refusal")
+
+
+def speech_only(flag: bool = False) -> bool:
+    """True when only speech and refusals are wanted: the flag, else ONRECORD_SPEECH_ONLY=1."""
+    return flag or os.environ.get("ONRECORD_SPEECH_ONLY", "").lower() in ("1", "true", "yes")

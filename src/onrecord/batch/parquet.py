@@ -41,7 +41,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("cue", pa.struct(_SPAN)), ("content", pa.struct(_SPAN + [("spans", _PAIRS)])),
         ("insertions", _PAIRS), ("addressee", pa.struct(_SPAN)),
         ("when", pa.struct(_SPAN + [("value", pa.string())])),
-        ("stance", pa.string()), ("hedged", pa.bool_()), ("record", pa.string())]),
+        ("stance", pa.string()), ("hedged", pa.bool_()), ("act", pa.string()),
+        ("confidence", pa.float64()), ("record", pa.string())]),
     "entities": pa.schema(_ID + [
         ("name", pa.string()), ("type", pa.string()), ("aliases", _NAMES), ("mentions", _PAIRS)]),
     "claims": pa.schema(_ID + [

@@ -50,6 +50,9 @@ class Candidate:
     cue_token: Token | None = None
     line: int | None = None
     quotes: list[Quote] = field(default_factory=list)
+    #: How the speaker was found (records.SPEAKER_VIA); a finder that knows sets it, else
+    #: ``speaker_via`` tells it from the speaker's tokens when the record is written.
+    speaker_via: str | None = None
 
 
 @dataclass
@@ -759,8 +762,29 @@ def write(ctx: Context, cands: list[Candidate]) -> list[Attribution]:
             id=f"a{n}", kind=c.kind, speaker=speaker,
             cue=Span.of(text, *c.cue) if c.cue else None, content=content,
             insertions=insertions, addressee=Span.of(text, *c.addressee) if c.addressee else None,
-            line=c.line, cue_token=c.cue_token))
+            line=c.line, cue_token=c.cue_token, speaker_via=c.speaker_via or speaker_via(ctx, c)))
     return out
+
+
+def speaker_via(ctx: Context, c: Candidate) -> str:
+    """How a candidate's speaker was found, from its tokens (records.SPEAKER_VIA): carried
+    over from another attribution, a pronoun, a name (a proper noun or a named entity), a
+    title standing for a person ("Mayor", "the Senator"), or another noun phrase."""
+    if c.speaker is None:
+        return "none"
+    if c.inherited_from is not None:
+        return "carried"
+    span = ctx.doc.char_span(c.speaker[0], c.speaker[1], alignment_mode="expand")
+    if span is None or not len(span):
+        return "nominal"
+    root = span.root
+    if root.pos_ == "PRON" or root.lower_ in PRONOUNS:
+        return "pronoun"
+    if any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in span):
+        return "name"
+    if root.is_title and root.i != root.sent.start:
+        return "title"
+    return "nominal"
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from onrecord.inputs.article import from_text
-from onrecord.pipeline import attribution, entities, stance, timex
+from onrecord.pipeline import attribution, confidence, entities, stance, timex
 from onrecord.records import span_errors
 from onrecord.report import Report
 
@@ -26,7 +26,8 @@ for _name in _EXTENSIONS:
 
 
 def run_stages(doc: Doc) -> Report:
-    """Attributions, entities, time expressions, stance and claims over one parsed Doc."""
+    """Attributions, entities, time expressions, stance, act and confidence, and claims over
+    one parsed Doc."""
     article = doc._.onrecord_article or from_text(doc.text)
     warnings = timex.check_published(article)
     attrs = attribution.find_attributions(doc, article)
@@ -34,6 +35,8 @@ def run_stages(doc: Doc) -> Report:
     timexes = timex.find_timexes(doc, article)
     timex.assign_when(attrs, doc, article, timexes)
     stance.assign(attrs, doc)
+    confidence.assign_acts(attrs, doc)
+    confidence.assign(attrs, doc, article)
     claims = stance.build_claims(attrs, doc, article)
     broken = span_errors(article.text, attrs, claims)
     if broken:  # a bug in a stage, never the input's fault: say where, never return it

@@ -213,3 +213,65 @@ def referred_object(verb: Token) -> Token | None:
             if lemma in ("deny", "confirm", "dispute", "reject", "address"):
                 return child
     return None
+
+
+# ---------------------------------------------------------------- act: what a row is
+
+#: Cues of a refusal to speak ("declined to comment", "refused to say").
+REFUSAL_VERBS = {"decline", "refuse"}
+#: Cues of what someone holds rather than says: beliefs, hopes, fears, intentions, plans.
+#: Hand-written from the belief and intention verbs PolNeAR annotates; nouns carry ``N:``.
+BELIEF_CUES = {"believe", "think", "hope", "intend", "expect", "feel", "fear", "worry", "want",
+               "plan", "doubt", "suspect", "assume", "wish", "aim", "seek", "consider", "know",
+               "understand", "imagine", "trust", "reckon", "anticipate", "prefer", "desire",
+               "like", "love", "hate", "dislike", "favor", "favour", "oppose", "support",
+               "N:belief", "N:hope", "N:view", "N:fear", "N:plan", "N:intention", "N:concern",
+               "N:expectation", "N:opinion", "N:desire", "N:wish", "N:worry", "N:doubt",
+               "N:feeling", "N:goal", "N:aim"}
+#: Sources that are documents, data or polls ("a report found", "the data show",
+#: "according to the survey"): their rows are evidence, not speech.
+DOCUMENT_NOUNS = {"report", "data", "poll", "polls", "survey", "study", "document", "documents",
+                  "record", "records", "figure", "figures", "analysis", "research", "filing",
+                  "statistic", "statistics", "memo", "estimate", "census", "result", "results",
+                  "review", "audit", "investigation", "numbers", "count", "tally", "data",
+                  "transcript", "model", "forecast", "projection", "evidence", "findings",
+                  "finding", "paper", "assessment", "ruling", "indictment", "complaint"}
+#: Cues that only documents, data or results take ("the figures show", "polls indicate").
+EVIDENCE_CUES = {"show", "indicate"}
+
+
+#: Forms the small English model lemmatises wrongly ("hopes" as "hop").
+_LEMMA_FIXES = {"hopes": "hope", "hoped": "hope", "hoping": "hope"}
+
+
+def act_of(verb: Token | None, cue_text: str, speaker_head: Token | None, negated: bool,
+           has_content: bool) -> str:
+    """What a row is (``records.ACTS``), from its cue and its speaker's head word: ``refusal``
+    for "declined to comment", "refused to say" and a negated "did not respond / would not
+    say" with nothing said; ``evidence`` when the source is a document, data or a poll (or a
+    cue only those take: "polls show"); ``belief`` for believing, hoping, intending; else
+    ``speech``. Hand-written: no library names these classes of cue."""
+    key = lexicon_key(verb) if verb is not None else ""
+    if verb is not None and verb.lower_ in _LEMMA_FIXES:
+        key = _LEMMA_FIXES[verb.lower_]
+    lemma = key[2:] if key.startswith("N:") else key
+    if verb is not None and (lemma in REFUSAL_VERBS and not negated
+                             or negated and lemma in _SILENCE_VERBS
+                             or negated and not has_content and lemma in SPEECH):
+        return "refusal"
+    head = speaker_head.lemma_.lower() if speaker_head is not None else ""
+    if speaker_head is not None and speaker_head.pos_ in ("NOUN", "PROPN") and (
+            head in DOCUMENT_NOUNS or speaker_head.lower_ in DOCUMENT_NOUNS):
+        return "evidence"
+    if key in EVIDENCE_CUES and speaker_head is not None and speaker_head.pos_ == "NOUN" \
+            and speaker_head.ent_type_ not in ("PERSON", "ORG", "NORP"):
+        return "evidence"
+    if key in BELIEF_CUES:
+        return "belief"
+    return "speech"
+
+
+def lexicon_key(tok: Token) -> str:
+    """A verb's lemma, or ``N:lemma`` for a noun (the cue lexicon's key for a token)."""
+    lemma = tok.lemma_.lower()
+    return f"N:{lemma}" if tok.pos_ == "NOUN" else lemma

@@ -156,6 +156,88 @@ def score_polnear(docs: dict[str, tuple[str, list[dict]]], predictions: Iterable
                                     "e2e": round(hits[t + ":e2e"] / n, 3)} for t, n in slices.items()}}
 
 
+def row_outcomes(text: str, gold: list[dict], records: list[dict]) -> list[bool | None]:
+    """For each record of one document: True when the scorer counts it right end to end (its
+    content matched one to one, its speaker the gold source), False when not, None when it
+    has no content (the scorer does not count it). ``score_polnear``'s end-to-end hits are
+    exactly the True ones."""
+    idx = [i for i, p in enumerate(records) if p.get("content")]
+    ps = [records[i] for i in idx]
+    match = _match([_words(text, g["content"]) for g in gold], [_words(text, _pred_spans(p["content"])) for p in ps])
+    out: list[bool | None] = [None] * len(records)
+    for i in idx:
+        out[i] = False
+    for gi, pj in match.items():
+        out[idx[pj]] = _speaker_right(text, gold[gi], ps[pj])
+    return out
+
+
+def at_threshold(predictions: Iterable[dict], threshold: float) -> list[dict]:
+    """The records a user keeps with ``--min-confidence threshold``."""
+    return [p for p in predictions if (p.get("confidence") if p.get("confidence") is not None else 1.0) >= threshold]
+
+
+#: Thresholds at which ``onrecord eval polnear`` prints P/R/F1, beside the default.
+REPORT_THRESHOLDS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def threshold_lines(docs: dict[str, tuple[str, list[dict]]], predictions: list[dict], default: float,
+                    thresholds: Iterable[float] = REPORT_THRESHOLDS) -> list[str]:
+    """End-to-end P/R/F1 when only rows of at least each confidence are kept, every row
+    re-matched as the scorer would (the default threshold marked)."""
+    out = []
+    for t in sorted(set(thresholds) | {default}):
+        res = score_polnear(docs, at_threshold(predictions, t))
+        p, r, f = res["e2e_prf"]
+        mark = "  (default)" if t == default else ""
+        out.append(f"min-confidence {t:.2f}: rows {res['pred']:5d}  e2e P {p:.3f} R {r:.3f} F1 {f:.3f}{mark}")
+    return out
+
+
+#: Bins of the reliability table and of the expected calibration error.
+CALIBRATION_BINS = 10
+
+
+def calibration(docs: dict[str, tuple[str, list[dict]]], predictions: list[dict],
+                bins: int = CALIBRATION_BINS) -> dict[str, Any]:
+    """Reliability of ``confidence`` over every scored row: per bin of confidence, the rows,
+    their mean confidence and the share right end to end; and the expected calibration error
+    (the rows' share-weighted mean gap between the two)."""
+    by_doc: dict[str, list[dict]] = collections.defaultdict(list)
+    for p in predictions:
+        by_doc[p["doc"]].append(p)
+    pairs: list[tuple[float, bool]] = []
+    for doc, (text, gold) in docs.items():
+        recs = by_doc.get(doc, [])
+        for rec, ok in zip(recs, row_outcomes(text, gold, recs)):
+            if ok is not None and rec.get("confidence") is not None:
+                pairs.append((float(rec["confidence"]), ok))
+    table = []
+    ece = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(c, ok) for c, ok in pairs if lo <= c < hi or b == bins - 1 and c == 1.0]
+        if not inside:
+            table.append({"bin": f"{lo:.1f}-{hi:.1f}", "rows": 0, "confidence": None, "right": None})
+            continue
+        conf = sum(c for c, _ in inside) / len(inside)
+        acc = sum(ok for _, ok in inside) / len(inside)
+        ece += len(inside) / len(pairs) * abs(acc - conf)
+        table.append({"bin": f"{lo:.1f}-{hi:.1f}", "rows": len(inside), "confidence": round(conf, 3),
+                      "right": round(acc, 3)})
+    return {"rows": len(pairs), "bins": table, "ece": round(ece, 4)}
+
+
+def calibration_lines(cal: dict[str, Any]) -> list[str]:
+    """The reliability table as a Markdown table, then the expected calibration error."""
+    out = ["| confidence | rows | mean confidence | share right |", "|---|---|---|---|"]
+    for b in cal["bins"]:
+        fmt = (lambda v: "—" if v is None else f"{v:.3f}")
+        out.append(f"| {b['bin']} | {b['rows']} | {fmt(b['confidence'])} | {fmt(b['right'])} |")
+    out.append(f"expected calibration error ({len(cal['bins'])} bins, {cal['rows']} rows): {cal['ece']:.3f}")
+    return out
+
+
 def summary_line(res: dict[str, Any]) -> str:
     """The scorer's last line: end-to-end P/R/F1, content F1 and speaker accuracy."""
     p, r, f = res["e2e_prf"]

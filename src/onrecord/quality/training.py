@@ -1,12 +1,21 @@
-"""Rebuild the cue lexicon (``data/cue_lexicon.json``) from PolNeAR's train split: ``make train``.
+"""Rebuild what onrecord learns from PolNeAR's train split: ``make train``.
 
-For every verb in the train articles, the lexicon counts how often annotators made it an
+Two models, in this order (the second reads the first):
+
+1. The cue lexicon (``data/cue_lexicon.json``). For every verb in the train articles, the lexicon counts how often annotators made it an
 attribution cue, and through which dependency its content hangs off it (a clausal complement,
 an object, a prepositional object, ...). At run time ``cues.py`` reads, for a verb and each
 dependency it actually has, the share of such uses that were attributions. Nothing of the
 articles' text is kept: only lemmas, dependency labels and counts.
+2. The confidence model (``data/confidence_model.json``, read by ``pipeline/confidence.py``).
+   The engine runs over every train article; each of its rows is labelled right or wrong by
+   the PolNeAR scorer's rule (``evaluation.row_outcomes``) and described by
+   ``confidence.features``. A scikit-learn logistic regression is fitted to them, an
+   isotonic map calibrates its out-of-fold probabilities (folds by article), and the default
+   ``--min-confidence`` is chosen on those same out-of-fold probabilities. Only feature names
+   (lemmas, dependency labels, ...), weights and breakpoints are kept.
 
-    python -m onrecord.quality.training ../shared/eval/polnear/train [--out src/onrecord/data/cue_lexicon.json]
+    python -m onrecord.quality.training ../shared/eval/polnear/train [--only lexicon|confidence] [--cache DIR]
 """
 from __future__ import annotations
 
@@ -18,7 +27,10 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 
 from onrecord.quality import evaluation
+from onrecord.pipeline import cues
 from onrecord.pipeline import nlp as nlp_module
+
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 #: Lemmas seen fewer times than this in train carry no rate: too few uses to trust a share.
 MIN_COUNT = 4
@@ -47,10 +59,8 @@ def verb_relations(tok: Token) -> set[str]:
     return rels
 
 
-def lexicon_key(tok: Token) -> str:
-    """A verb's lemma, or ``N:lemma`` for a noun (a claim is not the same cue as to claim)."""
-    lemma = tok.lemma_.lower()
-    return f"N:{lemma}" if tok.pos_ == "NOUN" else lemma
+#: A verb's lemma, or ``N:lemma`` for a noun (a claim is not the same cue as to claim).
+lexicon_key = cues.lexicon_key
 
 
 def _cue_token(doc: Doc, spans: list[tuple[int, int]]) -> Token | None:
@@ -74,6 +84,8 @@ def count(docs: dict[str, tuple[str, list[dict]]], cache: Path | None = None) ->
     uses: collections.Counter = collections.Counter()
     cue_uses: collections.Counter = collections.Counter()
     for doc_id, doc in parse(docs, cache):
+        if doc_id not in docs:
+            continue  # a cache of the whole split, used for part of it
         _count_doc(doc, docs[doc_id][1], uses, cue_uses)
     return {"uses": uses, "cue_uses": cue_uses}
 
@@ -130,21 +142,158 @@ def build(counts: dict) -> dict:
             "lemmas": dict(sorted(lemmas.items())), "relations": dict(sorted(relations.items()))}
 
 
+# ---------------------------------------------------------------- the confidence model
+
+#: A cue lemma needs this many rows in train to get a weight of its own; rarer lemmas share
+#: ``confidence.RARE_LEMMA`` (a weight from a handful of rows would only fit them).
+MIN_LEMMA_ROWS = 20
+#: Inverse regularisation strength of the logistic regression, chosen on train by the
+#: out-of-fold log loss over C in (0.03, 0.1, 0.3, 1, 3); a larger C fits the rare features
+#: harder, a smaller one flattens the probabilities toward the base rate.
+C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+FOLDS = 5
+#: The default ``--min-confidence`` is the threshold with the best end-to-end F1 among those
+#: that keep the rows' precision at least this high (on train's out-of-fold probabilities):
+#: a fact-checker reads the table as the record, and a wrong row costs more than a missing one.
+TARGET_PRECISION = 0.80
+
+
+def confidence_rows(docs: dict[str, tuple[str, list[dict]]], cache: Path | None = None):
+    """(doc id, features, right) for every scored row of the engine over the split."""
+    from onrecord.inputs.article import from_text
+    from onrecord.pipeline import component, confidence
+
+    for doc_id, doc in parse(docs, cache):
+        if doc_id not in docs:
+            continue
+        text, gold = docs[doc_id]
+        article = from_text(text, doc_id=doc_id)
+        doc._.onrecord_article = article
+        report = component.run_stages(doc)
+        outcomes = evaluation.row_outcomes(text, gold, report.records())
+        for attr, ok in zip(report.attributions, outcomes):
+            if ok is not None:
+                yield doc_id, confidence.features(attr, doc, article, report.attributions), ok
+
+
+def _rare_lemmas(rows: list[dict]) -> list[dict]:
+    from onrecord.pipeline.confidence import RARE_LEMMA
+
+    counts = collections.Counter(k for r in rows for k in r if k.startswith("lemma="))
+    out = []
+    for r in rows:
+        out.append({(RARE_LEMMA if k.startswith("lemma=") and counts[k] < MIN_LEMMA_ROWS else k): v
+                    for k, v in r.items()})
+    return out
+
+
+def fit_confidence(rows: list[tuple[str, dict, bool]], n_gold: int) -> dict:
+    """Logistic regression, isotonic calibration and default threshold over labelled rows."""
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import GroupKFold
+
+    groups = np.array([d for d, _f, _y in rows])
+    feats = _rare_lemmas([f for _d, f, _y in rows])
+    y = np.array([ok for _d, _f, ok in rows], dtype=int)
+    vec = DictVectorizer(sparse=True)
+    X = vec.fit_transform(feats)
+    folds = list(GroupKFold(n_splits=FOLDS).split(X, y, groups))
+
+    def out_of_fold(c: float) -> np.ndarray:
+        p = np.zeros(len(y))
+        for tr, te in folds:
+            lr = LogisticRegression(C=c, max_iter=2000).fit(X[tr], y[tr])
+            p[te] = lr.predict_proba(X[te])[:, 1]
+        return p
+
+    losses = {c: (log_loss(y, p := out_of_fold(c)), p) for c in C_GRID}
+    best_c = min(losses, key=lambda c: losses[c][0])
+    raw = losses[best_c][1]
+    # the calibration map is fitted on out-of-fold probabilities, so it corrects the model as
+    # it behaves on articles it has not seen; its own out-of-fold values choose the threshold
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, y)
+    calibrated = np.zeros(len(y))
+    for tr, te in folds:
+        calibrated[te] = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw[tr], y[tr]).predict(raw[te])
+    threshold, sweep = choose_threshold(calibrated, y, n_gold)
+    final = LogisticRegression(C=best_c, max_iter=2000).fit(X, y)
+    names = vec.get_feature_names_out()
+    weights = {str(n): round(float(w), 5) for n, w in zip(names, final.coef_[0]) if abs(w) >= 1e-5}
+    return {
+        "source": "PolNeAR train split: the engine's own rows, labelled by the scorer's rule (names and weights only)",
+        "rows": int(len(y)), "right": int(y.sum()), "articles": int(len(set(groups))), "C": best_c,
+        "out_of_fold_log_loss": {str(c): round(v[0], 4) for c, v in losses.items()},
+        "default_threshold": threshold, "threshold_rule": f"best e2e F1 with precision >= {TARGET_PRECISION}",
+        "threshold_sweep": sweep,
+        "intercept": round(float(final.intercept_[0]), 5),
+        "weights": dict(sorted(weights.items())),
+        "calibration": {"x": [round(float(v), 5) for v in iso.X_thresholds_],
+                        "y": [round(float(v), 5) for v in iso.y_thresholds_]},
+    }
+
+
+def choose_threshold(p, y, n_gold: int) -> tuple[float, list]:
+    """The threshold (in steps of 0.05) with the best end-to-end F1 among those keeping
+    precision >= TARGET_PRECISION; every step's figures for the record."""
+    import numpy as np
+
+    sweep, best = [], None
+    for t in np.round(np.arange(0.0, 0.96, 0.05), 2):
+        keep = p >= t
+        tp, n = int(y[keep].sum()), int(keep.sum())
+        prec = tp / n if n else 0.0
+        rec = tp / n_gold
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        sweep.append({"t": float(t), "P": round(prec, 3), "R": round(rec, 3), "F1": round(f1, 3)})
+        if prec >= TARGET_PRECISION and (best is None or f1 > best[1]):
+            best = (float(t), f1)
+    return (best[0] if best else 0.5), sweep
+
+
+def train_confidence(docs: dict[str, tuple[str, list[dict]]], out: Path, cache: Path | None = None) -> dict:
+    """Run the engine over the split, fit the confidence model and write its JSON."""
+    rows = list(confidence_rows(docs, cache))
+    n_gold = sum(len(g) for _t, g in docs.values())
+    model = fit_confidence(rows, n_gold)
+    out.write_text(json.dumps(model, indent=0) + "\n", encoding="utf-8")
+    return model
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command line: count over a split and write the lexicon JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("split", type=Path)
-    parser.add_argument("--out", type=Path,
-                        default=Path(__file__).parent / "data" / "cue_lexicon.json")
+    parser.add_argument("--only", choices=("lexicon", "confidence"), default=None,
+                        help="rebuild one model only (default: the lexicon, then the confidence model)")
+    parser.add_argument("--out", type=Path, default=DATA,
+                        help="folder the models are written to (default: the package's data/); "
+                             "the confidence model always reads the package's cue lexicon")
     parser.add_argument("--cache", type=Path, default=None,
-                        help="keep the parsed split here (a DocBin) and reuse it on the next run")
+                        help="keep the parsed split here (a DocBin file) and reuse it on the next run")
+    parser.add_argument("--limit", type=int, default=None, help="use the first N articles only")
     args = parser.parse_args(argv)
     docs = evaluation.load_polnear(args.split)
     if not docs:
         raise SystemExit(f"onrecord: error: {args.split}: no PolNeAR documents found")
-    lexicon = build(count(docs, args.cache))
-    args.out.write_text(json.dumps(lexicon, indent=0, sort_keys=False) + "\n", encoding="utf-8")
-    print(f"{len(lexicon['lemmas'])} lemmas, {len(lexicon['relations'])} relations -> {args.out}")
+    if args.limit:
+        docs = dict(list(docs.items())[:args.limit])
+    if args.only in (None, "lexicon"):
+        lexicon = build(count(docs, args.cache))
+        path = args.out / "cue_lexicon.json"
+        path.write_text(json.dumps(lexicon, indent=0, sort_keys=False) + "\n", encoding="utf-8")
+        print(f"{len(lexicon['lemmas'])} lemmas, {len(lexicon['relations'])} relations -> {path}")
+        cues.lexicon.cache_clear()
+        cues.learned_lemmas.cache_clear()
+    if args.only in (None, "confidence"):
+        path = args.out / "confidence_model.json"
+        model = train_confidence(docs, path, args.cache)
+        print(f"{model['rows']} rows ({model['right']} right) of {model['articles']} articles, "
+              f"C={model['C']}, {len(model['weights'])} weights, default threshold "
+              f"{model['default_threshold']} -> {path}")
 
 
 if __name__ == "__main__":
