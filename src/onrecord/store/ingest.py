@@ -263,7 +263,7 @@ def legacy_article(row: StoredArticle):
             published = None
     article = from_text(text, doc_id=row.doc_id, published=published, url=row.url)
     article.title = row.title
-    article.outlet, article.source = row.outlet, row.source  # as the one reader sets them
+    article.outlet, article.source = row.outlet, row.source or None  # as the record kept them
     return article
 
 
@@ -325,6 +325,8 @@ def _duplicate(conn: Connection, url: str | None, digest: str) -> int | None:
 def _write(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
            source: str, outlet: str | None, ingested_at=None) -> Outcome:
     article = report.article
+    # the record carries the outlet and input the store files it under, as the reader sets them
+    article.outlet, article.source = article.outlet or outlet, article.source or source or None
     url, digest = _keys(article)
     if _duplicate(conn, url, digest) is not None:
         return Outcome(source, "duplicate", "already stored (same URL or text)")
