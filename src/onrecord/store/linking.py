@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import Connection
 
 from ..records import Attribution
-from . import names
+from . import claims as store_claims, names
 from .embeddings import from_blob
 from .sql import in_list, insert_id, run, run_many
 
@@ -248,6 +248,8 @@ class NewStatement:
     similarity: float | None = None
     #: Its nearest stored statements (id, cosine), when searched already; else searched here.
     hits: list[tuple[int, float]] | None = None
+    #: The engine's per-article claim holding it (store/claims.py engine_groups), if any.
+    group: str | None = None
 
 
 def claim_candidates(conn: Connection, index, st: NewStatement, pending: list[NewStatement]) -> dict[int, float]:
@@ -333,11 +335,17 @@ def related(conn: Connection, st: NewStatement, claim_id: int) -> bool:
     return not _polarity_flips(conn, claim_id, st.text)
 
 
-def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float]) -> tuple[int | None, float | None]:
-    """The claim a statement joins (see SAME_CLAIM, RELATED_CLAIM), or (None, None)."""
+def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float],
+                 pending: list[NewStatement] = ()) -> tuple[int | None, float | None]:
+    """The claim a statement joins (see SAME_CLAIM, RELATED_CLAIM), or (None, None); the
+    claim of its engine group first, and never one it may not join (store/claims.py)."""
+    same_group = store_claims.group_claim(st, pending)
+    if same_group is not None:
+        return same_group, scores.get(same_group)
     for claim_id, score in sorted(scores.items(), key=lambda kv: -kv[1]):
         if score >= SAME_CLAIM or (score >= RELATED_CLAIM and related(conn, st, claim_id)):
-            return claim_id, score
+            if store_claims.allowed(conn, st, claim_id, pending):
+                return claim_id, score
     return None, None
 
 
@@ -350,11 +358,9 @@ def new_claim(conn: Connection, text: str, anchor: int) -> int:
 
 def link_statement(conn: Connection, index, st: NewStatement, pending: list[NewStatement]) -> int:
     """Attach a statement to its claim (an existing one or a new one); the claim's id."""
-    claim_id, score = choose_claim(conn, st, claim_candidates(conn, index, st, pending))
+    claim_id, score = choose_claim(conn, st, claim_candidates(conn, index, st, pending), pending)
     if claim_id is None:
         claim_id = new_claim(conn, st.text, st.id)
-    elif st.stance == "asserts" and _polarity_flips(conn, claim_id, st.text):
-        st.stance = "disputes"  # "There is no lead problem" against "lead is above the limit"
     st.claim_id, st.similarity = claim_id, score
     run(conn, "UPDATE statements SET claim_id = :c, similarity = :sim, stance = :st WHERE id = :id",
         {"c": claim_id, "sim": score, "st": st.stance, "id": st.id})
@@ -377,7 +383,7 @@ def refresh_claim(conn: Connection, claim_id: int) -> None:
     run(conn, "UPDATE claims SET text = :text, first_published = :pub, first_statement_id = :first, "
               "status = :status, n_statements = :n WHERE id = :c",
         {"text": first.claim_text, "pub": first.published, "first": first.id,
-         "status": claim_status(rows), "n": len(rows), "c": claim_id})
+         "status": store_claims.load_verdict(conn, claim_id).status, "n": len(rows), "c": claim_id})
 
 
 #: A statement as ``refresh_claim`` reads it.
