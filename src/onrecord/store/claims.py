@@ -125,42 +125,32 @@ def _same_org(row: Row, claimant_rows: list[Row]) -> bool:
 
 def judge(rows: list[Row]) -> Verdict:
     """Relations, status and reason of one claim from its statements (any order)."""
-    claimant_rows: list[Row] = []
-    claimants: set = set()
-    withdrawn: set = set()
-    reported_by: set = set()
-    corrected_by: set = set()
+    st = _State()
     anchor: Row | None = None
-    last_confirm: Judged | None = None
-    last_negative: Judged | None = None
     judged: list[Judged] = []
     status = None
     for row in ordered(rows):
         src = source_key(row)
-        own = src in claimants or _same_org(row, claimant_rows)
+        outlet = names.fold(row.outlet or "")
+        own = src in st.claimants or _same_org(row, st.claimant_rows)
         relation, review = "repeated", None
         if row.copy_of is not None:
             relation = "repeated"  # a syndicated copy: listed, counts for nothing
-        elif row.stance in ("asserts",) and row.speaker is None:
+        elif row.stance == "asserts" and row.speaker is None:
             relation = "reported"
-            reported_by.add(names.fold(row.outlet or ""))
-            corrected_by.discard(names.fold(row.outlet or ""))
+            st.support(("outlet", outlet), outlet, row)
         elif row.stance == "asserts":
             relation = "first reported" if anchor is None else "repeated"
             if anchor is None:
                 anchor = row
             elif negated(row.words) != negated(anchor.words):
                 review = "possible contradiction"
-            claimants.add(src)
-            withdrawn.discard(src)
-            claimant_rows.append(row)
+            st.support(src, outlet, row)
         elif row.stance == "confirms":
             relation = "repeated" if own else "confirmed"
-            if anchor is None:
-                relation = "first reported"
-                anchor = row
-                claimants.add(src)
-                claimant_rows.append(row)
+            if anchor is None:  # a confirmation seen before the claim itself: it puts it forward
+                relation, anchor = "first reported", row
+                st.support(src, outlet, row)
         elif row.stance in NEGATIVE:
             relation = "denied" if row.stance == "denies" else "disputed"
             if own:
@@ -168,14 +158,14 @@ def judge(rows: list[Row]) -> Verdict:
         elif row.stance in ("declines", "unconfirmed"):
             relation = "declined"
         elif row.stance in ("retracts", "corrects"):
-            outlet = names.fold(row.outlet or "")
-            outlet_voice = row.speaker is None or names.fold(row.speaker) == outlet
-            if outlet_voice and outlet in reported_by:
+            outlet_voice = row.speaker is None or names.fold(row.speaker) == outlet or \
+                (row.entity_id is None and row.stance == "corrects")
+            if outlet_voice and outlet in st.printed:
                 relation = "corrected"
-                corrected_by.add(outlet)
-            elif src in claimants:
+                st.corrected.add(outlet)
+            elif src in st.claimants:
                 relation = "retracted"
-                withdrawn.add(src)
+                st.withdrawn.add(src)
             elif row.stance == "corrects":
                 relation = "disputed"  # "the auditor corrected the mayor's figure"
             else:
@@ -183,34 +173,60 @@ def judge(rows: list[Row]) -> Verdict:
         j = Judged(row, relation, review)
         if row.copy_of is None and review is None:
             if relation == "confirmed":
-                last_confirm = j
+                st.last_confirm = j
             elif relation in ("denied", "disputed"):
-                last_negative = j
-        j.status_after = _status(claimants, withdrawn, reported_by, corrected_by, last_confirm, last_negative,
-                                 judged + [j])
+                st.last_negative = j
+        if row.copy_of is None:
+            st.printed.add(outlet)
+        judged.append(j)
+        j.status_after = st.status(judged)
         j.changed = j.status_after != status
         status = j.status_after
-        judged.append(j)
     verdict = Verdict(judged, status or "unconfirmed", "")
-    verdict.reason, verdict.decided_by = _reason(verdict, last_confirm, last_negative)
-    _count(verdict, claimants)
+    verdict.reason, verdict.decided_by = _reason(verdict, st.last_confirm, st.last_negative)
+    _count(verdict, set(st.claimants))
     return verdict
 
 
-def _status(claimants, withdrawn, reported_by, corrected_by, last_confirm, last_negative, judged) -> str:
-    """DESIGN.md's statuses, from what stands after the rows judged so far."""
-    if claimants and claimants <= withdrawn:
-        return "retracted"
-    if not claimants and reported_by and reported_by <= corrected_by:
-        return "retracted"
-    order = {id(j): i for i, j in enumerate(judged)}
-    if last_confirm is not None and (last_negative is None or order[id(last_confirm)] > order[id(last_negative)]):
-        return "confirmed"
-    if last_negative is not None:
-        return "contested"
-    if claimants:
-        return "unconfirmed"
-    return "stated" if reported_by else "unconfirmed"
+class _State:
+    """What stands behind a claim so far: its claimants and the outlets that printed them,
+    withdrawals and corrections, the last confirmation and the last denial or dispute."""
+
+    def __init__(self):
+        self.claimants: dict[object, set[str]] = {}  # source -> outlets where it asserted
+        self.claimant_rows: list[Row] = []
+        self.withdrawn: set = set()
+        self.corrected: set[str] = set()
+        self.printed: set[str] = set()
+        self.last_confirm: Judged | None = None
+        self.last_negative: Judged | None = None
+
+    def support(self, src, outlet: str, row: Row) -> None:
+        self.claimants.setdefault(src, set()).add(outlet)
+        self.withdrawn.discard(src)  # asserted again after a withdrawal: it stands again
+        self.corrected.discard(outlet)
+        if row.speaker:
+            self.claimant_rows.append(row)
+
+    def standing(self) -> list:
+        """Claimants still behind the claim: not withdrawn, printed by an outlet that did not correct it."""
+        return [s for s, outlets in self.claimants.items()
+                if s not in self.withdrawn and outlets - self.corrected]
+
+    def status(self, judged: list[Judged]) -> str:
+        """DESIGN.md's statuses, from what stands after the rows judged so far."""
+        if self.claimants and not self.standing():
+            return "retracted"
+        order = {id(j): i for i, j in enumerate(judged)}
+        confirm, negative = self.last_confirm, self.last_negative
+        if confirm is not None and (negative is None or order[id(confirm)] > order[id(negative)]):
+            return "confirmed"
+        if negative is not None:
+            return "contested"
+        named = [s for s in self.standing() if s[0] != "outlet"]
+        if named:
+            return "unconfirmed"
+        return "stated" if self.claimants else "unconfirmed"
 
 
 def when(published: str | None) -> str:
@@ -296,30 +312,94 @@ def may_join(claim_rows: list[Row], speaker: object, stance: str) -> bool:
     return True
 
 
-def resolve_title_speakers(report) -> dict[str, str]:
-    """Article entity names that are a bare title ("Councillor" in a headline) -> the one
-    person of the article the text gives that title ("Halden councillor Mara Quell").
+_ROLE_STOP = {"the", "a", "an", "of", "s", "for", "at"}
 
-    A title given to no one, or to two people, resolves to nothing."""
+
+def resolve_title_speakers(report) -> dict[str, str]:
+    """Article speakers named by a role alone ("Councillor" or "Clinic director" in a
+    headline) -> the one person of the article whose own mention carries every word of that
+    role ("Harlow councillor Nils Ott", "The director of the Harlow Health Clinic, Sara Lind").
+
+    A role given to no one, or to two people, resolves to nothing."""
+    named = [(names.fold(a.speaker.text), a.speaker.entity) for a in report.attributions
+             if a.speaker is not None and a.speaker.entity and names.person_words(a.speaker.entity)
+             and len(names.person_words(a.speaker.entity)) >= 2]
+    named += [(names.fold(al), e.name) for e in report.entities if e.type == "PERSON"
+              and len(names.person_words(e.name)) >= 2 for al in e.aliases]
     text = report.article.text
-    people = [e for e in report.entities if e.type == "PERSON" and names.person_words(e.name)]
+    named += [(names.fold(text[max(0, s - 30):e2]), e.name) for e in report.entities if e.type == "PERSON"
+              and len(names.person_words(e.name)) >= 2 for s, e2 in e.mentions]
     out = {}
-    bare = {e.name for e in report.entities if e.name and not names.person_words(e.name)}
     for a in report.attributions:
         sp = a.speaker
-        if sp is not None and sp.entity and not names.person_words(sp.entity):
-            bare.add(sp.entity)
-    for name in bare:
-        title = names.fold(name).split()
-        if len(title) != 1 or title[0] not in names.TITLES:
+        if sp is None or not sp.entity or len(names.person_words(sp.entity)) >= 2 or sp.entity in out:
             continue
-        pattern = re.compile(rf"\b{re.escape(title[0])}\s+$", re.I)
-        holders = {p.name for p in people
-                   if any(pattern.search(names.fold(text[max(0, s - 40):s]) + " ") for s, _ in p.mentions)
-                   or any(names.fold(al).startswith(title[0] + " ") for al in p.aliases)}
+        role = [w for w in names.fold(sp.entity).split() if w not in _ROLE_STOP]
+        if not role or len(role) > 3 or not any(w in names.TITLES or len(role) == 1 for w in role):
+            continue
+        holders = {person for phrase, person in named
+                   if all(re.search(rf"\b{re.escape(w)}\b", phrase) for w in role)}
         if len(holders) == 1:
-            out[name] = holders.pop()
+            out[sp.entity] = holders.pop()
     return out
+
+
+#: Numbers with their unit ("40 million crowns", "six weeks", "300 patient records"): two
+#: assertions that give the same matter different quantities are different claims.
+_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                 "eleven", "twelve", "twenty", "thirty", "forty", "fifty", "hundred", "dozen"}
+_QUANTITY = re.compile(r"\b(\d[\d.,]*|" + "|".join(sorted(_NUMBER_WORDS)) + r")\s+(?:million\s+|thousand\s+|per\s+)?([a-z]+)",
+                       re.I)
+
+
+def quantities(text: str) -> set[tuple[str, str]]:
+    """(number, unit) pairs of a text, the unit cut to 4 letters ("six weeks" -> ("six", "week"))."""
+    return {(n.lower().replace(",", ""), u.lower()[:4]) for n, u in _QUANTITY.findall(text or "")}
+
+
+def quantities_conflict(a: str, b: str) -> bool:
+    """True when both texts give a quantity of one unit and none of the pairs agree
+    ("six weeks" against "six months" share no unit and do not conflict; "40 million" against
+    "4 million" crowns do), or when the same number is given in different time units."""
+    qa, qb = quantities(a), quantities(b)
+    if not qa or not qb or qa & qb:
+        return False
+    units_a, units_b = {u for _, u in qa}, {u for _, u in qb}
+    if units_a & units_b:
+        return True
+    time_units = {"day", "days", "week", "mont", "year", "hour"}
+    return bool({n for n, _ in qa} & {n for n, _ in qb}) and bool(units_a & time_units) and bool(units_b & time_units)
+
+
+#: Nouns for documents and data a claim rests on: a source confirming them ("the emails were
+#: genuine") confirms the claim they show, when it also names the claimant.
+DOCUMENTS = {"email", "emails", "document", "documents", "minutes", "letter", "letters", "file", "files",
+             "sheet", "sheets", "invoice", "invoices", "recording", "recordings", "photograph",
+             "photographs", "photos", "memo", "memos", "contract", "contracts", "accounts", "ledger"}
+
+
+def evidence_claim(conn, st) -> int | None:
+    """The claim whose evidence a confirmation confirms: the confirmation's words name a
+    document ("the clinic emails ... were genuine"), its article names the claimant, and a
+    claimant's statement on the claim cites that document ("Those emails show ..."). The
+    claim with most such statements (then the larger); None when there is none."""
+    if st.stance != "confirms" or not st.entities:
+        return None
+    docs = {w for w in re.findall(r"[a-z]+", st.text.lower()) if w in DOCUMENTS}
+    if not docs:
+        return None
+    from .sql import in_list, run
+    where, params = in_list("e", sorted(st.entities))
+    rows = run(conn, "SELECT s.claim_id, coalesce(s.content_text, s.claim_text), c.n_statements FROM statements s "
+                     f"JOIN claims c ON c.id = s.claim_id WHERE s.entity_id IN {where} AND s.stance = 'asserts'",
+               params).fetchall()
+    counts: dict[int, tuple[int, int]] = {}
+    for claim_id, words, size in rows:
+        if docs & set(re.findall(r"[a-z]+", (words or "").lower())):
+            counts[claim_id] = (counts.get(claim_id, (0, 0))[0] + 1, size)
+    if not counts:
+        return None
+    return max(counts, key=lambda c: (counts[c], -c))  # most citing statements, then the larger claim
 
 
 # -- the store's side: rows read from the database, hooks of ingest and linking --------------
@@ -355,31 +435,116 @@ def stated_statements(report) -> list:
     return out
 
 
+FOLLOW = "follow:"
+#: Words of a refusal that name no matter ("did not respond to questions", "a request for comment").
+_GENERIC = {"question", "questions", "request", "requests", "comment", "comments", "call", "calls", "message",
+            "messages", "email", "emails", "inquiry", "inquiries", "enquiry", "enquiries", "detail", "details",
+            "reporter", "reporters", "matter", "issue", "sunday", "monday", "tuesday", "wednesday", "thursday",
+            "friday", "saturday", "today", "yesterday", "week", "weekend"}
+_STEM_STOP = {"the", "and", "that", "this", "with", "for", "from", "about", "into", "its", "his", "her", "their",
+              "had", "has", "have", "was", "were", "would", "will", "been", "not", "any", "all", "our", "who", "which"}
+
+
+def _stems(text: str) -> set[str]:
+    """Content-word stems (3+ letters, cut to 5), as the engine's claim stage counts them."""
+    return {w[:5] for w in re.findall(r"[a-z]{3,}", (text or "").lower()) if w not in _STEM_STOP}
+
+
+def is_headline(report, attr) -> bool:
+    """True when the attribution is in the article's headline."""
+    pos = attr.cue.start if attr.cue else (attr.content.start if attr.content else None)
+    block = report.article.block_at(pos) if pos is not None else None
+    return block is not None and block.kind == "headline"
+
+
 def engine_groups(report) -> dict[str, str]:
-    """Attribution id -> the engine's per-article claim holding it (pipeline/stance.py
-    build_claims): statements of one article in two such claims say different things."""
+    """Attribution id -> its group in the article: the engine's per-article claim holding it
+    (pipeline/stance.py build_claims), or ``follow:<group>`` for a statement that follows
+    another of the article:
+
+    - a headline statement follows the body statement of the same speaker and the same kind
+      (an assertion, or a response) sharing most of its words: a headline says in five words
+      what the body says in twenty;
+    - a refusal the engine tied to nothing follows the article's assertion it shares words
+      with ("questions about the meetings"), or, naming no matter at all ("did not respond to
+      questions"), the article's first assertion by a named source.
+
+    Statements of one article in two groups of one speaker say different things."""
     out = {}
     for c in report.claims:
         for a in c.attributions:
             out.setdefault(a, c.id)
         out.setdefault(c.id, c.id)  # a stated claim's own statement
+    attrs = [a for a in report.attributions if a.speaker is not None or a.content is not None]
+    body = [a for a in attrs if not is_headline(report, a)]
+    titles = resolve_title_speakers(report)
+    who = lambda a: titles.get(a.speaker.entity, a.speaker.entity) if a.speaker is not None else None  # noqa: E731
+    responses = ("denies", "disputes", "declines", "confirms")
+
+    def group_of(target) -> str:
+        return out.setdefault(target.id, target.id)  # an ungrouped statement leads a group of its own
+
+    for a in attrs:
+        if a.id in out and not is_headline(report, a):
+            continue
+        if is_headline(report, a):
+            kind = a.stance in responses
+            same = [b for b in body if who(b) and who(b) == who(a) and (b.stance in responses) == kind and b.content]
+            own = _stems(a.content.text if a.content else "")
+            if same and own:
+                best = max(same, key=lambda b: (len(own & _stems(b.content.text)), -body.index(b)))
+                if own & _stems(best.content.text) or len(same) == 1:
+                    out[a.id] = FOLLOW + group_of(best)
+            continue
+        if a.stance == "declines":
+            own = _stems(a.content.text if a.content else "") - {w[:5] for w in _GENERIC}
+            claims_ = [b for b in body if b.stance == "asserts" and b.speaker is not None and b.content
+                       and b is not a and who(b) != who(a)]
+            if own:
+                hits = [b for b in claims_ if own & _stems(b.content.text)]
+                if hits:
+                    best = max(hits, key=lambda b: len(own & _stems(b.content.text)))
+                    out[a.id] = FOLLOW + group_of(best)
+            elif claims_:
+                lead = next((b for b in claims_ if _position(b) < _position(a)), None)
+                if lead is not None:
+                    out[a.id] = FOLLOW + group_of(lead)
     return out
 
 
+def _position(attr) -> int:
+    return attr.cue.start if attr.cue else attr.content.start
+
+
+def processing_order(report, attrs: list) -> list:
+    """The article's statements in the order they are linked: the body first, then the
+    headline (a headline follows the body statement it sums up, see ``engine_groups``)."""
+    return sorted(attrs, key=lambda a: is_headline(report, a))
+
+
 def group_claim(st, pending) -> int | None:
-    """The store claim of a statement of the same article in the same engine claim, if any."""
+    """The store claim of an assertion of the same article in the same engine claim, if any
+    (a group's assertions define its claim; a reaction the engine tied to it follows them)."""
     if st.group is None:
         return None
-    return next((p.claim_id for p in pending if p.group == st.group and p.claim_id is not None), None)
+    if st.group.startswith(FOLLOW):
+        lead = st.group[len(FOLLOW):]
+        return next((p.claim_id for p in pending if p.group == lead and p.claim_id is not None), None)
+    return next((p.claim_id for p in pending if p.group == st.group and p.claim_id is not None
+                 and p.stance == "asserts"), None)
 
 
 def allowed(conn, st, claim_id: int, pending) -> bool:
     """Whether a statement may join a stored claim: never one that would set its source against
     its own claim (``may_join``), nor one holding a statement of the same speaker in the same
     article that the engine put in another claim (one article's different statements stay apart)."""
+    base = lambda g: g[len(FOLLOW):] if g and g.startswith(FOLLOW) else g  # noqa: E731
     for p in pending:
         if p.claim_id == claim_id and p.speaker is not None and p.speaker == st.speaker \
-                and p.group is not None and st.group is not None and p.group != st.group:
+                and p.group is not None and st.group is not None and base(p.group) != base(st.group):
             return False
     speaker = ("entity", st.speaker) if st.speaker is not None else None
-    return may_join(load_rows(conn, claim_id), speaker, st.stance)
+    rows = load_rows(conn, claim_id)
+    if st.stance == "asserts" and any(r.stance == "asserts" and quantities_conflict(r.words, st.text) for r in rows):
+        return False  # "six weeks" is not the claim of "six months"
+    return may_join(rows, speaker, st.stance)

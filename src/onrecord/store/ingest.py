@@ -197,6 +197,7 @@ def _prepare(report: Report, embedder: Embedder) -> Prepared:
     text = report.article.text
     attrs = [a for a in report.attributions if a.speaker is not None or a.content is not None]
     attrs += store_claims.stated_statements(report)  # claims: the outlet's own voice
+    attrs = store_claims.processing_order(report, attrs)  # claims: the headline after the body
     texts = [linking.claim_text(a, text) or (a.content.text if a.content else "") for a in attrs]
     stances = [linking.effective_stance(a) for a in attrs]
     vectors = embedder.embed(texts) if texts else None

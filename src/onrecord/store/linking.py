@@ -342,6 +342,9 @@ def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float],
     same_group = store_claims.group_claim(st, pending)
     if same_group is not None:
         return same_group, scores.get(same_group)
+    evidence = store_claims.evidence_claim(conn, st)  # "the emails were genuine" confirms what they show
+    if evidence is not None and store_claims.allowed(conn, st, evidence, pending):
+        return evidence, scores.get(evidence)
     for claim_id, score in sorted(scores.items(), key=lambda kv: -kv[1]):
         if score >= SAME_CLAIM or (score >= RELATED_CLAIM and related(conn, st, claim_id)):
             if store_claims.allowed(conn, st, claim_id, pending):
