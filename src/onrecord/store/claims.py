@@ -33,7 +33,7 @@ RELATIONS = ("first reported", "repeated", "confirmed", "denied", "disputed", "d
 STATUSES = ("confirmed", "contested", "unconfirmed", "stated", "retracted")
 #: The engine's stances that take a position against a claim.
 NEGATIVE = ("denies", "disputes")
-_NEGATION = re.compile(r"\b(no|not|never|nobody|nothing|none)\b|n't\b", re.I)
+_NEGATION = re.compile(r"\b(no|not|never)\b|n't\b", re.I)
 _LATE = "9999-99-99"
 
 
@@ -313,29 +313,34 @@ def may_join(claim_rows: list[Row], speaker: object, stance: str) -> bool:
 
 
 _ROLE_STOP = {"the", "a", "an", "of", "s", "for", "at"}
+#: Titles that name a person, not a body ("the council" is not "the council's engineer").
+_PERSON_TITLES = names.TITLES - {"council", "member", "head", "st", "official", "ms", "mr", "mrs", "dr"}
 
 
 def resolve_title_speakers(report) -> dict[str, str]:
-    """Article speakers named by a role alone ("Councillor" or "Clinic director" in a
-    headline) -> the one person of the article whose own mention carries every word of that
+    """Article speakers named by a role alone ("Councillor" or "Clinic board" in a headline,
+    a title such as "the councillor" in the body) -> the one person of the article whose own mention carries every word of that
     role ("Harlow councillor Nils Ott", "The director of the Harlow Health Clinic, Sara Lind").
 
     A role given to no one, or to two people, resolves to nothing."""
     named = [(names.fold(a.speaker.text), a.speaker.entity) for a in report.attributions
-             if a.speaker is not None and a.speaker.entity and names.person_words(a.speaker.entity)
+             if a.speaker is not None and a.speaker.entity and a.speaker.type == "PERSON"
              and len(names.person_words(a.speaker.entity)) >= 2]
     named += [(names.fold(al), e.name) for e in report.entities if e.type == "PERSON"
               and len(names.person_words(e.name)) >= 2 for al in e.aliases]
     text = report.article.text
-    named += [(names.fold(text[max(0, s - 30):e2]), e.name) for e in report.entities if e.type == "PERSON"
-              and len(names.person_words(e.name)) >= 2 for s, e2 in e.mentions]
+    named += [(" ".join(names.fold(text[max(0, s - 40):s]).split()[-3:] + [names.fold(text[s:e2])]), e.name)
+              for e in report.entities if e.type == "PERSON" and len(names.person_words(e.name)) >= 2
+              for s, e2 in e.mentions]  # "Harlow councillor Nils Ott": the three words before a mention
     out = {}
     for a in report.attributions:
         sp = a.speaker
-        if sp is None or not sp.entity or len(names.person_words(sp.entity)) >= 2 or sp.entity in out:
+        if sp is None or not sp.entity or sp.entity in out or \
+                (sp.type == "PERSON" and len(names.person_words(sp.entity)) >= 2):
             continue
         role = [w for w in names.fold(sp.entity).split() if w not in _ROLE_STOP]
-        if not role or len(role) > 3 or not any(w in names.TITLES or len(role) == 1 for w in role):
+        # in the body only a title ("the councillor"); in a headline any role ("Clinic board")
+        if not role or len(role) > 3 or not (is_headline(report, a) or any(w in _PERSON_TITLES for w in role)):
             continue
         holders = {person for phrase, person in named
                    if all(re.search(rf"\b{re.escape(w)}\b", phrase) for w in role)}
