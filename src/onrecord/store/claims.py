@@ -282,14 +282,15 @@ def _reason(v: Verdict, last_confirm: Judged | None, last_negative: Judged | Non
 
 
 def _count(v: Verdict, claimants: set) -> None:
-    """Distinct sources and outlets (a copy counts for nothing), and the independent sources."""
+    """Distinct sources and outlets (a copy counts for nothing), and the independent sources:
+    distinct named sources that put the claim forward or take a side on it, a claimant's own
+    "confirmation" and flagged rows left out."""
     real = [j for j in v.rows if j.row.copy_of is None]
-    sources = {source_key(j.row) for j in real if j.row.speaker}
-    v.sources = len(sources)
+    v.sources = len({source_key(j.row) for j in real if j.row.speaker})
     v.outlets = len({names.fold(j.row.outlet or "") for j in real if j.row.outlet})
     v.independent = len({source_key(j.row) for j in real if j.row.speaker and j.review is None
-                         and j.relation in ("confirmed", "denied", "disputed", "first reported", "repeated")
-                         and (source_key(j.row) not in claimants or j.relation == "first reported")})
+                         and j.relation in ("first reported", "repeated", "confirmed", "denied", "disputed")
+                         and not (j.relation == "repeated" and j.row.stance == "confirms")})
 
 
 def worth_attention(v: Verdict) -> bool:
