@@ -81,7 +81,8 @@ def cue_stance(verb: Token) -> str:
     lemma = verb.lemma_.lower()
     negated = is_negated(verb)
     taken_back = _taking_back(verb)
-    if taken_back is not None:
+    if taken_back is not None:  # "did not retract her claim": the negation is on the verb over the noun
+        negated = negated or (verb.pos_ == "NOUN" and is_negated(verb.head))
         return "asserts" if negated else taken_back
     if lemma in DECLINE:
         return "asserts" if negated else "declines"

@@ -340,7 +340,7 @@ def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float],
     """The claim a statement joins (see SAME_CLAIM, RELATED_CLAIM), or (None, None); the
     claim of its engine group first, and never one it may not join (store/claims.py)."""
     same_group = store_claims.group_claim(st, pending)
-    if same_group is not None:
+    if same_group is not None and store_claims.allowed(conn, st, same_group, pending):
         return same_group, scores.get(same_group)
     evidence = store_claims.evidence_claim(conn, st)  # "the emails were genuine" confirms what they show
     if evidence is not None and store_claims.allowed(conn, st, evidence, pending):
