@@ -13,7 +13,8 @@ statement of that article, and three figures are printed per story and over all 
 - status accuracy after each article: the stored claim holding most of a gold claim's
   statements seen so far has the gold status, over every (claim, article) the gold lists.
 
-Targets: precision and recall >= 0.90, relations >= 0.90, statuses 1.00. The baseline run
+Targets: precision and recall >= 0.90, relations >= 0.90, statuses 1.00, over every story
+but those marked held out (written after the rules, printed apart). The baseline run
 in the same process is every statement its own claim, judged alone (what a store without
 linking would say). The exit code is 0 when every target is met, 1 when not.
 
@@ -75,6 +76,12 @@ def stories(paths: list[str] | None = None) -> list[Path]:
     if paths:
         return [Path(p) for p in paths]
     return sorted(p.parent for p in STORIES.glob("story*/claims.gold.json"))
+
+
+def held_out(folder: Path) -> bool:
+    """A story written after the rules and scored as it is (``"held_out": true`` in its gold):
+    reported apart, never part of the verdict, so that the rules are not fitted to it."""
+    return bool(json.loads((folder / "claims.gold.json").read_text(encoding="utf-8")).get("held_out"))
 
 
 def norm(text: str) -> str:
@@ -192,32 +199,36 @@ def main(argv: list[str] | None = None) -> int:
     if not folders:
         print("no gold stories found", file=sys.stderr)
         return 2
-    total, per = Score("all"), []
+    total, held, per = Score("all"), Score("held out"), []
     for folder in folders:
         s = score_story(folder, args.embedder)
         per.append(s)
-        total.add(s)
+        (held if held_out(folder) else total).add(s)
     figures = total.figures()
-    ok = all(figures[k] >= v for k, v in TARGETS.items())
+    ok = bool(total.statements) and all(figures[k] >= v for k, v in TARGETS.items())
     if args.json:
-        print(json.dumps({"stories": {s.story: s.figures() for s in per}, "all": figures, "targets": TARGETS,
-                          "meets_targets": ok, "misses": total.misses}, indent=2))
+        print(json.dumps({"stories": {s.story: s.figures() for s in per}, "all": figures,
+                          "held_out": held.figures() if held.statements else None, "targets": TARGETS,
+                          "meets_targets": ok, "misses": total.misses + held.misses}, indent=2))
         return 0 if ok else 1
     head = f"{'story':<20} {'precision':>9} {'recall':>7} {'relations':>9} {'statuses':>9} {'matched':>8} {'baseline rel.':>13}"
     print(head)
-    for s in per + [total]:
+    for s in per + ([total] if total.statements else []) + ([held] if held.statements else []):
         f = s.figures()
         print(f"{s.story:<20} {f['precision']:>9.3f} {f['recall']:>7.3f} {f['relations']:>9.3f} {f['statuses']:>9.3f}"
               f" {f['matched']:>8.3f} {f['baseline_relations']:>13.3f}")
     print(f"pairs: {total.pairs_both} in both, {total.pairs_pred} stored together, {total.pairs_gold} gold together; "
           f"{total.statements} gold statements, {total.statuses} gold statuses")
     if args.verbose:
-        for miss in total.misses:
+        for miss in total.misses + held.misses:
             print("  miss:", miss)
-        for line in total.clusters:
+        for line in total.clusters + held.clusters:
             print("  claim:", line)
-    verdict = "meets" if ok else "misses"
-    print(f"claims: {verdict} the targets (precision, recall >= 0.90; relations >= 0.90; statuses 1.00)")
+    if not total.statements:
+        print("claims: held-out stories only, no verdict (the targets are for the stories written with the rules)")
+        return 0
+    verdict = "meet" if ok else "miss"
+    print(f"claims: the stories written with the rules {verdict} the targets (precision, recall >= 0.90; relations >= 0.90; statuses 1.00)")
     return 0 if ok else 1
 
 

@@ -528,6 +528,49 @@ def processing_order(report, attrs: list) -> list:
     return sorted(attrs, key=lambda a: is_headline(report, a))
 
 
+#: Stems of a refusal's sentence that say only that it is one ("declined to comment on ...").
+_REFUSAL_STEMS = {"decli", "comme", "refus", "respo", "answe", "quest", "reque", "would", "said", "say",
+                  "sunda", "monda", "tuesd", "wedne", "thurs", "frida", "satur", "today"}
+
+
+def refusal_claim(conn, st, scores: dict[int, float]) -> int | None:
+    """The claim a refusal names the matter of, among its nearest claims: at least two stems
+    of its sentence, and at least half of them (the speaker's name and the words of refusing
+    left out), are in the claim's first report ("Dahl declined to comment on the fares for
+    November" -> "the company planned to double its fares in November"). None otherwise."""
+    if st.stance != "declines" or not scores:
+        return None
+    from .sql import in_list, run
+    own = _stems(st.text) - _REFUSAL_STEMS
+    where, params = in_list("c", sorted(scores))
+    anchors = run(conn, "SELECT c.id, coalesce(s.content_text, s.claim_text), s.entity_id FROM claims c "
+                        f"JOIN statements s ON s.id = c.first_statement_id WHERE c.id IN {where}", params).fetchall()
+    best, best_n = None, 0
+    for claim_id, words, claimant in anchors:
+        if claimant is not None and claimant == st.speaker:
+            continue
+        mine = own - _stems(" ".join(_speaker_words(conn, st.speaker)))
+        n = len(mine & _stems(words))
+        if n >= 2 and 2 * n >= len(mine) and n > best_n and st.entities & _named(conn, claim_id):
+            best, best_n = claim_id, n
+    return best
+
+
+def _speaker_words(conn, entity_id) -> list[str]:
+    if entity_id is None:
+        return []
+    from .sql import run
+    found = run(conn, "SELECT name FROM entities WHERE id = :e", {"e": entity_id}).fetchone()
+    return [found[0]] if found else []
+
+
+def _named(conn, claim_id: int) -> set[int]:
+    """Entities speaking in a claim's statements."""
+    from .sql import run
+    return {r[0] for r in run(conn, "SELECT entity_id FROM statements WHERE claim_id = :c AND entity_id IS NOT NULL",
+                              {"c": claim_id}).fetchall()}
+
+
 def group_claim(st, pending) -> int | None:
     """The store claim of an assertion of the same article in the same engine claim, if any
     (a group's assertions define its claim; a reaction the engine tied to it follows them)."""

@@ -349,6 +349,9 @@ def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float],
         if score >= SAME_CLAIM or (score >= RELATED_CLAIM and related(conn, st, claim_id)):
             if store_claims.allowed(conn, st, claim_id, pending):
                 return claim_id, score
+    refusal = store_claims.refusal_claim(conn, st, scores)  # "declined to comment on the fares"
+    if refusal is not None and store_claims.allowed(conn, st, refusal, pending):
+        return refusal, scores.get(refusal)
     return None, None
 
 
