@@ -442,6 +442,9 @@ def stated_statements(report) -> list:
 
 
 FOLLOW = "follow:"
+#: The group a statement outside the engine's claims leads when another follows it: not the
+#: engine's word that it differs from the speaker's other statements.
+LEAD = "lead:"
 #: Words of a refusal that name no matter ("did not respond to questions", "a request for comment").
 _GENERIC = {"question", "questions", "request", "requests", "comment", "comments", "call", "calls", "message",
             "messages", "email", "emails", "inquiry", "inquiries", "enquiry", "enquiries", "detail", "details",
@@ -487,8 +490,8 @@ def engine_groups(report) -> dict[str, str]:
     who = lambda a: titles.get(a.speaker.entity, a.speaker.entity) if a.speaker is not None else None  # noqa: E731
     responses = ("denies", "disputes", "declines", "confirms")
 
-    def group_of(target) -> str:
-        return out.setdefault(target.id, target.id)  # an ungrouped statement leads a group of its own
+    def group_of(target) -> str:  # an ungrouped statement leads a group of its own
+        return out.setdefault(target.id, LEAD + target.id)
 
     for a in attrs:
         if a.id in out and not is_headline(report, a):
@@ -587,10 +590,13 @@ def allowed(conn, st, claim_id: int, pending) -> bool:
     """Whether a statement may join a stored claim: never one that would set its source against
     its own claim (``may_join``), nor one holding a statement of the same speaker in the same
     article that the engine put in another claim (one article's different statements stay apart)."""
-    base = lambda g: g[len(FOLLOW):] if g and g.startswith(FOLLOW) else g  # noqa: E731
+    def engine_claim(g):  # the engine's per-article claim a group is, or None
+        g = g[len(FOLLOW):] if g and g.startswith(FOLLOW) else g
+        return None if g is None or g.startswith(LEAD) else g
     for p in pending:
+        mine, theirs = engine_claim(st.group), engine_claim(p.group)
         if p.claim_id == claim_id and p.speaker is not None and p.speaker == st.speaker \
-                and p.group is not None and st.group is not None and base(p.group) != base(st.group):
+                and mine is not None and theirs is not None and mine != theirs:
             return False
     speaker = ("entity", st.speaker) if st.speaker is not None else None
     rows = load_rows(conn, claim_id)
