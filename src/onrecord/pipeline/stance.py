@@ -124,12 +124,23 @@ _EARLIER_VERSION = re.compile(r"\b(earlier|previous|original|first) version of t
                               r"|^this (article|story|report)$", re.I)
 
 
+#: A correction notice's cue comes within this many tokens of "Correction:" ("Correction: On
+#: 3 May the Ostby Gazette reported ..." is 9); looking no further keeps a megabyte-long
+#: sentence linear.
+CORRECTION_REACH = 40
+
+
 def is_correction(attr: Attribution, verb: Token) -> bool:
     """True when the attribution is the outlet putting its own earlier words right: its
     sentence opens "Correction:", or its speaker is "an earlier version of this article"."""
     if attr.speaker is not None and _EARLIER_VERSION.search(attr.speaker.text.strip()):
         return True
-    return bool(_CORRECTION.match(verb.sent.text))
+    doc = verb.doc  # the sentence start within CORRECTION_REACH tokens: a sentence may be a megabyte long
+    for i in range(verb.i, max(-1, verb.i - CORRECTION_REACH), -1):
+        if i == 0 or doc[i].is_sent_start:
+            start = doc[i].idx
+            return bool(_CORRECTION.match(doc_text(doc)[start:start + 20]))
+    return False
 
 
 def is_negated(verb: Token) -> bool:
