@@ -536,10 +536,18 @@ _REFUSAL_STEMS = {"decli", "comme", "refus", "respo", "answe", "quest", "reque",
                   "sunda", "monda", "tuesd", "wedne", "thurs", "frida", "satur", "today"}
 
 
+#: A refusal names a claim's matter when at least this many stems of its sentence, and at
+#: least this share of them, are in the claim's first report. Set by hand on the stories
+#: written with the rules (clinic: "on the lost patient records" shares 3 stems of 3 with its
+#: claim's first report); lower values would join refusals of another matter of the same story.
+REFUSAL_SHARED_STEMS = 2
+REFUSAL_SHARE = 0.5
+
+
 def refusal_claim(conn, st, scores: dict[int, float]) -> int | None:
-    """The claim a refusal names the matter of, among its nearest claims: at least two stems
-    of its sentence, and at least half of them (the speaker's name and the words of refusing
-    left out), are in the claim's first report ("Dahl declined to comment on the fares for
+    """The claim a refusal names the matter of, among its nearest claims: REFUSAL_SHARED_STEMS
+    stems of its sentence, and REFUSAL_SHARE of them (the speaker's name and the words of
+    refusing left out), are in the claim's first report ("Dahl declined to comment on the fares for
     November" -> "the company planned to double its fares in November"). None otherwise."""
     if st.stance != "declines" or not scores:
         return None
@@ -554,7 +562,8 @@ def refusal_claim(conn, st, scores: dict[int, float]) -> int | None:
             continue
         mine = own - _stems(" ".join(_speaker_words(conn, st.speaker)))
         n = len(mine & _stems(words))
-        if n >= 2 and 2 * n >= len(mine) and n > best_n and st.entities & _named(conn, claim_id):
+        if n >= REFUSAL_SHARED_STEMS and n >= REFUSAL_SHARE * len(mine) and n > best_n \
+                and st.entities & _named(conn, claim_id):
             best, best_n = claim_id, n
     return best
 
