@@ -90,4 +90,21 @@ def test_article_stances_and_hedges_match_gold():
     figures = gold_checks.attribution_figures(gold, report)
     assert figures["stance right"] == "20/20", figures
     assert figures["hedged right"] == "20/20", figures
-    assert {a.stance for a in report.attributions} == set(STANCES)  # the article holds every stance
+    # the article holds every stance but taking back (test_taking_back_and_correcting)
+    assert {a.stance for a in report.attributions} == set(STANCES) - {"retracts", "corrects"}
+
+
+@pytest.mark.parametrize("sentence, cue, content, want", [
+    ("Councillor Ada Brin retracted her claim that the repairs would cost 40 million crowns.", "claim",
+     "that the repairs would cost 40 million crowns", "retracts"),
+    ("Brin withdrew the allegation at a council meeting.", "withdrew", "the allegation at a council meeting", "retracts"),
+    ("Hartwell withdrew its bid for the port on Monday.", "withdrew", "its bid for the port on Monday", "asserts"),
+    ("Brin did not retract her claim that the repairs would cost 40 million crowns.", "claim",
+     "that the repairs would cost 40 million crowns", "asserts"),
+    ("Correction: On 3 May the Ostby Gazette reported that the footbridge would close for six months.", "reported",
+     "that the footbridge would close for six months", "corrects"),
+    ("The Ostby Gazette reported that the footbridge would close for six months.", "reported",
+     "that the footbridge would close for six months", "asserts"),
+])
+def test_taking_back_and_correcting(nlp, sentence, cue, content, want):
+    assert judged(nlp, sentence, cue, content).stance == want

@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 KINDS = ("direct", "indirect", "mixed", "reference")
-STANCES = ("asserts", "confirms", "denies", "disputes", "declines", "unconfirmed")
+#: The engine's stances (pipeline/stance.py); ``retracts`` (a source takes back its words) and
+#: ``corrects`` (an outlet's correction notice, or a source putting someone's words right)
+#: extend DESIGN.md's six.
+STANCES = ("asserts", "confirms", "denies", "disputes", "declines", "unconfirmed", "retracts", "corrects")
 SPEAKER_TYPES = ("PERSON", "ORG", "OUTLET", "GROUP", None)
 #: What a row is (DESIGN.md ``act``): something said or written, a refusal to say, a belief or
 #: intention, or what a document, data or a poll shows.

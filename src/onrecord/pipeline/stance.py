@@ -29,6 +29,12 @@ DENY = {"deny", "refute", "rebut"}
 DISPUTE = {"dispute", "reject", "contest", "challenge", "question", "dismiss", "doubt",
            "contradict", "disagree", "counter"}
 DECLINE = {"decline", "refuse"}
+#: Cues by which a source takes back its own words ("retracted her claim", "withdrew the
+#: allegation"); "withdraw" only with a statement for object ("withdrew its bid" is an act).
+RETRACT = {"retract", "withdraw", "recant"}
+#: Cues by which a statement is put right ("the Gazette corrected its report"): the outlet's
+#: correction of its own report, or a source correcting someone else's words.
+CORRECT = {"correct"}
 #: Speech verbs that, negated, are a refusal to speak ("would not say", "did not respond").
 SILENT_WHEN_NEGATED = {"say", "comment", "respond", "answer", "elaborate", "discuss", "address",
                        "specify", "disclose", "reveal", "return", "reply", "explain", "tell"}
@@ -63,6 +69,8 @@ def assign(attrs: list[Attribution], doc: Doc) -> None:
         if verb is None:
             continue
         attr.stance = cue_stance(verb)
+        if attr.stance == "asserts" and is_correction(attr, verb):
+            attr.stance = "corrects"
         if attr.stance == "asserts":
             attr.stance = content_stance(attr, doc) or "asserts"
         attr.hedged = is_hedged(attr, verb, doc)
@@ -72,6 +80,10 @@ def cue_stance(verb: Token) -> str:
     """The stance a cue verb gives, its negation counted ("did not deny" is no denial)."""
     lemma = verb.lemma_.lower()
     negated = is_negated(verb)
+    taken_back = _taking_back(verb)
+    if taken_back is not None:  # "did not retract her claim": the negation is on the verb over the noun
+        negated = negated or (verb.pos_ == "NOUN" and is_negated(verb.head))
+        return "asserts" if negated else taken_back
     if lemma in DECLINE:
         return "asserts" if negated else "declines"
     if lemma in CONFIRM:
@@ -85,6 +97,50 @@ def cue_stance(verb: Token) -> str:
     if lemma in BELIEF:
         return "disputes"
     return "declines"  # "would not say", "did not respond", "never commented"
+
+
+def _taking_back(verb: Token) -> str | None:
+    """'retracts' / 'corrects' for a cue that takes words back or puts them right: the verb
+    itself ("retracted", "corrected its report"), or a statement noun as its object ("retracted
+    her claim that ...": the cue is "claim", its verb "retracted"). None otherwise."""
+    lemma = verb.lemma_.lower()
+    if verb.pos_ == "NOUN" and verb.lower_ in STATEMENT_NOUNS and verb.dep_ in ("dobj", "pobj") \
+            and verb.head.pos_ in ("VERB", "AUX"):
+        verb, lemma = verb.head, verb.head.lemma_.lower()
+        if lemma == "withdraw":
+            return "retracts"
+    if lemma in CORRECT and verb.pos_ == "VERB":
+        return "corrects"
+    if lemma in RETRACT and verb.pos_ == "VERB":
+        if lemma != "withdraw" or any(c.dep_ == "dobj" and c.lower_ in STATEMENT_NOUNS for c in verb.children):
+            return "retracts"
+    return None
+
+
+#: An outlet's correction notice: a sentence opening "Correction:", or words given to the
+#: outlet's own earlier text ("An earlier version of this article said ...").
+_CORRECTION = re.compile(r"^\s*(correction|clarification)\s*[:.-]", re.I)
+_EARLIER_VERSION = re.compile(r"\b(earlier|previous|original|first) version of this (article|story|report)\b"
+                              r"|^this (article|story|report)$", re.I)
+
+
+#: A correction notice's cue comes within this many tokens of "Correction:" ("Correction: On
+#: 3 May the Ostby Gazette reported ..." is 9); looking no further keeps a megabyte-long
+#: sentence linear.
+CORRECTION_REACH = 40
+
+
+def is_correction(attr: Attribution, verb: Token) -> bool:
+    """True when the attribution is the outlet putting its own earlier words right: its
+    sentence opens "Correction:", or its speaker is "an earlier version of this article"."""
+    if attr.speaker is not None and _EARLIER_VERSION.search(attr.speaker.text.strip()):
+        return True
+    doc = verb.doc  # the sentence start within CORRECTION_REACH tokens: a sentence may be a megabyte long
+    for i in range(verb.i, max(-1, verb.i - CORRECTION_REACH), -1):
+        if i == 0 or doc[i].is_sent_start:
+            start = doc[i].idx
+            return bool(_CORRECTION.match(doc_text(doc)[start:start + 20]))
+    return False
 
 
 def is_negated(verb: Token) -> bool:

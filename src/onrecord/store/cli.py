@@ -195,28 +195,49 @@ def who(
 
 def claims(
     about: Optional[str] = typer.Option(None, help="Words the claim or its speakers' names hold."),
-    status: Optional[str] = typer.Option(None, help="confirmed, contested, unconfirmed or stated."),
+    status: Optional[str] = typer.Option(None, help="confirmed, contested, unconfirmed, stated or retracted."),
+    outlet: Optional[str] = typer.Option(None, help="Only claims with a statement in this outlet."),
+    since: Optional[str] = typer.Option(None, help="Only claims with a statement on or after this date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, help="Only claims with a statement on or before this date (YYYY-MM-DD)."),
+    changed_since: Optional[str] = typer.Option(None, "--changed-since",
+                                                help="Only claims whose status changed on or after this date."),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table or json."),
     limit: int = typer.Option(50, help="Most claims shown."),
 ) -> None:
-    """Claims across articles, the most reported first.
+    """Claims across articles: the most reported first (two independent sources or a dispute),
+    then by distinct sources and outlets; each status with the statements that decide it.
 
     Example: onrecord claims --about "lead reservoir" --status confirmed --db story.sqlite
     """
     from .queries import list_claims
+    for name, value in (("--since", since), ("--until", until), ("--changed-since", changed_since)):
+        if value is not None and not _is_date(value):
+            fail(f"{name}: {value!r} is not a date (YYYY-MM-DD)", 2)
     try:
-        found = list_claims(_open_read(db), about, status, limit)
+        found = list_claims(_open_read(db), about, status, limit, outlet=outlet, since=since, until=until,
+                            changed_since=changed_since)
     except ValueError as exc:
         fail(f"--status: {exc}", 2)
     if format == OutFormat.json:
         _print_json([asdict(c) for c in found])
         return
-    table = _table("claim", "status", "first reported", "outlet", "by", "statements", "text")
+    table = _table("claim", "status", "why", "sources", "outlets", "first reported", "text")
     for c in found:
-        table.add_row(*_cells(f"c{c.id}", c.status, c.first_published, c.first_outlet, c.first_speaker,
-                              str(c.statements), c.text))
+        table.add_row(*_cells(f"c{c.id}" + (" *" if c.most_reported else ""), c.status, c.reason, str(c.sources),
+                              str(c.outlets), f"{c.first_published or ''} {c.first_outlet or ''}".strip(), c.text))
     out.print(table)
+    if any(c.most_reported for c in found):
+        err.print("* most reported: two independent sources, or a dispute", markup=False)
+
+
+def _is_date(value: str) -> bool:
+    import datetime as dt
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def timeline(
@@ -224,7 +245,8 @@ def timeline(
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table or json."),
 ) -> None:
-    """A claim's timeline: first reported, repeated, confirmed, disputed, denied, declined.
+    """A claim's timeline: each statement's relation (first reported, repeated, confirmed,
+    denied, disputed, declined, reported, retracted, corrected), and where the status changed.
 
     Example: onrecord timeline c1 --db story.sqlite
     """
@@ -236,11 +258,13 @@ def timeline(
         _print_json(asdict(found))
         return
     err.print(Text(f"c{found.claim.id} ({found.claim.status}): {found.claim.text}"))
-    table = _table("date", "role", "outlet", "speaker", "words")
+    err.print(Text(f"why: {found.claim.reason}"))
+    table = _table("date", "relation", "status", "outlet", "speaker", "words", "review")
     for e in found.events:
-        table.add_row(*_cells(e.published, e.role, e.outlet, e.speaker, e.words))
+        changed = f"-> {e.status_after}" if e.status_changed else ""
+        table.add_row(*_cells(e.published, e.role, changed, e.outlet, e.speaker, e.words, e.review))
     for c in found.copies:
-        table.add_row(*_cells(c["published"], "copy", c["outlet"], "", f"copy of article {c['copy_of']}: {c['url'] or ''}"))
+        table.add_row(*_cells(c["published"], "copy", "", c["outlet"], "", f"copy of article {c['copy_of']}: {c['url'] or ''}", ""))
     out.print(table)
 
 

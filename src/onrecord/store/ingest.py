@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from ..errors import OnrecordError
 from ..records import Attribution
 from ..report import Report
-from . import dedup, linking, record
+from . import claims as store_claims, dedup, linking, record
 from .db import StoreInfo, open_engine, write_lock
 from .embeddings import Embedder, VectorIndex, from_blob, get_embedder, to_blob
 from .errors import StoreError
@@ -300,6 +300,8 @@ class Prepared:
 def _prepare(report: Report, embedder: Embedder) -> Prepared:
     text = report.article.text
     attrs = [a for a in report.attributions if a.speaker is not None or a.content is not None]
+    attrs += store_claims.stated_statements(report)  # claims: the outlet's own voice
+    attrs = store_claims.processing_order(report, attrs)  # claims: the headline after the body
     texts = [linking.claim_text(a, text) or (a.content.text if a.content else "") for a in attrs]
     stances = [a.stance for a in attrs]
     vectors = embedder.embed(texts) if texts else None
@@ -405,6 +407,7 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
     entity_names = _entity_names(conn, entity_ids)
     published = published_date(report.article.published)
     pending: list[linking.NewStatement] = []
+    groups = store_claims.engine_groups(report)  # claims: the engine's per-article claim of each statement
     # this article's statements are not in the index yet: one search for all of them
     hits = [None] * len(prep.attrs)
     if index is not None and prep.attrs:
@@ -423,7 +426,7 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
                  [{"s": sid, "e": e} for e in ents])
         speaker = _speaker_set(attr, entity_ids)
         st = linking.NewStatement(sid, prep.vectors[i], next(iter(speaker), None), ents | speaker,
-                                  prep.stances[i], prep.texts[i], hits=hits[i])
+                                  prep.stances[i], prep.texts[i], hits=hits[i], group=groups.get(attr.id))
         linking.link_statement(conn, index, st, pending)
         pending.append(st)
     for claim_id in {st.claim_id for st in pending}:
@@ -448,6 +451,10 @@ def _link_entities(conn: Connection, report: Report) -> dict[str, int]:
             entity_id = linking.link_entity(conn, name, sp.type, [sp.text])
             if entity_id is not None:
                 ids[name] = entity_id
+    # claims: a bare title in a headline ("Councillor says ...") is the person given that title
+    for title, person in store_claims.resolve_title_speakers(report).items():
+        if title not in ids and person in ids:
+            ids[title] = ids[person]
     return ids
 
 

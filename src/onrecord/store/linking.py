@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import Connection
 
 from ..records import Attribution
-from . import names
+from . import claims as store_claims, names
 from .embeddings import from_blob
 from .sql import in_list, insert_id, run, run_many
 
@@ -223,6 +223,8 @@ class NewStatement:
     similarity: float | None = None
     #: Its nearest stored statements (id, cosine), when searched already; else searched here.
     hits: list[tuple[int, float]] | None = None
+    #: The engine's per-article claim holding it (store/claims.py engine_groups), if any.
+    group: str | None = None
 
 
 def claim_candidates(conn: Connection, index, st: NewStatement, pending: list[NewStatement]) -> dict[int, float]:
@@ -305,11 +307,23 @@ def related(conn: Connection, st: NewStatement, claim_id: int) -> bool:
     return st.speaker is not None and st.speaker in claimants(conn, claim_id)
 
 
-def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float]) -> tuple[int | None, float | None]:
-    """The claim a statement joins (see SAME_CLAIM, RELATED_CLAIM), or (None, None)."""
+def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float],
+                 pending: list[NewStatement] = ()) -> tuple[int | None, float | None]:
+    """The claim a statement joins (see SAME_CLAIM, RELATED_CLAIM), or (None, None); the
+    claim of its engine group first, and never one it may not join (store/claims.py)."""
+    same_group = store_claims.group_claim(st, pending)
+    if same_group is not None and store_claims.allowed(conn, st, same_group, pending):
+        return same_group, scores.get(same_group)
+    evidence = store_claims.evidence_claim(conn, st)  # "the emails were genuine" confirms what they show
+    if evidence is not None and store_claims.allowed(conn, st, evidence, pending):
+        return evidence, scores.get(evidence)
     for claim_id, score in sorted(scores.items(), key=lambda kv: -kv[1]):
         if score >= SAME_CLAIM or (score >= RELATED_CLAIM and related(conn, st, claim_id)):
-            return claim_id, score
+            if store_claims.allowed(conn, st, claim_id, pending):
+                return claim_id, score
+    refusal = store_claims.refusal_claim(conn, st, scores)  # "declined to comment on the fares"
+    if refusal is not None and store_claims.allowed(conn, st, refusal, pending):
+        return refusal, scores.get(refusal)
     return None, None
 
 
@@ -322,7 +336,7 @@ def new_claim(conn: Connection, text: str, anchor: int) -> int:
 
 def link_statement(conn: Connection, index, st: NewStatement, pending: list[NewStatement]) -> int:
     """Attach a statement to its claim (an existing one or a new one); the claim's id."""
-    claim_id, score = choose_claim(conn, st, claim_candidates(conn, index, st, pending))
+    claim_id, score = choose_claim(conn, st, claim_candidates(conn, index, st, pending), pending)
     if claim_id is None:
         claim_id = new_claim(conn, st.text, st.id)
     st.claim_id, st.similarity = claim_id, score
@@ -342,7 +356,7 @@ def refresh_claim(conn: Connection, claim_id: int) -> None:
     run(conn, "UPDATE claims SET text = :text, first_published = :pub, first_statement_id = :first, "
               "status = :status, n_statements = :n WHERE id = :c",
         {"text": first.claim_text, "pub": first.published, "first": first.id,
-         "status": claim_status(rows), "n": len(rows), "c": claim_id})
+         "status": store_claims.load_verdict(conn, claim_id).status, "n": len(rows), "c": claim_id})
 
 
 #: A statement as ``refresh_claim`` reads it.

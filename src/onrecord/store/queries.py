@@ -14,11 +14,16 @@ from typing import Iterator
 
 from sqlalchemy import Connection, Engine, func, select, text
 
-from . import linking, names, record
+from . import claims as store_claims, linking, names, record
 from .schema import articles, claims, entities, entity_aliases, statements
 from .sql import in_list, run
 
-STATUSES = ("confirmed", "contested", "unconfirmed", "stated")
+STATUSES = store_claims.STATUSES
+#: Claims judged per listing without ``about`` (the largest by statements that pass the
+#: filters) before they are ranked by distinct sources and outlets: the ranking reads each
+#: candidate's statements, so it is bounded; a claim outside the bound has fewer statements
+#: than all of them.
+RANK_CANDIDATES = 500
 #: Full-text matches ranked per query on SQLite: the newest this many articles (for
 #: ``search``) or statements (for ``claims --about``) holding every word. A query matching
 #: fewer is ranked in full, as before; one matching more (two common words in a large corpus)
@@ -77,6 +82,17 @@ class ClaimInfo:
     first_speaker: str | None
     statements: int
     first_statement_id: int | None = None
+    #: The statements that decide the status, in words ("confirmed: Eva Moss, 20 June 2025
+    #: (in Harlow Courier), after Sara Lind denied it on 4 June 2025") and their ids.
+    reason: str | None = None
+    decided_by: list[int] = field(default_factory=list)
+    #: Distinct sources (one source in several articles counts once; a copy adds nothing),
+    #: distinct outlets, and whether it is among the most reported (two independent sources or a dispute).
+    sources: int = 0
+    outlets: int = 0
+    most_reported: bool = False
+    #: The date of the statement that last changed the status.
+    status_changed: str | None = None
 
 
 @dataclass
@@ -95,15 +111,24 @@ class Event:
     statement_id: int
     start: int | None
     end: int | None
+    #: The statement's relation to the claim (the same as ``role``; store/claims.py).
+    relation: str | None = None
+    #: A flag for a person to look at ("possible contradiction"); it decides nothing.
+    review: str | None = None
+    #: The claim's status after this statement, and whether it changed here.
+    status_after: str | None = None
+    status_changed: bool = False
 
 
 @dataclass
 class Timeline:
-    """A claim and every statement on it in date order, plus copies of its articles elsewhere."""
+    """A claim and every statement on it in date order, then article order, plus copies of its
+    articles elsewhere; ``history`` lists when the status changed."""
 
     claim: ClaimInfo
     events: list[Event]
     copies: list[dict]
+    history: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -222,17 +247,76 @@ def _statements_by_id(conn: Connection, ids: list[int]) -> list[Statement]:
 
 
 def list_claims(bind: Engine | Connection, about: str | None = None, status: str | None = None,
-                limit: int = 50) -> list[ClaimInfo]:
-    """Claims, the most reported first; ``about`` matches the words said and the speakers' names."""
+                limit: int = 50, *, outlet: str | None = None, since: str | None = None,
+                until: str | None = None, changed_since: str | None = None) -> list[ClaimInfo]:
+    """Claims worth a fact-checker's attention first: the most reported (two independent
+    sources or a dispute), then by distinct sources and outlets. ``about`` matches the words
+    said and the speakers' names (best match first); ``outlet`` keeps claims with a statement
+    in that outlet, ``since``/``until`` (YYYY-MM-DD) those with a statement in that span,
+    ``changed_since`` those whose status changed on or after that date."""
     if status is not None and status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}")
     with connection(bind) as conn:
+        filtered = bool(outlet or since or until or changed_since)
         if about:
-            ids = _claims_about(conn, about, status, limit)
+            ids = _claims_about(conn, about, status, limit if not filtered else RANK_CANDIDATES)
         else:
-            q = select(claims.c.id).order_by(claims.c.n_statements.desc(), claims.c.id).limit(limit)
-            ids = conn.execute(q.where(claims.c.status == status) if status else q).scalars().all()
-        return _claim_infos(conn, ids)
+            ids = _claim_candidates(conn, status, outlet, since, until)
+        infos = [i for i in _claim_infos(conn, ids) if i is not None]
+        kept = []
+        for info in infos:
+            verdict = _judge_into(conn, info)
+            if outlet and not any(names.fold(j.row.outlet or "") == names.fold(outlet) for j in verdict.rows):
+                continue
+            if (since or until) and not any(_in_span(j.row.published, since, until) for j in verdict.rows):
+                continue
+            if changed_since and not verdict.changed_since(changed_since):
+                continue
+            kept.append(info)
+        if not about:
+            kept.sort(key=lambda c: (not c.most_reported, -c.sources, -c.outlets, -c.statements, c.id))
+        return kept[:limit]
+
+
+def _in_span(published: str | None, since: str | None, until: str | None) -> bool:
+    return published is not None and (since is None or published >= since) and (until is None or published <= until[:10] + "~")
+
+
+def _claim_candidates(conn: Connection, status: str | None, outlet: str | None, since: str | None,
+                      until: str | None) -> list[int]:
+    """The largest claims passing the status, outlet and date filters (RANK_CANDIDATES at most)."""
+    where, params = [], {"n": RANK_CANDIDATES}
+    if status:
+        where.append("c.status = :status")
+        params["status"] = status
+    if outlet or since or until:
+        cond = ["s.claim_id = c.id"]
+        if outlet:
+            cond.append("lower(a.outlet) = lower(:outlet)")
+            params["outlet"] = outlet
+        if since:
+            cond.append("s.published >= :since")
+            params["since"] = since
+        if until:
+            cond.append("s.published <= :until")
+            params["until"] = until[:10] + "~"
+        where.append("EXISTS (SELECT 1 FROM statements s JOIN articles a ON a.id = s.article_id WHERE "
+                     + " AND ".join(cond) + ")")
+    sql = "SELECT c.id FROM claims c" + (" WHERE " + " AND ".join(where) if where else "") + \
+        " ORDER BY c.n_statements DESC, c.id LIMIT :n"
+    return [r[0] for r in run(conn, sql, params).fetchall()]
+
+
+def _judge_into(conn: Connection, info: ClaimInfo) -> store_claims.Verdict:
+    """Judge a claim from its statements and fill its reason, counts and last status change."""
+    verdict = store_claims.load_verdict(conn, info.id)
+    info.reason, info.decided_by = verdict.reason, verdict.decided_by
+    info.sources, info.outlets = verdict.sources, verdict.outlets
+    info.most_reported = store_claims.worth_attention(verdict)
+    changes = verdict.history()
+    info.status_changed = changes[-1]["published"] if changes else None
+    info.status = verdict.status
+    return verdict
 
 
 def _claims_about(conn: Connection, about: str, status: str | None, limit: int) -> list[int]:
@@ -277,8 +361,10 @@ def claim_info(bind: Engine | Connection, claim_id: int) -> ClaimInfo | None:
             .where(claims.c.id == claim_id)).first()
         if row is None:
             return None
-        return ClaimInfo(row.id, row.text, row.status, row.first_published, row.outlet,
+        info = ClaimInfo(row.id, row.text, row.status, row.first_published, row.outlet,
                          row.speaker_name, row.n_statements, row.first_statement_id)
+        _judge_into(conn, info)
+        return info
 
 
 def _claim_infos(conn: Connection, ids: list[int]) -> list[ClaimInfo | None]:
@@ -314,24 +400,25 @@ def timeline(bind: Engine | Connection, ref: str | int) -> Timeline | None:
         if info is None:
             return None
         rows = conn.execute(_statement_query().where(statements.c.claim_id == claim_id)
-                            .order_by(func.coalesce(statements.c.published, "9999"), statements.c.id)).all()
-        return Timeline(info, _events(rows, info.first_statement_id), _copies(conn, {r.article_id for r in rows}))
+                            .order_by(func.coalesce(statements.c.published, "9999"), statements.c.article_id,
+                                      statements.c.id)).all()
+        verdict = store_claims.load_verdict(conn, claim_id)
+        return Timeline(info, _events(rows, verdict), _copies(conn, {r.article_id for r in rows}), verdict.history())
 
 
-def _events(rows, anchor_id: int | None) -> list[Event]:
-    """Roles: the claim's anchor is 'first reported' (the fullest assertion of the earliest day,
-    not a headline), every other assertion 'repeated', a response by its stance."""
+def _events(rows, verdict: store_claims.Verdict) -> list[Event]:
+    """Each statement with its relation to the claim (store/claims.py: first reported,
+    repeated, confirmed, denied, disputed, declined, reported, retracted, corrected), its review
+    flag, and the status after it; in date order, then article order."""
+    judged = {j.row.id: j for j in verdict.rows}
     events = []
     for r in rows:
-        if r.id == anchor_id:
-            role = "first reported"
-        elif r.stance == "asserts":
-            role = "repeated"
-        else:
-            role = ROLE_NAMES.get(r.stance, r.stance)
         s = _statement(r)
+        j = judged.get(r.id)
+        role = j.relation if j is not None else ROLE_NAMES.get(r.stance, r.stance)
         events.append(Event(role, s.published, s.outlet, s.entity, s.entity_id, s.words, s.article_id,
-                            s.title, s.url, s.id, s.start, s.end))
+                            s.title, s.url, s.id, s.start, s.end, role, j.review if j else None,
+                            j.status_after if j else None, bool(j and j.changed)))
     return events
 
 

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 PageNo = Query(1, ge=1, le=1_000_000, description="Page number, from 1.")
 PerPage = Query(50, ge=1, le=listing.MAX_PER_PAGE, description="Rows a page.")
-Status = Optional[Literal["confirmed", "contested", "unconfirmed", "stated"]]
+Status = Optional[Literal["confirmed", "contested", "unconfirmed", "stated", "retracted"]]
 
 
 def row_id():

@@ -84,12 +84,16 @@ def list_entities(bind: Engine | Connection, page: int = 1, per_page: int = 50) 
 
 def list_claims(bind: Engine | Connection, page: int = 1, per_page: int = 50,
                 status: str | None = None) -> Page:
-    """Claims, the most reported first (``ClaimInfo`` items); ``status`` filters."""
+    """Claims, the most reported first (``ClaimInfo`` items; ``queries.list_claims`` ranks
+    them by independent sources, distinct sources and outlets); ``status`` filters."""
     if status is not None and status not in queries.STATUSES:
         raise ValueError(f"status must be one of {', '.join(queries.STATUSES)}")
     with queries.connection(bind) as conn:
         where = [claims.c.status == status] if status else []
         total = conn.execute(select(func.count()).select_from(claims).where(*where)).scalar()
+        if page * per_page <= queries.RANK_CANDIDATES:
+            ranked = queries.list_claims(conn, status=status, limit=page * per_page)
+            return Page(ranked[_offset(page, per_page):], page, per_page, total)
         ids = conn.execute(select(claims.c.id).where(*where)
                            .order_by(claims.c.n_statements.desc(), claims.c.id)
                            .limit(per_page).offset(_offset(page, per_page))).scalars().all()
