@@ -194,6 +194,8 @@ class EntityIndex:
         """The organisation, outlet or group cluster for a mention; an organisation with and
         without its legal suffix ("Fenwick Corp", "Fenwick") is one, named with the suffix."""
         name = trim_dates(name, 0, len(name))[0] or name
+        if not _SUFFIX_RE.search(name):
+            name = name.rstrip(" .,;:") or name  # "Brightwave." at a sentence's end
         key = org_key(name)
         for c in self.clusters:
             if c.type == kind and (org_key(c.name) == key or key in (org_key(a) for a in c.aliases)):
@@ -294,7 +296,7 @@ def org_key(name: str) -> str:
     """An organisation's name as compared: no leading "the", possessive or legal suffix,
     lower-cased ("The Fenwick Corp." -> "fenwick")."""
     name = strip_det(name)
-    stripped = _SUFFIX_RE.sub("", name).strip(" ,")
+    stripped = _SUFFIX_RE.sub("", name).strip(" ,.;:")
     return " ".join((stripped or name).lower().split())
 
 
@@ -360,7 +362,7 @@ def _typed_mentions(doc: Doc, attributions: list[Attribution]) -> tuple[dict[int
             continue
         speaks = any(ent.start <= i < ent.end and (ent.label_ in _SOURCE_LABELS or _is_the_speaker(ent, span))
                      for i, span in speaking.items())
-        groups.setdefault(strip_det(name).lower(), []).append((ent, _context_type(ent), speaks))
+        groups.setdefault(strip_det(name).lower().strip(" .,;:"), []).append((ent, _context_type(ent), speaks))
     decided = {key: _group_type(members) for key, members in groups.items()}
     orgs = {org_key(k) for k, (t, _) in decided.items() if t in ("ORG", "OUTLET")}
     cores = {split_name(clean_name(k)).core for k, (t, _) in decided.items() if t == "PERSON" and len(k.split()) > 1}
@@ -388,10 +390,12 @@ def _group_type(members: list[tuple]) -> tuple[str | None, bool]:
     org = "OUTLET" if _OUTLET_WORDS.search(text) else "ORG"
     if contexts["SUFFIX"]:
         return org, True
-    if contexts["PERSON"] or (speaks and labels["PERSON"]):
+    if contexts["PERSON"]:
         return "PERSON", False
     if contexts["ORG"]:
         return org, True
+    if speaks and labels["PERSON"]:
+        return "PERSON", False
     if speaks:
         return (_majority(labels) if labels else "ORG"), False
     if contexts[_NOT_A_SOURCE] * 2 >= len(members):
@@ -443,11 +447,6 @@ def _context_type(ent) -> str | None:
         return "SUFFIX"  # "Fenwick Corp"
     if prev is not None and prev.lower_.strip(".") in _PERSON_TITLES:
         return "PERSON"  # "Ms Ruiz"
-    if ent.label_ == "PERSON" and len(words) > 1 and _guesser.get_gender(name.split()[0]) != "unknown":
-        return "PERSON"  # a known given name: "Anna de Souza"
-    if _beside(prev, root, _ORG_NOUNS) or any(c.dep_ == "appos" and c.lower_ in _ORG_NOUNS for c in root.children) \
-            or (root.dep_ == "appos" and root.head.lower_ in _ORG_NOUNS):
-        return "ORG"  # "streaming company Brightwave", "Brightwave, a streaming company"
     if words[-1] in _AWARD_WORDS:
         return _NOT_A_SOURCE  # "the Golden Reed Award"
     if ent.label_ == "PERSON" and (words[0] == "the" or prev is not None and prev.lower_ == "the") \
@@ -463,13 +462,26 @@ def _context_type(ent) -> str | None:
         return _NOT_A_SOURCE  # "the film Silent Harbour", "the drama 'Night Ferry'"
     if ent.label_ == "PERSON" and _quoted_alone(ent):
         return _NOT_A_SOURCE  # "Silent Harbour" alone in quote marks: a title
-    if root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS and root.head.head.lemma_ not in _NOT_PLACE_HEADS:
-        return "GPE"  # "grew up in Vellmar"
+    if ent.label_ == "PERSON" and len(words) > 1 and _given_name(ent[0]):
+        return "PERSON"  # a known given name: "Anna de Souza"
+    if _beside(prev, root, _ORG_NOUNS) or any(c.dep_ == "appos" and c.lower_ in _ORG_NOUNS for c in root.children) \
+            or (root.dep_ == "appos" and root.head.lower_ in _ORG_NOUNS):
+        return "ORG"  # "streaming company Brightwave", "Brightwave, a streaming company"
+    if root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS and not any(
+            t.lemma_.lower() in _NOT_PLACE_HEADS for t in doc[max(0, root.head.i - 3):root.head.i]):
+        return "GPE"  # "grew up in Vellmar" (not "put their trust in Ruiz")
     if prev is not None and prev.lower_ == "of" and before is not None and before.lower_ in _PLACE_NOUNS:
         return "GPE"  # "the village of Vellmar"
     if any(c.dep_ == "appos" and c.lower_ in _PLACE_NOUNS for c in root.children):
         return "GPE"  # "Vellmar, a village"
     return None
+
+
+def _given_name(tok) -> bool:
+    """True when a name's first word is a given name gender-guesser knows (a proper noun:
+    the guesser also knows "The" and "Night")."""
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and _guesser.get_gender(tok.text) in (
+        "male", "female", "mostly_male", "mostly_female", "andy")
 
 
 def _beside(prev, root, nouns: set[str]) -> bool:
