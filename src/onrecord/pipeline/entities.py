@@ -579,12 +579,6 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     places = [e for e in ents if index.types.get(e.start_char) in ("GPE", "NORP") and e.root == span.root]
     if places:  # "Norland said": a country or a party speaking
         return index.other(strip_det(places[0].text), index.types[places[0].start_char], start, end, text)
-    if span is not None and span.root.lemma_ in _SPOKESPEOPLE:
-        for tok in span:  # "a Fenwick spokesperson": the organisation of the article it names
-            org = index.org_by_key(tok.text) if tok.pos_ == "PROPN" else None
-            if org is not None:
-                org.add(text, start, end)
-                return org
     if span is not None and span.root.pos_ == "PROPN" and len(span) <= 4:
         # a name the tagger did not label: an organisation of the article ("Brightwave said"
         # after "streaming company Brightwave"), a misspelt or unfamiliar surname
