@@ -240,3 +240,16 @@ def test_one_source_per_company_and_per_name_with_a_particle():
     assert {"Fenwick Corp", "Fenwick"} <= set(fenwick[0].aliases)  # "Fenwick 2024" is recorded as "Fenwick"
     people = [e.name for e in report.entities if e.type == "PERSON"]
     assert sorted(people) == ["Anna de Souza", "Pieter van der Berg"]
+
+
+@pytest.mark.slow
+def test_an_award_made_a_speaker_is_never_a_person(pipeline):
+    from onrecord.records import Attribution, Span, Speaker
+    text = "The Marlow Prize said nothing. The actress collected the Marlow Prize on Friday.\n"
+    doc = parsed(pipeline, text, {"The Marlow Prize": "PERSON", "the Marlow Prize": "PERSON"})
+    speaker = Attribution(id="a1", kind="reference", speaker=Speaker(0, 16, "The Marlow Prize"),
+                          cue=Span(17, 21, "said"), content=None)
+    assert types_of(doc, [speaker])["The Marlow Prize"] is None
+    from onrecord.pipeline.entities import resolve
+    resolve(doc, [speaker])
+    assert speaker.speaker.type != "PERSON"

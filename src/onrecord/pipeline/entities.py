@@ -355,9 +355,10 @@ def _typed_mentions(doc: Doc, attributions: list[Attribution]) -> tuple[dict[int
     ``_group_type``): an organisation when a mention has a legal suffix; a person when one has
     a title or a known given name; an organisation when an organisation noun stands before or
     beside it ("streaming company Brightwave"; half its mentions when the tagger calls it a
-    person); a person when it speaks while tagged PERSON, else the tagger's source type when it
-    speaks (a source that speaks is a person, organisation or group); none (None) when at
-    least half its mentions are an award, a drink or grape, or a title; a place (GPE) when a
+    person); none (None) when at least half its mentions are an award, a drink or grape, or a
+    title, even when a rule made it a speaker (it is then an unnamed group, never a person); a
+    person when it speaks while tagged PERSON, else the tagger's source type when it speaks (a
+    source that speaks is a person, organisation or group); a place (GPE) when a
     name tagged PERSON is a place at least half the time ("in Vellmar", "the village of
     Vellmar"); else the tagger's label over all mentions (``_majority``). A one-word name
     tagged PERSON that is the name of an organisation of the article without its suffix, and
@@ -409,12 +410,12 @@ def _group_type(members: list[tuple]) -> tuple[str | None, bool]:
         return "PERSON", False
     if contexts["ORG"] and (contexts["ORG"] >= _CONTEXT_SHARE * len(members) or not labels["PERSON"]):
         return org, True  # a name the tagger calls a person needs it at least half the time
+    if contexts[_NOT_A_SOURCE] >= _CONTEXT_SHARE * len(members):
+        return None, False  # at least half its mentions say it is an award, a drink or a title
     if speaks and labels["PERSON"]:
         return "PERSON", False
     if speaks:
         return (_majority(labels) if labels else "ORG"), False
-    if contexts[_NOT_A_SOURCE] >= _CONTEXT_SHARE * len(members):
-        return None, False  # at least half its mentions say it is an award, a drink or a title
     if labels["PERSON"] and contexts["GPE"] >= _CONTEXT_SHARE * len(members):
         return "GPE", True  # a name tagged PERSON used as a place at least half the time
     return (_majority(labels) if labels else None), False
