@@ -1,6 +1,8 @@
 """Structure labels: headline, standfirst, headings, paragraphs, boilerplate — labelled, not deleted."""
 from __future__ import annotations
 
+import pytest
+
 from onrecord.inputs.structure import label_blocks, split_lines
 
 from conftest import DATA
@@ -48,3 +50,99 @@ def test_standfirst_repeated_in_the_body():
 def test_a_sentence_is_not_a_heading():
     text = "Headline here\n\nIntro paragraph that runs on.\n\nShe said it would rain.\n"
     assert kinds(text)[5] == "paragraph"
+
+
+# ---------------------------------------------------------------- boilerplate of real pages
+
+WIRE_STORY = """Harbour board raises berth fees for a second year
+
+OSTRAVIK, March 4 (Northwind) - The Ostravik harbour board raised berth fees on Monday, its chair said.
+
+"We have no other way to pay for the dredging," chair Lotte Brenner told reporters.
+
+Reporting by the board's own auditors found the dredging had cost twice the estimate.
+
+Reporting by Ana Lind in Ostravik; Additional reporting by Tom Marsh; Editing by Pia Holm
+
+Our Standards: The Northwind Trust Principles.
+"""
+
+BROADCASTER_PAGE = """Author
+Print this page
+Ferry timetable cut over winter
+
+The island ferry will sail twice a day from November, the operator said.
+
+Islanders said the cut would leave them stranded after dark.
+
+This article originally appeared on Coastline Radio.
+
+Print this page
+Permalink
+Share this article
+Related topics
+Ferries
+Island life
+Comments
+"""
+
+
+def labelled(text: str) -> dict[str, tuple[str, str | None]]:
+    return {text[b.start:b.end]: (b.kind, b.reason) for b in label_blocks(text)}
+
+
+def test_wire_credit_and_standards_lines_are_boilerplate():
+    got = labelled(WIRE_STORY)
+    assert got["Reporting by Ana Lind in Ostravik; Additional reporting by Tom Marsh; Editing by Pia Holm"] \
+        == ("boilerplate", "wire credit")
+    assert got["Our Standards: The Northwind Trust Principles."] == ("boilerplate", "standards")
+    # a sentence of the story that opens with "Reporting by" is the story's
+    assert got["Reporting by the board's own auditors found the dredging had cost twice the estimate."][0] \
+        == "paragraph"
+    assert got["Harbour board raises berth fees for a second year"][0] == "headline"
+
+
+@pytest.mark.parametrize("line", [
+    "(Writing by Ana Lind)",
+    "Editing by Pia Holm",
+    "Reporting by Ana Lind and Tom Marsh in Ostravik",
+])
+def test_short_or_bracketed_credit_lines(line):
+    assert labelled(f"Head line\n\nThe board met.\n\n{line}\n")[line] == ("boilerplate", "wire credit")
+
+
+@pytest.mark.parametrize("line", [
+    "This article originally appeared on Coastline Radio.",
+    "This story was originally published by the Valley Ledger and is republished with permission.",
+    "A version of this story first appeared in the Harbour Weekly.",
+    "This article is republished from The Fjord Review under a Creative Commons licence.",
+])
+def test_syndication_notes_are_boilerplate(line):
+    assert labelled(f"Head line\n\nThe board met.\n\n{line}\n")[line] == ("boilerplate", "syndication")
+
+
+@pytest.mark.parametrize("line", [
+    "This report was published by the ministry on Monday.",
+    "The story first appeared on a local forum, the board said.",
+])
+def test_story_sentences_about_publishing_stay_paragraphs(line):
+    assert labelled(f"Head line\n\nThe board met.\n\n{line}\n")[line][0] == "paragraph"
+
+
+def test_broadcaster_footer_links_are_boilerplate_never_a_headline():
+    got = labelled(BROADCASTER_PAGE)
+    assert got["Author"][0] == "boilerplate"  # the page's first line, and no headline
+    assert got["Ferry timetable cut over winter"][0] == "headline"
+    for line in ("Print this page", "Permalink", "Share this article", "Related topics", "Comments"):
+        assert got[line][0] == "boilerplate", line
+    # topic links inside the footer list belong to it
+    assert got["Ferries"] == got["Island life"] == ("boilerplate", "footer")
+    assert got["This article originally appeared on Coastline Radio."] == ("boilerplate", "syndication")
+    assert got["Islanders said the cut would leave them stranded after dark."][0] == "paragraph"
+
+
+def test_a_short_line_outside_a_footer_list_is_not_swallowed():
+    text = "Head line\n\nThe board met.\n\nFerries\n\nThe ferry sails at noon.\n\nPermalink\n"
+    got = labelled(text)
+    assert got["Permalink"][0] == "boilerplate"
+    assert got["Ferries"][0] != "boilerplate"

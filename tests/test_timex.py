@@ -18,8 +18,8 @@ FIXTURE = SHARED / "fixtures" / "trump-soleimani.txt"
 SUNDAY = dt.date(2024, 1, 7)
 
 
-def value(text: str, pub: dt.date | None = SUNDAY, future: bool = False) -> tuple:
-    t = timex.normalise(text, 0, len(text), pub, future)
+def value(text: str, pub: dt.date | None = SUNDAY, tense: str | None = None) -> tuple:
+    t = timex.normalise(text, 0, len(text), pub, tense)
     return t.value, t.type, t.mod
 
 
@@ -55,14 +55,41 @@ def test_absolute_and_duration_values(text, want):
     ("three days ago", "2024-01-04"),
     ("last year", "2023"),
     ("next month", "2024-02"),
-    ("March 3", "2023-03-03"),        # past by default: the March before publication
+    ("March 3", "2024-03-03"),        # no tense: the nearest 3 March (56 days ahead, not 310 behind)
+    ("December 28", "2023-12-28"),    # the nearest is ten days behind
 ])
 def test_relative_values_against_the_publication_date(text, want):
     assert value(text)[0] == want
 
 
 def test_weekday_in_a_future_sentence_is_the_next_one():
-    assert value("Tuesday", future=True)[0] == "2024-01-09"
+    assert value("Tuesday", tense="future")[0] == "2024-01-09"
+
+
+JAN_20 = dt.date(2025, 1, 20)
+
+
+@pytest.mark.parametrize("text, tense, want", [
+    ("Feb. 9", "future", "2025-02-09"),
+    ("Feb. 9", "past", "2024-02-09"),
+    ("Feb. 9", None, "2025-02-09"),     # 20 days ahead against 346 behind
+    ("3 March", "past", "2024-03-03"),
+    ("on 3 March", "future", "2025-03-03"),
+    ("Jan. 20", "past", "2025-01-20"),  # the publication day fits either tense
+    ("Jan. 20", "future", "2025-01-20"),
+    ("Jan. 18", "future", "2026-01-18"),
+    ("December 30", None, "2024-12-30"),
+    ("December", "future", "2025-12"),
+    ("December", "past", "2024-12"),
+    ("January", "past", "2025-01"),     # the month of publication is behind and ahead
+])
+def test_month_and_day_without_a_year_follow_the_tense(text, tense, want):
+    assert value(text, pub=JAN_20, tense=tense)[0] == want
+
+
+def test_29_february_without_a_year_is_the_nearest_leap_day():
+    assert value("Feb. 29", pub=dt.date(2024, 1, 20), tense="past")[0] is None  # none within a year behind
+    assert value("Feb. 29", pub=dt.date(2024, 1, 20), tense="future")[0] == "2024-02-29"
 
 
 @pytest.mark.parametrize("text, want", [
@@ -194,6 +221,25 @@ def test_undated_article_keeps_relative_times_relative():
 def test_given_date_overrides_and_resolves_the_weekday():
     report = analyze_file("time-undated-shelters.txt", published="2024-10-09")  # a Wednesday
     assert {a.when.value for a in report.attributions if a.when} == {"2024-10-06", "2024-10-09"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sentence, want", [
+    ("The ceremony will be held on Feb. 9, the organisers said.", ("future", "2025-02-09")),
+    ("The ceremony is scheduled for Feb. 9.", ("future", "2025-02-09")),
+    ("The museum is set to open on Feb. 9.", ("future", "2025-02-09")),
+    ("The ceremony was held on Feb. 9, the organisers said.", ("past", "2024-02-09")),
+    ("The mayor said on Feb. 9 that the bridge was safe.", ("past", "2024-02-09")),
+    ("The jury met on 3 March.", ("past", "2024-03-03")),
+    ("The vote was scheduled for Feb. 9.", (None, "2025-02-09")),     # may or may not have happened
+    ("Officials said the bridge would reopen on Feb. 9.", (None, "2025-02-09")),
+])
+def test_the_sentence_tense_places_a_date_without_a_year(pipeline, sentence, want):
+    doc = pipeline(sentence)
+    found = [t for t in timex.find_timexes(doc, from_text(sentence, published="2025-01-20"))
+             if "Feb" in t.text or "March" in t.text]
+    assert len(found) == 1
+    assert (timex.sentence_tense(doc, found[0].start), found[0].value) == want
 
 
 # ---------------------------------------------------------------- the shared fixture

@@ -1,7 +1,9 @@
 """Structure labels over an article's text: headline, standfirst, headings, paragraphs, boilerplate.
 
 Nothing is deleted: every non-empty line becomes a Block with offsets into the text and a
-label. Attribution is never taken from a boilerplate block. The rules here are written for
+label. Attribution is never taken from a boilerplate block. Boilerplate is what a page adds
+around the story: captions and credits, prompts, wire-service credit and standards lines,
+syndication notes, footer link lists. The rules here are written for
 onrecord (no library labels plain-text news structure); their thresholds say what they trade.
 """
 from __future__ import annotations
@@ -25,6 +27,48 @@ _BOILERPLATE = re.compile(
       | ^\s*(copyright|©)""",
     re.I | re.X,
 )
+
+#: Credit lines of wire services: who reported, wrote and edited the story ("Reporting by Ana
+#: Lind in Oslo; Editing by Tom Marsh"). A line opening with "<role> by <Name>" is a credit when
+#: another role follows after a semicolon, the line is in brackets, or it is short (at most
+#: ``_CREDIT_MAX_WORDS`` words); a sentence such as "Reporting by the Ledger found ..." is not.
+_WIRE_CREDIT = re.compile(
+    r"""^\W*(additional\s+)?(reporting|writing|editing|research|compiled|graphics|production
+              |fact[-\s]checking|photography)\s+by\s+(?-i:[A-Z])""", re.I | re.X)
+_CREDIT_MORE = re.compile(r";\s*(additional\s+)?\w+(\s+\w+)?\s+by\s+\S", re.I)
+#: A credit with no second role and no brackets: "Writing by Ana Lind" is three words, a
+#: credit naming two reporters and their cities about ten; a sentence of the story is longer.
+#: Not tuned (PolNeAR's texts carry no page furniture): set from the shape of wire credits, it
+#: trades a rare long credit (left as text) for never taking a story's sentence.
+_CREDIT_MAX_WORDS = 12
+#: Standards lines: an outlet's pointer to its editorial principles ("Our Standards: The ...
+#: Trust Principles.", "Editorial guidelines: ..."), on a line of its own.
+_STANDARDS = re.compile(
+    r"""^\W*(our|editorial)\s+(standards|guidelines|principles|values|policy|policies)\s*:
+      | \btrust\s+principles\W*$""", re.I | re.X)
+#: Syndication notes: the story's first home ("This article originally appeared on ...", "This
+#: story was originally published by ...", "A version of this story first appeared in ...", "This
+#: article is republished from ..."). "Originally", "first" or "republished" is required: "This
+#: report was published by the ministry" is the story's own text.
+_SYNDICATION = re.compile(
+    r"""^\W*(this|a\s+version\s+of\s+this)\s+(article|story|piece|report|post|column|interview)\s+
+         (?:(?:was|is|has\s+been)\s+)?
+         (?:(?:originally|first)\s+(?:appeared|published|ran|posted|aired|produced)|republished)\b""",
+    re.I | re.X)
+#: Footer link lists of broadcasters and portals: lines that are only a link's label ("Author",
+#: "Print this page", "Permalink", "Share this article", "Related topics"). Matched on the whole
+#: line, so a sentence that starts with one of these words stays article text.
+_FOOTER_LINK = re.compile(
+    r"""\W*(authors?|print(\s+this\s+(page|article|story))?|permalink|share(\s+this(\s+(article|story|page))?)?
+          |related\s+(topics|stories|articles|links|content|coverage)|topics?|tags?|e-?mail(\s+this\s+\w+)?
+          |copy\s+(the\s+)?link|back\s+to\s+top|comments?|show\s+comments|more\s+on\s+this\s+(topic|story)
+          |top\s+stories|skip\s+to\s+(main\s+)?content|report\s+an?\s+(error|correction)|contact\s+us)\W*""",
+    re.I | re.X)
+#: A short line inside a footer list (an author's name, a topic between "Related topics" and
+#: "Permalink") is part of it: at most this many words, between two footer-link lines at most
+#: ``_FOOTER_GAP`` lines apart. Four words hold a name or a topic label, not a sentence.
+_FOOTER_ITEM_MAX_WORDS = 4
+_FOOTER_GAP = 3
 
 #: A heading is short: at most this many words. News section heads run 2-10 words; 14 keeps
 #: long ones while a one-sentence paragraph (typically 20+ words) is not mistaken for one.
@@ -80,11 +124,43 @@ def label_blocks(text: str) -> list[Block]:
     kinds: list[tuple[str, str | None]] = [("paragraph", None)] * len(lines)
     bodies = [text[s:e] for s, e, _ in lines]
     for i, body in enumerate(bodies):
-        if _BOILERPLATE.search(body):
-            kinds[i] = ("boilerplate", "credit" if "credit" in body.lower() else "prompt")
+        reason = boilerplate_reason(body)
+        if reason:
+            kinds[i] = ("boilerplate", reason)
+    _mark_footer_items(bodies, kinds)
     _mark_captions(bodies, kinds)
     _mark_headings(bodies, kinds)
     return [Block(s, e, n, k, r) for (s, e, n), (k, r) in zip(lines, kinds)]
+
+
+def boilerplate_reason(body: str) -> str | None:
+    """Why one line is boilerplate whatever its neighbours ("credit", "prompt", "wire credit",
+    "standards", "syndication", "footer"), or None when it may be the article's."""
+    if _BOILERPLATE.search(body):
+        return "credit" if "credit" in body.lower() else "prompt"
+    if _WIRE_CREDIT.match(body) and (_CREDIT_MORE.search(body) or body.strip().startswith(("(", "["))
+                                     or len(_WORD.findall(body)) <= _CREDIT_MAX_WORDS):
+        return "wire credit"
+    if _STANDARDS.search(body):
+        return "standards"
+    if _SYNDICATION.match(body):
+        return "syndication"
+    if _FOOTER_LINK.fullmatch(body):
+        return "footer"
+    return None
+
+
+def _mark_footer_items(bodies: list[str], kinds: list) -> None:
+    """Short lines between two footer links are items of the same list (see _FOOTER_ITEM_MAX_WORDS)."""
+    footer = [i for i, k in enumerate(kinds) if k[1] == "footer"]
+    for a, b in zip(footer, footer[1:]):
+        if b - a > _FOOTER_GAP:
+            continue
+        for j in range(a + 1, b):
+            words = _WORD.findall(bodies[j])
+            if kinds[j][0] != "boilerplate" and len(words) <= _FOOTER_ITEM_MAX_WORDS \
+                    and not _SENTENCE_END.search(bodies[j]):
+                kinds[j] = ("boilerplate", "footer")
 
 
 def _mark_captions(bodies: list[str], kinds: list) -> None:

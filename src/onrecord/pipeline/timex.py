@@ -176,7 +176,7 @@ def find_timexes(doc: Doc, article: Article) -> list[Timex]:
         text = article.text[start:end]
         if _is_name_part(doc, start, end):
             continue
-        out.append(normalise(text, start, end, pub, future=_future_tense(doc, start)))
+        out.append(normalise(text, start, end, pub, tense=sentence_tense(doc, start)))
     _resolve_anchors(out, doc)
     return out
 
@@ -209,15 +209,45 @@ def _is_name_part(doc: Doc, start: int, end: int) -> bool:
     return last.dep_ == "compound" and last.head.pos_ == "PROPN" or last.ent_type_ not in ("", "DATE", "TIME")
 
 
-def _future_tense(doc: Doc, offset: int) -> bool:
-    """True when the verb governing the expression at ``offset`` is future ("will meet on Monday")."""
+#: Words that put an event ahead when said in the present ("is scheduled for", "is due on",
+#: "is set to open on", "plans to vote on"); said in the past ("was scheduled for") they leave
+#: the date open: the event may since have happened or not.
+_SCHEDULED = {"schedule", "set", "slate", "plan", "due", "expect", "intend", "upcoming", "poise"}
+_FUTURE_AUX = {"will", "'ll", "shall", "wo"}
+#: Auxiliaries that make a sentence conditional or reported ("would be held on"): no tense signal.
+_OPEN_AUX = {"would", "could", "might", "may", "should"}
+
+
+def sentence_tense(doc: Doc, offset: int) -> str | None:
+    """'future', 'past' or None: the tense of the verb governing the expression at ``offset``.
+
+    Future: a modal will/shall ("will be held on Feb. 9"), "going to", or a scheduling word in
+    the present ("is scheduled for", "is set to open on"). Past: a past-tense verb or
+    auxiliary ("was held on", "said on"), or a perfect ("has met on"). Anything else (the
+    present, "would", a date with no verb) is no signal. Hand-written over spaCy's parse.
+    """
     span = doc.char_span(offset, offset + 1, alignment_mode="expand")
     if span is None:
-        return False
+        return None
     verb = span[0]
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
-    return any(c.lower_ in ("will", "'ll", "shall") for c in verb.children)
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    chain = [verb]  # "is set to open on March 3": open <-xcomp- set
+    while chain[-1].dep_ == "xcomp" and chain[-1].head.i != chain[-1].i and len(chain) < 4:
+        chain.append(chain[-1].head)
+    words = chain + [c for v in chain for c in v.children if c.dep_ in ("aux", "auxpass", "acomp")]
+    lowers = {t.lower_ for t in words}
+    if lowers & _OPEN_AUX:
+        return None
+    if lowers & _FUTURE_AUX or any(t.lemma_ == "go" and t.tag_ == "VBG" for t in chain[1:]):
+        return "future"
+    past = any(t.tag_ == "VBD" for t in words) or any(
+        t.tag_ == "VBN" and any(c.lemma_ == "have" and c.dep_ == "aux" for c in t.children) for t in chain)
+    if any(t.lemma_ in _SCHEDULED for t in words):
+        return None if past else "future"
+    return "past" if past else None
 
 
 # ---------------------------------------------------------------- normalising
@@ -230,17 +260,18 @@ class _Value:
     anchor: str | None = None
 
 
-def normalise(text: str, start: int, end: int, pub: dt.date | None, future: bool = False) -> Timex:
-    """The TIMEX3 value of one expression against the publication date (None when unknown)."""
+def normalise(text: str, start: int, end: int, pub: dt.date | None, tense: str | None = None) -> Timex:
+    """The TIMEX3 value of one expression against the publication date (None when unknown);
+    ``tense`` ('future', 'past' or None, see ``sentence_tense``) places a date without a year."""
     low = " ".join(text.lower().replace("’", "'").split())
     for rule in _RULES:
-        got = rule(low, pub, future)
+        got = rule(low, pub, tense)
         if got is not None:
             return Timex(text, start, end, got.value, got.type, got.mod, got.anchor)
     return Timex(text, start, end, None)
 
 
-def _press_time(low: str, pub: dt.date | None, future: bool) -> _Value | None:
+def _press_time(low: str, pub: dt.date | None, tense: str | None) -> _Value | None:
     """'at press time', 'at the time of writing': the publication date. Hand-written."""
     if re.fullmatch(r"(at |as of )?(press time|the time of (writing|publication))", low):
         return _Value(pub.isoformat() if pub else "PRESENT_REF")
@@ -249,7 +280,7 @@ def _press_time(low: str, pub: dt.date | None, future: bool) -> _Value | None:
     return None
 
 
-def _year_range(low: str, pub: dt.date | None, future: bool) -> _Value | None:
+def _year_range(low: str, pub: dt.date | None, tense: str | None) -> _Value | None:
     """'2017-2018', '2017–18', 'between 2017 and 2018': a range, TIMEX3 '2017/2018'. Hand-written."""
     m = re.fullmatch(r"(?:between |from )?(\d{4})\s*(?:[-–—/]|and|to|until)\s*(\d{4}|\d\d)", low)
     if not m:
@@ -260,7 +291,7 @@ def _year_range(low: str, pub: dt.date | None, future: bool) -> _Value | None:
     return _Value(f"{first}/{last}") if int(last) > int(first) else None
 
 
-def _anchored(low: str, pub: dt.date | None, future: bool) -> _Value | None:
+def _anchored(low: str, pub: dt.date | None, tense: str | None) -> _Value | None:
     """'two days before the operation': kept relative to its anchor (resolved later). Hand-written."""
     m = re.fullmatch(rf"(?:{_QUAL} )?({_NUM}) ({_UNIT}) (before|after|prior to|ahead of) (.+)", low)
     if not m:
@@ -268,7 +299,7 @@ def _anchored(low: str, pub: dt.date | None, future: bool) -> _Value | None:
     return _Value(None, anchor=m.group(4))
 
 
-def _ago(low: str, pub: dt.date | None, future: bool) -> _Value | None:
+def _ago(low: str, pub: dt.date | None, tense: str | None) -> _Value | None:
     """'three weeks ago': the publication date minus the duration, at the unit's grain. Hand-written."""
     m = re.fullmatch(rf"({_NUM}) ({_UNIT}) ago", low)
     if not m:
@@ -279,7 +310,7 @@ def _ago(low: str, pub: dt.date | None, future: bool) -> _Value | None:
     return _Value(_shift(pub, -n, unit))
 
 
-def _duration(low: str, pub: dt.date | None, future: bool) -> _Value | None:
+def _duration(low: str, pub: dt.date | None, tense: str | None) -> _Value | None:
     """'nearly two years', 'a period of months', 'three days': a TIMEX3 duration. Hand-written."""
     m = re.fullmatch(rf"(?:for )?(?:the )?(?:(past|last) )?(?:({_QUAL}) )?({_NUM}) ({_UNIT})", low)
     if m and not (m.group(1) is None and m.group(3) in ("a", "an", "one") and m.group(2) is None
@@ -298,7 +329,7 @@ def _duration(low: str, pub: dt.date | None, future: bool) -> _Value | None:
     return None
 
 
-def _deictic_day(low: str, pub: dt.date | None, future: bool) -> _Value | None:
+def _deictic_day(low: str, pub: dt.date | None, tense: str | None) -> _Value | None:
     """'yesterday', 'today', 'tomorrow', 'tonight': a day from the publication date. Hand-written."""
     shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}.get(low)
     if shift is None:
@@ -308,7 +339,7 @@ def _deictic_day(low: str, pub: dt.date | None, future: bool) -> _Value | None:
     return _Value((pub + dt.timedelta(days=shift)).isoformat())
 
 
-def _weekday(low: str, pub: dt.date | None, future: bool) -> _Value | None:
+def _weekday(low: str, pub: dt.date | None, tense: str | None) -> _Value | None:
     """'Sunday', 'on Sunday', 'last Monday': the nearest such day on or before the publication
     date (after it when the sentence is in the future tense); 'XXXX-WXX-7' when the date is
     unknown. Hand-written: dateparser takes a weekday equal to the base day for the week before."""
@@ -318,7 +349,7 @@ def _weekday(low: str, pub: dt.date | None, future: bool) -> _Value | None:
     day = WEEKDAYS.index(m.group(2))
     if pub is None:
         return _Value(f"XXXX-WXX-{day + 1}")
-    if m.group(1) == "next" or (future and m.group(1) != "last"):
+    if m.group(1) == "next" or (tense == "future" and m.group(1) != "last"):
         return _Value((pub + dt.timedelta(days=(day - pub.weekday()) % 7 or 7)).isoformat())
     back = (pub.weekday() - day) % 7
     if m.group(1) == "last" and back == 0:
@@ -326,7 +357,7 @@ def _weekday(low: str, pub: dt.date | None, future: bool) -> _Value | None:
     return _Value((pub - dt.timedelta(days=back)).isoformat())
 
 
-def _this_last_next(low: str, pub: dt.date | None, future: bool) -> _Value | None:
+def _this_last_next(low: str, pub: dt.date | None, tense: str | None) -> _Value | None:
     """'last week', 'this month', 'next year': the unit around the publication date. Hand-written."""
     m = re.fullmatch(r"(last|this|next) (week|month|year|weekend)", low)
     if not m:
@@ -339,21 +370,21 @@ def _this_last_next(low: str, pub: dt.date | None, future: bool) -> _Value | Non
     return _Value(value + "-WE" if m.group(2) == "weekend" else value)
 
 
-def _modified(low: str, pub: dt.date | None, future: bool) -> _Value | None:
+def _modified(low: str, pub: dt.date | None, tense: str | None) -> _Value | None:
     """'mid-October 2023', 'early 2020', 'the end of March', 'back in 2020': the date with a
     TIMEX3 modifier (MID, START, END). Hand-written; the date itself goes to dateparser."""
     m = re.fullmatch(r"(back in |in )?(mid-|mid |early |late |the (?:beginning|start|middle|end) of )(.+)", low)
     if m:
-        inner = _calendar(m.group(3), pub, future)
+        inner = _calendar(m.group(3), pub, tense)
         mod = _MODS[m.group(2).strip() if not m.group(2).startswith("mid") else "mid"]
         return _Value(inner.value, inner.type, mod) if inner and inner.value else None
-    m = re.fullmatch(r"(?:back in|in|during|since|by|until|of) (.+)", low)
+    m = re.fullmatch(r"(?:back in|in|during|since|by|until|of|on) (.+)", low)
     if m:
-        return _calendar(m.group(1), pub, future)
+        return _calendar(m.group(1), pub, tense)
     return None
 
 
-def _calendar(low: str, pub: dt.date | None, future: bool) -> _Value | None:
+def _calendar(low: str, pub: dt.date | None, tense: str | None) -> _Value | None:
     """A calendar date: years and decades by hand, the rest by dateparser at its own grain."""
     low = low.removeprefix("the ").strip()
     if re.fullmatch(r"\d{4}", low):
@@ -366,16 +397,21 @@ def _calendar(low: str, pub: dt.date | None, future: bool) -> _Value | None:
         return _Value(f"{m.group(2)}-{ {'spring': 'SP', 'summer': 'SU', 'autumn': 'FA', 'fall': 'FA', 'winter': 'WI'}[m.group(1)]}")
     if not re.search(rf"\b{_MONTH}(?!\w)|\b\d{{4}}\b|\b\d{{1,2}}/\d{{1,2}}\b", low):
         return None
-    return _dateparsed(low, pub, future)
+    return _dateparsed(low, pub, tense)
 
 
-def _dateparsed(low: str, pub: dt.date | None, future: bool) -> _Value | None:
+def _dateparsed(low: str, pub: dt.date | None, tense: str | None) -> _Value | None:
     """dateparser's reading at its own grain; without a year, the year comes from the
-    publication date ("XXXX-03-03" when it is unknown)."""
+    publication date and the sentence's tense (``_place_yearless``; "XXXX-03-03" when the
+    date is unknown)."""
     has_year = bool(re.search(r"\b\d{4}\b", low))
-    if not has_year and pub is None:
-        return _yearless(low)
-    settings = {"PREFER_DATES_FROM": "future" if future else "past"}
+    if not has_year:
+        yearless = _yearless(low)
+        if pub is None or (yearless is not None and yearless.value is None):
+            return yearless
+        if yearless is not None:
+            return _place_yearless(yearless.value, pub, tense)
+    settings = {"PREFER_DATES_FROM": "future" if tense == "future" else "past"}
     if pub is not None:
         settings["RELATIVE_BASE"] = dt.datetime.combine(pub, dt.time(12))
     data = _parser().get_date_data(low) if has_year else _relative_parser(tuple(settings.items())).get_date_data(low)
@@ -406,8 +442,43 @@ def _yearless(low: str) -> _Value | None:
     return _Value(f"XXXX-{num:02d}" + (f"-{int(day):02d}" if day else ""))
 
 
+def _place_yearless(value: str, pub: dt.date, tense: str | None) -> _Value | None:
+    """'XXXX-02-09' (or 'XXXX-02') given a year: the nearest such date that fits the tense.
+
+    Future: on or after the publication date ("will be held on Feb. 9" in an article of 20
+    January is the coming 9 February); past: on or before it ("was held on Feb. 9" is the
+    last one); no signal: the nearest of the two, the past one on a tie. A month alone counts
+    its whole month as both. Hand-written: dateparser prefers past or future, never nearest.
+    """
+    parts = value.split("-")
+    month, day = int(parts[1]), int(parts[2]) if len(parts) > 2 else None
+    options = []
+    for year in (pub.year - 1, pub.year, pub.year + 1):
+        if day is None:
+            first = dt.date(year, month, 1)
+            last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+            ahead = last >= pub
+            behind = first <= pub
+            gap = 0 if behind and ahead else (first - pub).days if ahead else (pub - last).days
+            options.append((f"{year:04d}-{month:02d}", ahead, behind, gap))
+        else:
+            try:
+                d = dt.date(year, month, day)
+            except ValueError:  # 29 February of a common year
+                continue
+            options.append((d.isoformat(), d >= pub, d <= pub, abs((d - pub).days)))
+    if tense == "future":
+        options = [o for o in options if o[1]]
+    elif tense == "past":
+        options = [o for o in options if o[2]]
+    if not options:
+        return None
+    best = min(options, key=lambda o: (o[3], not o[2]))
+    return _Value(best[0])
+
+
 _RULES = (_press_time, _year_range, _anchored, _ago, _duration, _deictic_day, _weekday,
-          _this_last_next, _modified, lambda low, pub, fut: _calendar(low, pub, fut))
+          _this_last_next, _modified, lambda low, pub, tense: _calendar(low, pub, tense))
 
 
 def _count(word: str) -> int | None:

@@ -2,8 +2,11 @@
 
 One person is one entity across the corpus whatever the title ("Councillor", "Dr."), accents
 or a one-letter misspelling of the surname ("Soelberg"); two people who share a surname but
-not a first name ("Tomas Renn", "Tobias Renn") stay apart. The per-article rules of
-``onrecord.pipeline.entities`` (``clean_name``, ``same_name_misspelt``) are reused here.
+not a first name ("Tomas Renn", "Tobias Renn") stay apart. A surname's particles are not
+given names ("de Souza" is Anna de Souza's surname, "van der Berg" Pieter van der Berg's), and
+an organisation is compared without its legal suffix ("Fenwick Corp" is Fenwick). The
+per-article rules of ``onrecord.pipeline.entities`` (``same_name_misspelt``, the particles and
+suffixes) are reused here.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from functools import lru_cache
 
 import jellyfish
 
-from onrecord.pipeline.entities import _TITLE_WORDS, same_name_misspelt
+from onrecord.pipeline.entities import _PARTICLES, _SUFFIX_RE, _TITLE_WORDS, same_name_misspelt
 
 #: Words that are a role or title, not a name, on top of the article-level list.
 EXTRA_TITLES = {"councillor", "councilor", "council", "member", "director", "inspector", "head",
@@ -27,6 +30,14 @@ MAX_NAME_WORDS = 4
 
 
 def fold(text: str) -> str:
+    """The form organisation names and aliases are compared by: lower case without accents,
+    punctuation (except hyphens) or a legal suffix ("Fenwick Corp." -> "fenwick"), white space
+    collapsed. A name that is only a suffix ("Corp") is kept."""
+    stripped = _SUFFIX_RE.sub("", text.strip()).strip(" ,")
+    return _fold_words(stripped if re.search(r"\w", stripped) else text)
+
+
+def _fold_words(text: str) -> str:
     """Lower case without accents or punctuation (except hyphens), white space collapsed."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
@@ -46,7 +57,7 @@ def person_words(name: str) -> list[str]:
 #: look-up) are folded once; 65,536 names hold a large corpus' people in a few MB.
 @lru_cache(maxsize=65536)
 def _person_words(name: str) -> tuple[str, ...]:
-    words = fold(re.sub(r"\([^)]*\)", " ", name)).split()
+    words = _fold_words(re.sub(r"\([^)]*\)", " ", name)).split()
     last_title = max((i for i, w in enumerate(words) if w in TITLES), default=-1)
     rest = words[last_title + 1:]
     return tuple(rest if rest else [w for w in words if w not in TITLES])
@@ -75,6 +86,20 @@ def same_surname(a: str, b: str) -> bool:
     return a == b or same_name_misspelt(a, b)
 
 
+def given_names(words: list[str]) -> list[str]:
+    """The given names of a folded person's name: the words before the surname that are not
+    particles of it ("anna de souza" -> ["anna"], "van der berg" -> [])."""
+    given = list(words[:-1])
+    while given and given[-1] in _PARTICLES:
+        given.pop()
+    return given
+
+
+def particles(words: list[str]) -> list[str]:
+    """The particles before the surname ("van der berg" -> ["van", "der"])."""
+    return list(words[len(given_names(words)):-1])
+
+
 def given_compatible(a: list[str], b: list[str]) -> bool:
     """True unless both names carry given names and none of them match.
 
@@ -93,11 +118,17 @@ def same_person(a: list[str], b: list[str]) -> bool:
 
 @lru_cache(maxsize=262144)
 def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    return bool(a and b) and same_surname(a[-1], b[-1]) and given_compatible(list(a[:-1]), list(b[:-1]))
+    if not (a and b) or not same_surname(a[-1], b[-1]):
+        return False
+    pa, pb = particles(list(a)), particles(list(b))
+    if pa and pb and pa != pb:  # "van der Berg" and "de Berg" are two families
+        return False
+    return given_compatible(given_names(list(a)), given_names(list(b)))
 
 
 def acronym(name: str) -> str | None:
     """The initials of an organisation of two or more capitalised words ("Halden Water Authority" -> "hwa")."""
+    name = _SUFFIX_RE.sub("", name.strip()).strip(" ,") or name  # "Halden Water Authority Ltd" is HWA
     words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _SMALL]
     if len(words) < 2 or not all(w[:1].isupper() for w in words):
         return None
@@ -110,6 +141,8 @@ def looks_like_acronym(name: str) -> bool:
 
 
 def looks_like_name(name: str) -> bool:
-    """Capitalised words only, one to four of them: a proper name the tagger may have missed."""
+    """Capitalised words only (and a surname's particles: "de Souza"), one to four of them: a
+    proper name the tagger may have missed."""
     words = name.split()
-    return 0 < len(words) <= MAX_NAME_WORDS and all(w[:1].isupper() for w in words)
+    return 0 < len(words) <= MAX_NAME_WORDS and words[-1][:1].isupper() and \
+        all(w[:1].isupper() or w in _PARTICLES for w in words)
