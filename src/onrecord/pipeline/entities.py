@@ -438,6 +438,11 @@ def _majority(labels: Counter) -> str:
 #: Seen on PolNeAR (not fitted): outlets and sites that speak have one to three words; four
 #: leaves room for "The Center for Policy" and keeps sentences out.
 _MAX_OTHER_NAME_WORDS = 4
+#: An untagged proper-noun speaker is looked up as a name when it has at most this many tokens
+#: ("Brightwave", "Mara de Souza"); longer spans are phrases, not names. Hand-set.
+_MAX_UNTAGGED_NAME_TOKENS = 4
+#: Words of a common-noun title before a name ("Chief executive", "Deputy head teacher").
+_MAX_TITLE_WORDS = 4
 
 
 def _is_the_speaker(ent, span) -> bool:
@@ -598,7 +603,7 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     places = [e for e in ents if index.types.get(e.start_char) in ("GPE", "NORP") and e.root == span.root]
     if places:  # "Norland said": a country or a party speaking
         return index.other(strip_det(places[0].text), index.types[places[0].start_char], start, end, text)
-    if span is not None and span.root.pos_ == "PROPN" and len(span) <= 4:
+    if span is not None and span.root.pos_ == "PROPN" and len(span) <= _MAX_UNTAGGED_NAME_TOKENS:
         # a name the tagger did not label: an organisation of the article ("Brightwave said"
         # after "streaming company Brightwave"), a misspelt or unfamiliar surname
         org = index.org_by_key(span.text)
@@ -654,7 +659,7 @@ def _title_before(ent) -> str | None:
     words = []
     tok = ent.doc[ent.start - 1] if ent.start > 0 else None
     while tok is not None and tok.pos_ in ("NOUN", "PROPN", "ADJ") and tok.ent_type_ in ("", "PERSON") \
-            and tok.head.i >= ent.start and len(words) < 4:
+            and tok.head.i >= ent.start and len(words) < _MAX_TITLE_WORDS:
         words.insert(0, tok.text)
         tok = ent.doc[tok.i - 1] if tok.i > 0 else None
     return " ".join(words) if words else None
