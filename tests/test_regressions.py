@@ -202,3 +202,21 @@ def test_cue_span_looks_for_each_child_on_its_own_side():
               deps=["xcomp", "nsubj", "ROOT"], lemmas=["comment", "Ann", "decline"])
     start, end = cues.cue_span(doc[2])
     assert start <= end and doc.text[start:end] == "declined"
+
+
+def test_according_to_takes_the_to_after_according():
+    # found by the one-megabyte paragraph of bench/bench_time_bounds.py: the parse hung a "to"
+    # *before* "according" as its child, and the cue "according ... to" ended before it began
+    import spacy
+    from spacy.tokens import Doc
+
+    from onrecord.inputs.article import from_text
+    from onrecord.pipeline import attribution
+
+    words = ["Ann", "went", "to", "according", "the", "town", "rain", "fell", "all", "day"]
+    heads = [1, 1, 3, 7, 5, 2, 7, 7, 9, 7]
+    deps = ["nsubj", "ROOT", "prep", "prep", "det", "pobj", "nsubj", "ROOT", "det", "npadvmod"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps,
+              sent_starts=[True] + [False] * 9)
+    ctx = attribution.Context(doc, from_text(doc.text), [], [])
+    assert attribution.according_to(ctx) == []  # no "to" after "according": no cue at all

@@ -564,7 +564,8 @@ def according_to(ctx: Context) -> list[Candidate]:
     for tok in ctx.doc:
         if tok.lower_ != "according" or ctx.in_boilerplate(tok.idx):
             continue
-        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        # the "to" after "according" only: a misparse can hang another sentence's "to" before it
+        to = next((c for c in tok.children if c.lower_ == "to" and c.i > tok.i), None)
         nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
         if to is None and nxt is not None and nxt.lower_ == "to":
             to = nxt
