@@ -24,6 +24,7 @@ from ..errors import OnrecordError
 from ..records import Attribution
 from ..report import Report
 from . import claims as store_claims, dedup, linking, record
+from .record import STATED
 from .db import StoreInfo, open_engine, write_lock
 from .embeddings import Embedder, VectorIndex, from_blob, get_embedder, to_blob
 from .errors import StoreError
@@ -401,8 +402,8 @@ def published_date(value: str | None) -> str | None:
 
 def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
                       article_id: int) -> int:
-    """Insert every attribution (in the report's order, so statement ids follow it), link the
-    linkable ones to their claims, then store the article's entities and claims."""
+    """Insert every attribution and the outlet's own-voice statements, link the linkable ones to
+    their claims, then store the article's entities and claims."""
     entity_ids = _link_entities(conn, report)
     entity_names = _entity_names(conn, entity_ids)
     published = published_date(report.article.published)
@@ -414,10 +415,15 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
         hits = index.search_many(prep.vectors, linking.NEIGHBOURS)
     linked = {id(a): i for i, a in enumerate(prep.attrs)}
     by_local: dict[str, int] = {}
-    for attr in report.attributions:
+    # the linked statements first, in the order they are linked (the body before the headline,
+    # and the outlet's own-voice statements: store/claims.py), so statement ids follow it; then
+    # the engine's rows that are stored but not linked. The record's own order is its local ids.
+    order = list(prep.attrs) + [a for a in report.attributions if id(a) not in linked]
+    for attr in order:
         i = linked.get(id(attr))
         sid = _insert_statement(conn, report, attr, article_id, entity_ids, entity_names, prep, i, published)
-        by_local.setdefault(attr.id, sid)
+        if attr.kind != STATED:
+            by_local.setdefault(attr.id, sid)
         if i is None:
             continue
         prep.ids.append(sid)

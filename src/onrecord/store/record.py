@@ -57,6 +57,17 @@ def write_claims(conn: Connection, article_id: int, report: Report, statement_of
                  [{"c": claim_row, "s": s} for s in members])
 
 
+#: The store's kind for the outlet's own-voice statements it follows across articles
+#: (store/claims.py): a statement of the store, never a row of the engine's record.
+STATED = "stated"
+
+
+def record_position(local_id: str | None) -> float:
+    """A row's place in its article's record: the number of its local id ("a7" is 7)."""
+    digits = (local_id or "")[1:]
+    return int(digits) if digits.isdigit() else float("inf")
+
+
 def article(conn: Connection, article_id: int) -> dict | None:
     """The analyze JSON of a stored article, plus ``store``: its row's fields and the store ids
     of its attributions (statements), entities (corpus entities) and claims, each list in the
@@ -68,7 +79,9 @@ def article(conn: Connection, article_id: int) -> dict | None:
     st_rows = conn.execute(select(statements.c.id, statements.c.local_id, statements.c.claim_id,
                                   statements.c.entity_id, statements.c.similarity, statements.c.record,
                                   *LEGACY_COLUMNS)
-                           .where(statements.c.article_id == article_id).order_by(statements.c.id)).all()
+                           .where(statements.c.article_id == article_id, statements.c.kind != STATED)
+                           .order_by(statements.c.id)).all()
+    st_rows = sorted(st_rows, key=lambda r: (record_position(r.local_id), r.id))
     ent_rows = conn.execute(select(article_entities).where(article_entities.c.article_id == article_id)
                             .order_by(article_entities.c.position)).all()
     claim_rows = conn.execute(select(article_claims).where(article_claims.c.article_id == article_id)
