@@ -104,6 +104,9 @@ class Attribution:
     #: stance, claims); declared here so no stage reads an undeclared attribute, and never
     #: serialised (it belongs to one parse).
     cue_token: Any = field(default=None, repr=False, compare=False)
+    #: How the speaker was found: name / title / nominal / pronoun / carried (from the quote
+    #: before) / none; read by the confidence model, never serialised.
+    speaker_via: str | None = field(default=None, repr=False, compare=False)
 
     def to_record(self, doc_id: str) -> dict[str, Any]:
         """The DESIGN.md attribution record (one line of ``--format jsonl``)."""

@@ -50,6 +50,13 @@ def tables(report: Report) -> list:
     return out
 
 
+def _content_words(text: str, content) -> str:
+    """A content as the table shows it: its pieces joined by " … ", so the cue between the
+    pieces of a split quote ('"X," joked Ortega. "Y."') is not read as the speaker's words."""
+    spans = content.spans or [(content.start, content.end)]
+    return " … ".join(text[s:e] for s, e in spans)
+
+
 def attribution_table(report: Report) -> Table:
     """Speaker, cue, kind, stance, content, to whom and when, one row per attribution."""
     table = Table(show_lines=False, expand=False, title=f"{len(report.attributions)} attributions")
@@ -59,7 +66,7 @@ def attribution_table(report: Report) -> Table:
         speaker = a.speaker.text if a.speaker else "—"
         if a.speaker and a.speaker.entity and a.speaker.entity != a.speaker.text:
             speaker += f" ({a.speaker.entity})"
-        content = a.content.text if a.content else ""
+        content = _content_words(report.article.text, a.content) if a.content else ""
         if len(content) > _TABLE_CONTENT_CHARS:
             content = content[:_TABLE_CONTENT_CHARS - 1] + "…"
         stance = a.stance + (" (hedged)" if a.hedged else "")

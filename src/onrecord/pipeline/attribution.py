@@ -50,6 +50,7 @@ class Candidate:
     cue_token: Token | None = None
     line: int | None = None
     quotes: list[Quote] = field(default_factory=list)
+    via: str | None = None  # how the speaker was found, where the finder knows (Attribution.speaker_via)
 
 
 @dataclass
@@ -101,10 +102,29 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
     ctx = Context(doc, article, find_quotes(article.text, article.blocks),
                   [(b.start, b.end) for b in article.blocks if b.is_boilerplate])
     found = cue_verbs(ctx) + according_to(ctx) + cue_nouns(ctx) + transcript_lines(ctx)
-    found = _dedupe(found)
+    found = _not_sources(ctx, _dedupe(found))
     found += quotes_without_cue(ctx, found)
     found.sort(key=lambda c: min([c.content[0][0]] if c.content else [] + [c.cue[0]] if c.cue else [0]))
     return write(ctx, found)
+
+
+#: Speakers that name no one: "no one", "nobody". Inside someone's reported speech ("she said
+#: no one could predict ...") they are words of that speech, not a second source. (Standing
+#: alone they stay: "no one confirmed Trump's account" is what a claim's status rests on.)
+NOT_SOURCES = {"no one", "no-one", "noone", "nobody", "none", "nothing", "neither"}
+
+
+def _not_sources(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
+    """The candidates less those whose speaker is one of NOT_SOURCES and whose cue lies in
+    another candidate's content."""
+    text = ctx.article.text
+
+    def nested(c: Candidate) -> bool:
+        return c.cue is not None and any(o is not c and any(s <= c.cue[0] < e for s, e in o.content)
+                                         for o in cands)
+
+    return [c for c in cands if c.speaker is None
+            or " ".join(text[c.speaker[0]:c.speaker[1]].lower().split()) not in NOT_SOURCES or not nested(c)]
 
 
 # ---------------------------------------------------------------- finder 1: cue verbs
@@ -115,6 +135,8 @@ def cue_verbs(ctx: Context) -> list[Candidate]:
     for tok in ctx.doc:
         if not cues.is_cue_verb(tok) or ctx.in_boilerplate(tok.idx) or ctx.in_quote(tok.idx):
             continue  # a cue inside a quotation is the speaker's own report, not the article's
+        if cues.is_non_cue(tok) or cues.is_idiom(tok):
+            continue  # "picked up the award", "That said, ..."
         cand = _from_cue_verb(ctx, tok)
         if cand is not None:
             out.append(cand)
@@ -197,7 +219,8 @@ def _adverbial_path(tok: Token, verb: Token) -> bool:
 
 def speaker_span(subject: Token, content: list[tuple[int, int]], cue: tuple[int, int]) -> tuple[int, int]:
     """The subject's noun phrase, without relative clauses and never into content or cue."""
-    keep = [t for t in subject.subtree if not _in_clause(t, subject)]
+    about = {t.i for c in _topic_phrases(subject) for t in c.subtree}
+    keep = [t for t in subject.subtree if not _in_clause(t, subject) and t.i not in about]
     start = min(t.idx for t in keep)
     end = max(t.idx + len(t) for t in keep)
     for s, e in content + [cue]:
@@ -209,6 +232,25 @@ def speaker_span(subject: Token, content: list[tuple[int, int]], cue: tuple[int,
     if end <= start:
         start, end = subject.idx, subject.idx + len(subject)
     return _trim(doc_text(subject.doc), start, end)
+
+
+#: Prepositions that, after a name, say what the speaker spoke of ("joked Ortega of her role",
+#: "said Lund about the ice"), not who the speaker is.
+_TOPIC_PREPS = {"of", "about", "on", "regarding"}
+
+
+def _topic_phrases(subject: Token) -> list[Token]:
+    """The "of her role" phrases hanging off a name: a preposition of _TOPIC_PREPS after a
+    proper-noun subject whose object is no name ("Kerry of Massachusetts" keeps its place)."""
+    if subject.pos_ != "PROPN":
+        return []
+    out = []
+    for child in subject.rights:
+        if child.dep_ == "prep" and child.lower_ in _TOPIC_PREPS:
+            pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if pobj is not None and pobj.pos_ != "PROPN" and not pobj.ent_type_:
+                out.append(child)
+    return out
 
 
 def _outside_quotes(ctx: Context, span: tuple[int, int], anchor: Token) -> tuple[int, int]:
@@ -267,15 +309,33 @@ def _continuation(ctx: Context, verb: Token, content_end: int) -> list[tuple[int
     the content came before its cue)."""
     if content_end > verb.idx:
         return []
-    sent_end = verb.sent.end_char
     text = ctx.article.text
     block = ctx.article.block_at(verb.idx)
     if block is None:
         return []
+    # '"X," she said, "Y."': the quote resumes in the cue's own sentence, after a comma
+    clause_end = max([t.idx + len(t) for t in verb.subtree if t.i >= verb.i and not ctx.in_quote(t.idx)
+                      and t.text not in QUOTE_CHARS and not t.is_punct] + [verb.idx + len(verb)])
+    same = next((q for q in ctx.quotes_between(clause_end, block.end) if q.start >= clause_end), None)
+    gap = text[clause_end:same.start] if same is not None else ""
+    if same is not None and same.start < verb.sent.end_char and "," in gap and not gap.strip(" ,"):
+        return [(same.start, same.end)]
+    sent_end = verb.sent.end_char
     nxt = next((q for q in ctx.quotes_between(sent_end, block.end) if q.start >= sent_end), None)
-    if nxt is not None and not text[sent_end:nxt.start].strip():
+    if nxt is not None and not text[sent_end:nxt.start].strip() and not _has_own_cue(ctx, nxt):
         return [(nxt.start, nxt.end)]
     return []
+
+
+def _has_own_cue(ctx: Context, q: Quote) -> bool:
+    """True when a cue verb outside quotes follows the quote in its sentence ('"X," she said'):
+    the quote is another statement, not the continuation of the one before."""
+    span = ctx.doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None:
+        return False
+    sent = span[-1].sent
+    return any(cues.is_cue_verb(t) and t.idx >= q.end and not ctx.in_quote(t.idx)
+               for t in ctx.doc[span.end:sent.end])
 
 
 #: A cue this many tokens or more away from the clause it hangs off is not its parenthetical:
@@ -377,7 +437,8 @@ def _adjacent_quote(ctx: Context, verb: Token) -> Quote | None:
     after = [q for q in in_block if q.start >= right]
     if before and not text[before[-1].end:left].strip(" ,.—–-:\n"):
         return before[-1]
-    if after and not text[right:after[0].start].strip(" ,:—–-"):
+    ends_sentence = text[right - 1:right] in ".!?"  # "X argued over Y. "..." he said": not X's
+    if after and not ends_sentence and not text[right:after[0].start].strip(" ,:—–-"):
         return after[0]
     last = [q for q in in_block if q.end <= verb.idx]
     if last and _gap_speaker(ctx, last[-1].end, verb) is not None:
@@ -462,6 +523,10 @@ def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
     """Direct when the content is a quote, mixed when it holds a partial quote; quotes widened."""
     if cand.kind == "reference":
         return cand
+    quoted = {(q.start, q.end): q for q in ctx.quotes_between(cand.content[0][0], cand.content[-1][1])}
+    if cand.kind == "direct" and len(cand.content) > 1 and all(p in quoted for p in cand.content):
+        cand.quote = quoted[cand.content[0]]
+        return cand  # '"X," she said, "Y."': a quote in pieces around its cue
     s, e = cand.content[0][0], cand.content[-1][1]
     if cand.kind == "indirect":
         e = drop_writer_inference(ctx.doc, s, e)
@@ -622,11 +687,13 @@ def _dash_or_colon(ctx: Context, q: Quote) -> Candidate | None:
     after = text[q.end:q.end + 80]
     stripped = after.lstrip(" ,")
     if stripped[:1] in DASHES and q.n_words(text) >= 3:
-        name = _entity_at(ctx, q.end + (len(after) - len(stripped)) + 1, forward=True)
-        if name is not None:
-            return Candidate(cue=(q.end + len(after) - len(stripped), q.end + len(after) - len(stripped) + 1),
-                             content=[(q.start, q.end)], kind="direct", speaker=(name.start_char, name.end_char),
-                             speaker_token=name.root, quote=q, line=q.line)
+        dash = q.end + len(after) - len(stripped)
+        name = _entity_at(ctx, dash + 1, forward=True)
+        span = (name.start_char, name.end_char) if name is not None else _signature(ctx, dash + 1)
+        if span is not None:
+            return Candidate(cue=(dash, dash + 1), content=[(q.start, q.end)], kind="direct", speaker=span,
+                             speaker_token=name.root if name is not None else None, quote=q, line=q.line,
+                             via=None if name is not None else "name")
     before = text[max(0, q.start - 3):q.start]
     if ":" in before and q.n_words(text) >= 3:
         colon = text.rfind(":", 0, q.start)
@@ -636,6 +703,26 @@ def _dash_or_colon(ctx: Context, q: Quote) -> Candidate | None:
                              speaker=(name.start_char, name.end_char), speaker_token=name.root,
                              quote=q, line=q.line)
     return None
+
+
+#: A signature after a dash ('"..." ― Carla Sanchez.') is at most this many words.
+_MAX_SIGNATURE_WORDS = 5
+
+
+def _signature(ctx: Context, offset: int) -> tuple[int, int] | None:
+    """A name the tagger missed that signs a quote from a dash to its paragraph's end: one to
+    _MAX_SIGNATURE_WORDS capitalised words and nothing else."""
+    block = ctx.article.block_at(offset)
+    if block is None:
+        return None
+    start, end = _trim(ctx.article.text, offset, block.end)
+    while end > start and ctx.article.text[end - 1] == ".":
+        end -= 1
+    words = ctx.article.text[start:end].split()
+    if not 0 < len(words) <= _MAX_SIGNATURE_WORDS or not all(w[:1].isupper() and w.strip(".,").isalpha()
+                                                               for w in words):
+        return None
+    return start, end
 
 
 def _entity_at(ctx: Context, offset: int, forward: bool) -> SpacySpan | None:
@@ -649,9 +736,35 @@ def _entity_at(ctx: Context, offset: int, forward: bool) -> SpacySpan | None:
     return None
 
 
+#: A paragraph of quote alone continues the speaker before it from this many words when the
+#: quote ends a sentence inside its marks ('"Absolutely not."'); a shorter or unpunctuated
+#: quote paragraph (a title, a slogan) must have _MIN_INHERIT_WORDS.
+_MIN_SENTENCE_WORDS = 2
+_MIN_INHERIT_WORDS = 4
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»]*\s*$")
+
+
+def _opens_own_paragraph(ctx: Context, q: Quote, previous: list[Candidate]) -> bool:
+    """A quote paragraph with no cue: the quote is the paragraph, or opens it with a whole
+    sentence and nothing else in the paragraph is attributed ('"We sailed." The crew was calm.')."""
+    text = ctx.article.text
+    n = q.n_words(text)
+    sentence = q.closed and bool(_SENTENCE_END.search(text, q.start, q.end))
+    if n < (_MIN_SENTENCE_WORDS if sentence else _MIN_INHERIT_WORDS):
+        return False
+    if q.whole_block:
+        return True
+    block = ctx.article.block_at(q.start)
+    rest = text[q.end:block.end].lstrip() if block is not None else ""
+    return block is not None and sentence and not text[block.start:q.start].strip() \
+        and rest[:1].isupper() and not any(c.content and block.start <= c.content[0][0] < block.end
+                                           for c in previous)
+
+
 def _inherited(ctx: Context, q: Quote, previous: list[Candidate]) -> Candidate | None:
-    """A paragraph of quote alone takes the speaker of the attribution in the paragraph before."""
-    if not q.whole_block or q.n_words(ctx.article.text) < 4:
+    """A paragraph that opens with a quote and has no cue takes the speaker of the
+    attribution in the paragraph before."""
+    if not _opens_own_paragraph(ctx, q, previous):
         return None
     block = ctx.article.block_at(q.start)
     prev_blocks = [b for b in ctx.article.blocks if b.end <= block.start and b.kind != "boilerplate"]
@@ -680,6 +793,8 @@ def _quoted_phrase(ctx: Context, q: Quote) -> Candidate | None:
         if verb.head.i == verb.i:
             return None
         verb = verb.head
+    if cues.is_non_cue(verb) or cues.is_idiom(verb):
+        return None  # 'picked up the award for "The Long Road"': a title, not someone's words
     subject = find_subject(verb)
     if subject is None or ctx.in_quote(subject.idx) or subject.pos_ == "PRON" and subject.lower_ == "it":
         return None
@@ -759,7 +874,8 @@ def write(ctx: Context, cands: list[Candidate]) -> list[Attribution]:
             id=f"a{n}", kind=c.kind, speaker=speaker,
             cue=Span.of(text, *c.cue) if c.cue else None, content=content,
             insertions=insertions, addressee=Span.of(text, *c.addressee) if c.addressee else None,
-            line=c.line, cue_token=c.cue_token))
+            line=c.line, cue_token=c.cue_token,
+            speaker_via=c.via or ("carried" if c.inherited_from is not None and speaker is not None else None)))
     return out
 
 

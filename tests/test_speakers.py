@@ -1,0 +1,162 @@
+"""The right speaker, and statements only: pronouns resolved with agreement, quote paragraphs
+carried over, speakers trimmed to the source, phrases that are no source and verbs that are no
+cue. Each text is written for onrecord."""
+from __future__ import annotations
+
+import pytest
+
+import onrecord
+from onrecord.pipeline import agreement
+from onrecord.pipeline.entities import Cluster
+
+pytestmark = pytest.mark.slow
+
+
+def rows(text: str):
+    return [(a.speaker.text if a.speaker else None, a.speaker.entity if a.speaker else None,
+             [text[s:e] for s, e in a.content.spans] if a.content else None, a)
+            for a in onrecord.analyze(text).attributions]
+
+
+# ---------------------------------------------------------------- pronouns and nominals
+
+def test_he_after_an_unnamed_spokesperson_is_the_spokesperson(pipeline):
+    text = ('Union leader Maria Costa said the strike would go on.\n\n'
+            "But a spokesperson for the employers' group said the offer was fair. "
+            '"We have worked with the unions for years," he said.\n')
+    he = [r for r in rows(text) if r[0] == "he"]
+    assert he and he[0][1] == "a spokesperson"
+    assert he[0][3].speaker_via == "pronoun"
+
+
+def test_she_after_the_minister_is_the_minister_not_the_man_named_before(pipeline):
+    text = ('Sam Patel, the opposition leader, criticised the plan. The minister said the plan '
+            'would work. "We have done the sums," she said.')
+    she = [r for r in rows(text) if r[0] == "she"]
+    assert she and she[0][1] == "the minister"
+
+
+def test_it_after_the_company_is_the_company(pipeline):
+    text = 'Jon Meyer said the plant would close. The company said it had no such plans. "We are staying," it said.'
+    it = [r for r in rows(text) if r[0] == "it"]
+    assert it and it[0][1] == "the company"
+
+
+def test_first_name_gives_the_gender(pipeline):
+    text = 'Karen Blake and Thomas Reed met on Monday. Reed spoke first. "It went well," she said.'
+    she = [r for r in rows(text) if r[0] == "she"]
+    assert she and she[0][1] == "Karen Blake"
+
+
+def test_a_woman_already_known_is_never_he(pipeline):
+    text = 'Union leader Maria Costa said the strike would go on. "We will hold out," he said.'
+    he = [r for r in rows(text) if r[0] == "he"]
+    assert he and he[0][1] is None  # no antecedent agrees: no entity is guessed
+
+
+def test_title_gives_the_gender(pipeline):
+    text = 'Ms. Okafor and Mr. Lindqvist argued over the budget. "The figures are wrong," he said.'
+    he = [r for r in rows(text) if r[0] == "he"]
+    assert he and he[0][1] == "Lindqvist"
+
+
+def test_pronoun_with_no_antecedent_has_no_entity(pipeline):
+    text = '"We are done here," she said.'
+    assert [(r[0], r[1]) for r in rows(text)] == [("she", None)]
+
+
+def test_agreement_rules_on_clusters():
+    karen = Cluster("Karen Blake", "PERSON")
+    spokesman = Cluster("a spokesman", "GROUP")
+    firm = Cluster("the firm", "GROUP")
+    residents = Cluster("some residents", "GROUP")
+    assert agreement.agrees(karen, "she") and not agreement.agrees(karen, "he")
+    assert agreement.agrees(spokesman, "he") and not agreement.agrees(spokesman, "she")
+    assert agreement.agrees(firm, "it") and not agreement.agrees(firm, "he")
+    assert agreement.agrees(residents, "they") and not agreement.agrees(residents, "it")
+    # "they" takes only the latest speaker: it never reaches past a person to a group
+    assert agreement.antecedent([residents, karen], "they", []) is None
+    assert agreement.antecedent([karen, firm], "it", []) is firm
+
+
+# ---------------------------------------------------------------- quote paragraphs carried over
+
+def test_short_quote_paragraph_continues_an_unnamed_speaker(pipeline):
+    text = 'A spokesperson for the port said the ship was safe.\n\n"Absolutely not."\n'
+    found = rows(text)
+    assert len(found) == 2 and found[1][2] == ['"Absolutely not."']
+    assert found[1][1] == found[0][1] == "a spokesperson" and found[1][3].speaker_via == "carried"
+
+
+def test_quote_paragraphs_continue_over_several_paragraphs(pipeline):
+    text = ('"The ship is safe," said a spokeswoman for the port.\n\n'
+            '"The crew is fine and the cargo is dry."\n\n"We expect it to sail on Friday."\n')
+    found = rows(text)
+    assert [r[1] for r in found] == ["a spokeswoman"] * 3
+
+
+def test_a_quote_title_paragraph_is_not_carried(pipeline):
+    text = 'The minister said the plan was ready.\n\n"Harbour Plan"\n'
+    assert len(rows(text)) == 1
+
+
+# ---------------------------------------------------------------- split quotes and trimmed speakers
+
+def test_split_quote_is_one_statement_in_two_pieces(pipeline):
+    text = ('"It was a hard part," joked Ortega of her role. '
+            '"A woman who loses everything and keeps going."')
+    found = rows(text)
+    assert len(found) == 1
+    speaker, _entity, pieces, a = found[0]
+    assert speaker == "Ortega" and a.kind == "direct"
+    assert pieces == ['"It was a hard part,"', '"A woman who loses everything and keeps going."']
+
+
+def test_table_shows_the_pieces_of_a_split_quote_apart(pipeline):
+    from onrecord import render
+    text = '"It was a hard part," joked Ortega of her role. "A woman who keeps going."'
+    report = onrecord.analyze(text)
+    shown = render._content_words(report.article.text, report.attributions[0].content)
+    assert shown == '"It was a hard part," … "A woman who keeps going."'
+
+
+def test_speaker_is_trimmed_of_what_was_spoken_of(pipeline):
+    text = '"I loved it," said Ortega of the script.'
+    assert [r[0] for r in rows(text)] == ["Ortega"]
+
+
+def test_a_quote_with_its_own_cue_is_not_taken_by_the_one_before(pipeline):
+    text = ('"It was a hard part," joked Ortega of her role as the widow. '
+            '"A woman who loses everything," she said, "and keeps going."')
+    found = rows(text)
+    assert [r[2] for r in found] == [['"It was a hard part,"'],
+                                     ['"A woman who loses everything,"', '"and keeps going."']]
+    assert found[1][3].kind == "direct"
+
+
+# ---------------------------------------------------------------- no source, no cue
+
+def test_no_one_inside_reported_speech_is_no_second_row(pipeline):
+    text = 'The mayor, Lena Fox, said no one could predict what would happen.'
+    found = rows(text)
+    assert len(found) == 1 and found[0][1] == "Lena Fox"
+    assert found[0][2] == ["no one could predict what would happen"]
+
+
+def test_award_motion_and_inclusion_verbs_are_not_cues(pipeline):
+    text = ('The actor picked up the award for "The Long Road" on Sunday. The top prize went to '
+            '"Miners of the North," a film by Ada Vos. Those left out include "Blue Hour" and "Salt." '
+            'The film had "a hard edge" and a long running time.')
+    assert rows(text) == []
+
+
+def test_idioms_of_saying_are_not_cues(pipeline):
+    text = ('That said, the night was long. Needless to say, the winners were happy. '
+            'Having said that, the hall was cold.')
+    assert rows(text) == []
+
+
+def test_a_real_cue_beside_the_idiom_stays(pipeline):
+    text = 'That said, the director said the festival would return next year.'
+    found = rows(text)
+    assert [(r[0], r[2]) for r in found] == [("the director", ["the festival would return next year"])]
