@@ -160,3 +160,25 @@ def test_a_real_cue_beside_the_idiom_stays(pipeline):
     text = 'That said, the director said the festival would return next year.'
     found = rows(text)
     assert [(r[0], r[2]) for r in found] == [("the director", ["the festival would return next year"])]
+
+
+# ---------------------------------------------------------------- the source, not a word beside it
+
+def test_a_dateline_is_not_the_speaker(pipeline):
+    text = 'OSLO (Nordwire) - Harbour chief Ola Berg said the new quay would open in May.'
+    found = rows(text)
+    assert [(r[0], r[1]) for r in found] == [("Harbour chief Ola Berg", "Ola Berg")]
+
+
+def test_the_sender_of_a_press_release_is_the_source(pipeline):
+    text = 'The Vance campaign sent out a press release saying the senator had voted against the bridge.'
+    found = rows(text)
+    assert found and found[0][0] == "The Vance campaign"
+
+
+def test_the_object_of_told_is_the_addressee_not_the_speaker(pipeline):
+    text = ('"The crews are under a lot of pressure," a harbour official, who was not allowed to speak '
+            'on the record, told Radio Nord.')
+    found = rows(text)
+    assert found and found[0][0] == "a harbour official"
+    assert found[0][3].addressee is not None and found[0][3].addressee.text == "Radio Nord"

@@ -168,26 +168,58 @@ def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
     if subject is not None:
         span = gap or _outside_quotes(ctx, speaker_span(subject, content, cue_span), subject)
         cand.speaker, cand.speaker_token = span, subject
+        after = _past_dateline(ctx, span)
+        if after is not None:
+            cand.speaker, cand.speaker_token = after
     cand.addressee = find_addressee(verb, content)
     return _with_quote_kind(ctx, cand)
 
 
+#: A wire dateline opening a paragraph: "LONDON (Reuters) - ", "Washington (AFP) – ".
+_DATELINE = re.compile(r"[A-Z][A-Za-z.'’ -]{1,40}(?:, [A-Z][A-Za-z. ]{1,30})?\s*\([A-Za-z.&’' ]{2,30}\)\s*[-–—]+\s*")
+#: Words of the source's name after a dateline ("Democrat Hillary Clinton"): at most this many.
+_MAX_NAME_TOKENS = 8
+
+
+def _past_dateline(ctx: Context, span: tuple[int, int]) -> tuple[tuple[int, int], Token] | None:
+    """When the parser took a dateline for the speaker ("LONDON (Reuters) - Donald Trump said"),
+    the name that follows the dateline, and its last token."""
+    block = ctx.article.block_at(span[0])
+    if block is None:
+        return None
+    m = _DATELINE.match(ctx.article.text, block.start, block.end)
+    if m is None or span[0] >= m.end():
+        return None
+    words = []
+    for tok in ctx.doc[ctx.doc.char_span(m.end(), block.end, alignment_mode="expand").start:]:
+        if tok.pos_ not in ("PROPN", "NOUN", "ADJ", "DET") and tok.text not in ("'s", "’s", "."):
+            break
+        words.append(tok)
+        if len(words) > _MAX_NAME_TOKENS:
+            return None
+    if not words or not any(t.pos_ in ("PROPN", "NOUN") for t in words):
+        return None
+    return _trim(ctx.article.text, words[0].idx, words[-1].idx + len(words[-1])), words[-1]
+
+
 def find_subject(verb: Token) -> Token | None:
-    """The verb's subject, looking through conjunctions, xcomp/advcl chains and passives."""
+    """The verb's subject, looking through conjunctions, xcomp/advcl chains and passives; of
+    two subjects the parser gave one verb ('His assessment: "...," he said'), the nearer."""
+    found = []
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass", "csubj") and child.pos_ != "PRON" or child.dep_ == "nsubj":
             if child.dep_ == "nsubjpass" and verb.lemma_ in cues.PASSIVE_AGENT_ONLY:
                 continue
-            return child
+            found.append(child)
         if child.dep_ == "agent":
-            for pobj in child.children:
-                if pobj.dep_ == "pobj":
-                    return pobj
+            found += [pobj for pobj in child.children if pobj.dep_ == "pobj"][:1]
+    if found:
+        return min(found, key=lambda t: abs(t.i - verb.i))
     head = verb.head
     if verb.dep_ in ("conj", "xcomp") and head.i != verb.i and head.pos_ in ("VERB", "AUX"):
         return find_subject(head)
     if verb.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
-        return head
+        return _sender(head) or head
     if verb.dep_ == "advcl" and verb.tag_ == "VBG" and head.pos_ in ("VERB", "AUX"):
         return find_subject(head)  # "..., he said, adding that ..."
     if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
@@ -195,11 +227,31 @@ def find_subject(verb: Token) -> Token | None:
     return None
 
 
+#: Things that carry someone's words: "sent out a press release saying ...", "revised her
+#: statement explaining ...". The one who sent it is the source, not the paper.
+_SENT_DOCUMENTS = {"release", "statement", "article", "letter", "email", "e-mail", "ad", "advertisement",
+                   "cover", "memo", "tweet", "post", "message", "note", "video", "mailer", "flyer", "op-ed"}
+
+
+def _sender(doc_noun: Token) -> Token | None:
+    """Who sent the document ``doc_noun`` names: the subject of the verb it is the object of
+    ("Rubio's campaign sent out a press release"), else its possessor ("her statement")."""
+    if doc_noun.lemma_.lower() not in _SENT_DOCUMENTS:
+        return None
+    if doc_noun.dep_ == "dobj" and doc_noun.head.pos_ == "VERB":
+        owner = next((c for c in doc_noun.head.children if c.dep_ == "nsubj"), None)
+        if owner is not None:
+            return owner
+    return next((c for c in doc_noun.children if c.dep_ == "poss"), None)
+
+
 def _inverted_subject(verb: Token) -> Token | None:
     """A name the parser did not make the subject: 'said Heyman' (object after the verb) or
     an unfamiliar surname tagged as an adverb before it ('Kellar later said')."""
     for child in verb.rights:
         if child.dep_ in ("dobj", "npadvmod", "attr", "oprd") and child.pos_ == "PROPN":
+            if child.dep_ == "dobj" and verb.lemma_ in cues.TELL_LIKE:
+                continue  # "..., a source told Fox News": the object of tell is the addressee
             return child
     for child in (t for t in verb.subtree if t.i < verb.i and _adverbial_path(t, verb)):
         if child.dep_ in ("advmod", "npadvmod", "dep", "nmod") and child.is_title \
@@ -443,7 +495,21 @@ def _adjacent_quote(ctx: Context, verb: Token) -> Quote | None:
     last = [q for q in in_block if q.end <= verb.idx]
     if last and _gap_speaker(ctx, last[-1].end, verb) is not None:
         return last[-1]  # '"...," Tulsa police Chief Chuck Jordan said' with a broken parse
-    return None
+    return _quote_after_colon(ctx, block, right)
+
+
+def _quote_after_colon(ctx: Context, block, right: int) -> Quote | None:
+    """'Her adviser, Jake Sullivan, said:' ending its paragraph, and the next paragraph opening
+    with a quote: that quote is what was said."""
+    text = ctx.article.text
+    if (text[:right].rstrip() + text[right:block.end].strip())[-1:] != ":" or text[right:block.end].strip(" :\n"):
+        return None
+    nxt = next((b for b in ctx.article.blocks if b.start >= block.end and not b.is_boilerplate
+                and text[b.start:b.end].strip()), None)
+    if nxt is None:
+        return None
+    q = next(iter(ctx.quotes_between(nxt.start, nxt.end)), None)
+    return q if q is not None and not text[nxt.start:q.start].strip() else None
 
 
 #: A name phrase between a closing quote and its verb is at most this many tokens:
