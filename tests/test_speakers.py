@@ -182,3 +182,19 @@ def test_the_object_of_told_is_the_addressee_not_the_speaker(pipeline):
     found = rows(text)
     assert found and found[0][0] == "a harbour official"
     assert found[0][3].addressee is not None and found[0][3].addressee.text == "Radio Nord"
+
+
+def test_a_chance_to_show_is_not_the_speaker(pipeline):
+    text = ('The council meeting was an effort to paint the mayor as a spendthrift. '
+            'Councillor Ruth Amadi has a rare chance to show that the budget can balance.')
+    found = rows(text)
+    assert [r[0] for r in found] == ["Councillor Ruth Amadi"]
+
+
+def test_said_with_a_colon_takes_the_quote_of_the_next_paragraph(pipeline):
+    text = ('Her senior adviser, Jonas Brekke, said:\n\n'
+            '"The ferry will run every hour from June."\n\n"It is the only way to grow."\n')
+    found = rows(text)
+    assert [(r[1], r[2]) for r in found] == [
+        ("Jonas Brekke", ['"The ferry will run every hour from June."']),
+        ("Jonas Brekke", ['"It is the only way to grow."'])]

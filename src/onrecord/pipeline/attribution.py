@@ -177,7 +177,8 @@ def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
 
 #: A wire dateline opening a paragraph: "LONDON (Reuters) - ", "Washington (AFP) – ".
 _DATELINE = re.compile(r"[A-Z][A-Za-z.'’ -]{1,40}(?:, [A-Z][A-Za-z. ]{1,30})?\s*\([A-Za-z.&’' ]{2,30}\)\s*[-–—]+\s*")
-#: Words of the source's name after a dateline ("Democrat Hillary Clinton"): at most this many.
+#: Words of the source's name after a dateline ("Democrat Hillary Clinton"): at most this many
+#: (a title, a two-word role and a full name); a longer run is no name and the row keeps the parse.
 _MAX_NAME_TOKENS = 8
 
 
@@ -218,6 +219,13 @@ def find_subject(verb: Token) -> Token | None:
     head = verb.head
     if verb.dep_ in ("conj", "xcomp") and head.i != verb.i and head.pos_ in ("VERB", "AUX"):
         return find_subject(head)
+    if verb.dep_ == "acl" and head.pos_ == "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        # "Trump has a rare chance to show ...", "an effort to paint ...": the chance shows
+        # nothing; the source is whoever has it
+        gov = head.head.head if head.dep_ == "pobj" else head.head
+        if head.dep_ in ("dobj", "pobj") and gov.pos_ in ("VERB", "AUX") and gov.i != head.i:
+            return find_subject(gov)
+        return None
     if verb.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
         return _sender(head) or head
     if verb.dep_ == "advcl" and verb.tag_ == "VBG" and head.pos_ in ("VERB", "AUX"):
@@ -771,7 +779,8 @@ def _dash_or_colon(ctx: Context, q: Quote) -> Candidate | None:
     return None
 
 
-#: A signature after a dash ('"..." ― Carla Sanchez.') is at most this many words.
+#: A signature after a dash ('"..." ― Carla Sanchez.') is at most this many words: a name
+#: with a middle name and a particle; longer text after a dash is a clause, not a signature.
 _MAX_SIGNATURE_WORDS = 5
 
 
@@ -804,7 +813,9 @@ def _entity_at(ctx: Context, offset: int, forward: bool) -> SpacySpan | None:
 
 #: A paragraph of quote alone continues the speaker before it from this many words when the
 #: quote ends a sentence inside its marks ('"Absolutely not."'); a shorter or unpunctuated
-#: quote paragraph (a title, a slogan) must have _MIN_INHERIT_WORDS.
+#: quote paragraph (a title, a slogan) must have _MIN_INHERIT_WORDS. Set by hand (a one-word
+#: sentence is as often a cheer as a reply); checked on 100 PolNeAR train articles, where the
+#: carried rows it adds keep quoted recall and speaker accuracy up, not on dev.
 _MIN_SENTENCE_WORDS = 2
 _MIN_INHERIT_WORDS = 4
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»]*\s*$")
