@@ -198,3 +198,10 @@ def test_said_with_a_colon_takes_the_quote_of_the_next_paragraph(pipeline):
     assert [(r[1], r[2]) for r in found] == [
         ("Jonas Brekke", ['"The ferry will run every hour from June."']),
         ("Jonas Brekke", ['"It is the only way to grow."'])]
+
+
+def test_a_piece_of_markup_is_never_a_speaker(pipeline):
+    text = ('<post id="81" author="@harbourwatch" datetime="2026-03-02">Crane operator was acting '
+            'nervous, left the yard</post>.\n\nThe harbour master said the yard would reopen.')
+    found = rows(text)
+    assert [r[0] for r in found] == ["The harbour master"]

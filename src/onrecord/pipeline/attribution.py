@@ -104,6 +104,7 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
     found = cue_verbs(ctx) + according_to(ctx) + cue_nouns(ctx) + transcript_lines(ctx)
     found = _not_sources(ctx, _dedupe(found))
     found += quotes_without_cue(ctx, found)
+    found = _not_markup(ctx, found)
     found.sort(key=lambda c: min([c.content[0][0]] if c.content else [] + [c.cue[0]] if c.cue else [0]))
     return write(ctx, found)
 
@@ -112,6 +113,16 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
 #: no one could predict ...") they are words of that speech, not a second source. (Standing
 #: alone they stay: "no one confirmed Trump's account" is what a claim's status rests on.)
 NOT_SOURCES = {"no one", "no-one", "noone", "nobody", "none", "nothing", "neither"}
+
+
+#: Markup left in a text ('<tweet id="..." author="...">'): a "speaker" holding one of these
+#: characters is a piece of a tag, never a source (none of PolNeAR train's sources has one).
+_MARKUP = re.compile(r"[<>=]")
+
+
+def _not_markup(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
+    """The candidates less those whose speaker is a piece of markup."""
+    return [c for c in cands if c.speaker is None or not _MARKUP.search(ctx.article.text, *c.speaker)]
 
 
 def _not_sources(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
