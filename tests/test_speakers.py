@@ -205,3 +205,10 @@ def test_a_piece_of_markup_is_never_a_speaker(pipeline):
             'nervous, left the yard</post>.\n\nThe harbour master said the yard would reopen.')
     found = rows(text)
     assert [r[0] for r in found] == ["The harbour master"]
+
+
+def test_a_signature_after_a_dash_and_a_no_break_space(pipeline):
+    text = ('“The ferry is late every single morning. Nobody answers the phone.”\xa0― Ilse Varnholt\xa0\n'
+            '“We were promised a new timetable by spring.”\xa0― Tomas Eklund.\n')
+    found = rows(text)
+    assert [r[0] for r in found] == ["Ilse Varnholt", "Tomas Eklund"]

@@ -31,7 +31,7 @@ SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _FUNCTION_WORDS = {"later", "also", "then", "still", "yet", "now", "however", "meanwhile", "earlier",
                    "previously", "separately", "instead", "again", "here", "there", "so", "but", "and"}
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
-_TRIM = set(" \t\r\n,;:—–-―")
+_TRIM = set(" \t\r\n\xa0\u2009\u202f,;:—–-―")
 DASHES = "—–-―"
 
 
@@ -770,7 +770,7 @@ def _dash_or_colon(ctx: Context, q: Quote) -> Candidate | None:
     """'"..." — Name' and 'Name: "..."': a name beside the quote with no verb."""
     text = ctx.article.text
     after = text[q.end:q.end + 80]
-    stripped = after.lstrip(" ,")
+    stripped = after.lstrip(" ,\xa0\u2009\u202f")
     if stripped[:1] in DASHES and q.n_words(text) >= 3:
         dash = q.end + len(after) - len(stripped)
         name = _entity_at(ctx, dash + 1, forward=True)
