@@ -212,3 +212,10 @@ def test_a_signature_after_a_dash_and_a_no_break_space(pipeline):
             '“We were promised a new timetable by spring.”\xa0― Tomas Eklund.\n')
     found = rows(text)
     assert [r[0] for r in found] == ["Ilse Varnholt", "Tomas Eklund"]
+
+
+def test_a_name_in_apposition_before_the_cue_is_the_speaker(pipeline):
+    text = ('In a statement to the Harbour Gazette, her chief engineer, Lise Moen, said: '
+            '“The crane will be repaired by June, and the quay will reopen soon after.”')
+    found = rows(text)
+    assert [(r[0], r[1]) for r in found] == [("her chief engineer, Lise Moen", "Lise Moen")]

@@ -170,7 +170,7 @@ def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
         gap = _gap_speaker(ctx, content[0][1], verb) if content[0][1] <= verb.idx else None
         subject = None if gap is None else ctx.doc.char_span(*gap, alignment_mode="expand").root
     if subject is None and kind != "reference":
-        subject = _inverted_subject(verb)
+        subject = _inverted_subject(verb) or _apposition_before(verb)
     if subject is None and not cues.allows_no_subject(verb):
         return None
     cue_span = cues.cue_span(verb)
@@ -277,6 +277,23 @@ def _inverted_subject(verb: Token) -> Token | None:
                 and child.pos_ in ("PROPN", "ADV", "NOUN", "X") and child.lower_ not in _FUNCTION_WORDS:
             return child
     return None
+
+
+def _apposition_before(verb: Token) -> Token | None:
+    """A name the parser hung off the phrase before it instead of making it the subject: "In a
+    statement to the Observer, her adviser, Jake Sullivan, said: ..." (the adviser an apposition
+    of the Observer). The outermost apposition ending right before the verb's comma."""
+    i = verb.i - 1
+    while i >= 0 and verb.doc[i].text == ",":
+        i -= 1
+    if i < 0 or i == verb.i - 1:
+        return None  # no comma between: not a phrase set off before the verb
+    tok = verb.doc[i]
+    if tok.dep_ != "appos" or tok.pos_ not in ("PROPN", "NOUN"):
+        return None
+    while tok.head.dep_ == "appos" and tok.head.i < tok.i:
+        tok = tok.head
+    return tok
 
 
 def _adverbial_path(tok: Token, verb: Token) -> bool:
