@@ -219,3 +219,9 @@ def test_a_name_in_apposition_before_the_cue_is_the_speaker(pipeline):
             '“The crane will be repaired by June, and the quay will reopen soon after.”')
     found = rows(text)
     assert [(r[0], r[1]) for r in found] == [("her chief engineer, Lise Moen", "Lise Moen")]
+
+
+def test_a_verb_before_a_colon_introduces_the_quote(pipeline):
+    text = 'The mayor addressed the crowd again: “Here is what I regret. I regret that we waited.”'
+    found = rows(text)
+    assert [(r[0], r[3].cue.text, r[3].kind) for r in found] == [("The mayor", "addressed", "direct")]

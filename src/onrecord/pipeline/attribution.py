@@ -170,7 +170,7 @@ def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
         gap = _gap_speaker(ctx, content[0][1], verb) if content[0][1] <= verb.idx else None
         subject = None if gap is None else ctx.doc.char_span(*gap, alignment_mode="expand").root
     if subject is None and kind != "reference":
-        subject = _inverted_subject(verb) or _apposition_before(verb)
+        subject = _inverted_subject(verb) or (_apposition_before(verb) if cues.is_speech(verb) else None)
     if subject is None and not cues.allows_no_subject(verb):
         return None
     cue_span = cues.cue_span(verb)
@@ -804,7 +804,28 @@ def _dash_or_colon(ctx: Context, q: Quote) -> Candidate | None:
             return Candidate(cue=(colon, colon + 1), content=[(q.start, q.end)], kind="direct",
                              speaker=(name.start_char, name.end_char), speaker_token=name.root,
                              quote=q, line=q.line)
+        return _verb_before_colon(ctx, q, colon)
     return None
+
+
+def _verb_before_colon(ctx: Context, q: Quote, colon: int) -> Candidate | None:
+    """'She addressed the supporters again: "..."', 'the headline reads: "..."': the verb of
+    the clause the colon ends introduces the quote, and its subject is the speaker."""
+    span = ctx.doc.char_span(colon, colon + 1, alignment_mode="expand")
+    if span is None or span.start == 0:
+        return None
+    prev = ctx.doc[span.start - 1]
+    verb = prev if prev.pos_ == "VERB" else next(
+        (a for a in prev.ancestors if a.pos_ == "VERB" and a.sent.start == prev.sent.start), None)
+    if verb is None or ctx.in_quote(verb.idx) or cues.is_non_cue(verb) or cues.is_idiom(verb):
+        return None
+    subject = find_subject(verb)
+    if subject is None or ctx.in_quote(subject.idx) or subject.idx > verb.idx or subject.lower_ in ("it", "this", "that"):
+        return None
+    cue = cues.cue_span(verb)
+    return Candidate(cue=cue, content=[(q.start, q.end)], kind="direct", cue_token=verb, quote=q, line=q.line,
+                     speaker=_outside_quotes(ctx, speaker_span(subject, [(q.start, q.end)], cue), subject),
+                     speaker_token=subject)
 
 
 #: A signature after a dash ('"..." ― Carla Sanchez.') is at most this many words: a name
