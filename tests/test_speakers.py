@@ -225,3 +225,18 @@ def test_a_verb_before_a_colon_introduces_the_quote(pipeline):
     text = 'The mayor addressed the crowd again: “Here is what I regret. I regret that we waited.”'
     found = rows(text)
     assert [(r[0], r[3].cue.text, r[3].kind) for r in found] == [("The mayor", "addressed", "direct")]
+
+
+def test_quotes_in_a_row_after_one_cue_are_one_statement(pipeline):
+    text = ('Mayor Lund joked with the crowd, telling them, “I am a fisher like you, folks,” and, '
+            '“Is there anyone here who does not fish? Probably not.” The crowd laughed.')
+    found = [r for r in rows(text) if r[0] == "Mayor Lund"]
+    assert found and found[0][2] == ['“I am a fisher like you, folks,”',
+                                     '“Is there anyone here who does not fish? Probably not.”']
+
+
+def test_quote_resumes_after_an_abbreviation_the_parser_took_for_no_sentence_end(pipeline):
+    text = ('"He talks off the cuff all the time. No," said Ada Nyberg, 53, who lives in Springfield, Ill. '
+            '". . . I just want somebody who speaks like we do."')
+    found = rows(text)
+    assert len(found) == 1 and len(found[0][2]) == 2 and found[0][2][1].startswith('". . . I just want')

@@ -388,8 +388,32 @@ def _verb_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], str
         return [], "indirect"  # the phrase is punctuation alone: nothing was said
     quote = _adjacent_quote(ctx, verb) if cues.is_speech(verb) else None
     if quote is not None:
-        return [(quote.start, quote.end)] + _continuation(ctx, verb, quote.end), "direct"
+        return [(quote.start, quote.end)] + (_continuation(ctx, verb, quote.end) if quote.end <= verb.idx
+                                             else _quote_chain(ctx, quote)), "direct"
     return [], ""
+
+
+#: What may stand between two quotes of one statement after its cue: 'telling the crowd, "X,"
+#: and, "Y."'.
+_CHAIN_GAP = re.compile(r"[\s,]*(?:and|or)?[\s,]*")
+
+
+def _quote_chain(ctx: Context, first: Quote) -> list[tuple[int, int]]:
+    """The quotes that follow ``first`` in its paragraph joined by nothing but a comma or an
+    "and" (the speaker's words in a row after one cue)."""
+    block = ctx.article.block_at(first.start)
+    if block is None:
+        return []
+    out, end = [], first.end
+    for q in ctx.quotes_between(first.end, block.end):
+        if q.start < end:
+            continue
+        gap = ctx.article.text[end:q.start]
+        if not gap.strip() or not _CHAIN_GAP.fullmatch(gap) or _has_own_cue(ctx, q):
+            break  # a bare space is a new sentence: the resumption rules handle it
+        out.append((q.start, q.end))
+        end = q.end
+    return out
 
 
 def _continuation(ctx: Context, verb: Token, content_end: int) -> list[tuple[int, int]]:
@@ -408,6 +432,9 @@ def _continuation(ctx: Context, verb: Token, content_end: int) -> list[tuple[int
     gap = text[clause_end:same.start] if same is not None else ""
     if same is not None and same.start < verb.sent.end_char and "," in gap and not gap.strip(" ,"):
         return [(same.start, same.end)]
+    stop = gap.strip() == "." or not gap.strip() and text[clause_end - 1:clause_end] == "."
+    if same is not None and same.start < verb.sent.end_char and stop and not _has_own_cue(ctx, same):
+        return [(same.start, same.end)]  # 'said X, of Springfield, Ill. "..."': a sentence end the parser missed
     sent_end = verb.sent.end_char
     nxt = next((q for q in ctx.quotes_between(sent_end, block.end) if q.start >= sent_end), None)
     if nxt is not None and not text[sent_end:nxt.start].strip() and not _has_own_cue(ctx, nxt):
@@ -651,7 +678,8 @@ def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
         cand.kind, cand.quote = "direct", quote
         cand.content = [(min(qs, cand.content[0][0]), max(qe, cand.content[-1][1]))]
         if cand.cue_token is not None and len(cand.content) == 1:
-            cand.content += _continuation(ctx, cand.cue_token, qe)
+            cand.content += _continuation(ctx, cand.cue_token, qe) if qe <= cand.cue_token.idx \
+                else _quote_chain(ctx, quote)
         if cand.speaker and qs <= cand.speaker[0] and cand.speaker[1] <= qe:
             cand.speaker = None  # a "speaker" inside the quote is a word of the quote
     else:
