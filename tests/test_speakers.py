@@ -240,3 +240,9 @@ def test_quote_resumes_after_an_abbreviation_the_parser_took_for_no_sentence_end
             '". . . I just want somebody who speaks like we do."')
     found = rows(text)
     assert len(found) == 1 and len(found[0][2]) == 2 and found[0][2][1].startswith('". . . I just want')
+
+
+def test_a_quoted_phrase_keeps_the_object_it_is_said_of(pipeline):
+    text = 'Chancellor Ingrid Berg heralded the harbour deal as a “breakthrough” for the region.'
+    found = rows(text)
+    assert found and found[0][1] == "Ingrid Berg" and found[0][2][0].startswith("the harbour deal as a “breakthrough")

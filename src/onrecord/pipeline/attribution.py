@@ -955,6 +955,8 @@ def _quoted_phrase(ctx: Context, q: Quote) -> Candidate | None:
     head = next((c for c in verb.rights if q.start <= max(t.idx for t in c.subtree)), None)
     if head is None or head.dep_ in _NOT_CONTENT:
         return None
+    obj = next((c for c in verb.rights if c.dep_ == "dobj" and c.i < head.i), None)
+    head = obj or head  # "heralded [the deal as a 'breakthrough']": the object is what was heralded
     content = [_rest_of_phrase(verb, head)]
     if content[0][0] >= content[0][1]:
         return None  # the phrase is punctuation alone
