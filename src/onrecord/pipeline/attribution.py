@@ -77,6 +77,11 @@ class Context:
         j = bisect.bisect_left(self._starts, end)
         return [q for q in self.quotes[i:j] if q.start < end and start < q.end]
 
+    def next_quote(self, offset: int, end: int) -> Quote | None:
+        """The first quote starting at or after ``offset`` and before ``end`` (a binary search)."""
+        i = bisect.bisect_left(self._starts, offset)
+        return self.quotes[i] if i < len(self.quotes) and self.quotes[i].start < end else None
+
     def in_quote(self, offset: int) -> bool:
         """True when ``offset`` lies between the marks of a quote."""
         i = bisect.bisect_left(self._starts, offset) - 1
@@ -405,9 +410,7 @@ def _quote_chain(ctx: Context, first: Quote) -> list[tuple[int, int]]:
     if block is None:
         return []
     out, end = [], first.end
-    for q in ctx.quotes_between(first.end, block.end):
-        if q.start < end:
-            continue
+    while (q := ctx.next_quote(end, block.end)) is not None:
         gap = ctx.article.text[end:q.start]
         if not gap.strip() or not _CHAIN_GAP.fullmatch(gap) or _has_own_cue(ctx, q):
             break  # a bare space is a new sentence: the resumption rules handle it
@@ -428,7 +431,7 @@ def _continuation(ctx: Context, verb: Token, content_end: int) -> list[tuple[int
     # '"X," she said, "Y."': the quote resumes in the cue's own sentence, after a comma
     clause_end = max([t.idx + len(t) for t in verb.subtree if t.i >= verb.i and not ctx.in_quote(t.idx)
                       and t.text not in QUOTE_CHARS and not t.is_punct] + [verb.idx + len(verb)])
-    same = next((q for q in ctx.quotes_between(clause_end, block.end) if q.start >= clause_end), None)
+    same = ctx.next_quote(clause_end, block.end)
     gap = text[clause_end:same.start] if same is not None else ""
     if same is not None and same.start < verb.sent.end_char and "," in gap and not gap.strip(" ,"):
         return [(same.start, same.end)]
@@ -436,7 +439,7 @@ def _continuation(ctx: Context, verb: Token, content_end: int) -> list[tuple[int
     if same is not None and same.start < verb.sent.end_char and stop and not _has_own_cue(ctx, same):
         return [(same.start, same.end)]  # 'said X, of Springfield, Ill. "..."': a sentence end the parser missed
     sent_end = verb.sent.end_char
-    nxt = next((q for q in ctx.quotes_between(sent_end, block.end) if q.start >= sent_end), None)
+    nxt = ctx.next_quote(sent_end, block.end)
     if nxt is not None and not text[sent_end:nxt.start].strip() and not _has_own_cue(ctx, nxt):
         return [(nxt.start, nxt.end)]
     return []
@@ -449,8 +452,10 @@ def _has_own_cue(ctx: Context, q: Quote) -> bool:
     if span is None:
         return False
     sent = span[-1].sent
+    # the cue of '"X," Tulsa police Chief Chuck Jordan said' lies within a speaker's phrase
+    stop = min(sent.end, span.end + _MAX_GAP_TOKENS + 3)
     return any(cues.is_cue_verb(t) and t.idx >= q.end and not ctx.in_quote(t.idx)
-               for t in ctx.doc[span.end:sent.end])
+               for t in ctx.doc[span.end:stop])
 
 
 #: A cue this many tokens or more away from the clause it hangs off is not its parenthetical:
@@ -756,7 +761,7 @@ def according_to(ctx: Context) -> list[Candidate]:
     for tok in ctx.doc:
         if tok.lower_ != "according" or ctx.in_boilerplate(tok.idx):
             continue
-        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        to = next((c for c in tok.children if c.lower_ == "to" and c.i > tok.i), None)  # never one before it
         nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
         if to is None and nxt is not None and nxt.lower_ == "to":
             to = nxt
@@ -909,10 +914,20 @@ def _opens_own_paragraph(ctx: Context, q: Quote, previous: list[Candidate]) -> b
     if q.whole_block:
         return True
     block = ctx.article.block_at(q.start)
-    rest = text[q.end:block.end].lstrip() if block is not None else ""
-    return block is not None and sentence and not text[block.start:q.start].strip() \
-        and rest[:1].isupper() and not any(c.content and block.start <= c.content[0][0] < block.end
-                                           for c in previous)
+    if block is None or not sentence or _first_char(text, block.start) != q.start:
+        return False
+    rest = _first_char(text, q.end)
+    return rest < block.end and text[rest].isupper() and not any(
+        c.content and block.start <= c.content[0][0] < block.end for c in previous)
+
+
+_NON_SPACE = re.compile(r"\S")
+
+
+def _first_char(text: str, offset: int) -> int:
+    """The offset of the first character after ``offset`` that is not a space."""
+    m = _NON_SPACE.search(text, offset)
+    return m.start() if m else len(text)
 
 
 def _inherited(ctx: Context, q: Quote, previous: list[Candidate]) -> Candidate | None:
