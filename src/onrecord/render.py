@@ -61,6 +61,13 @@ def tables(report: Report, hidden: int = 0, floor: float = 0.0) -> list:
     return out
 
 
+def _content_words(text: str, content) -> str:
+    """A content as the table shows it: its pieces joined by " … ", so the cue between the
+    pieces of a split quote ('"X," joked Ortega. "Y."') is not read as the speaker's words."""
+    spans = content.spans or [(content.start, content.end)]
+    return " … ".join(text[s:e] for s, e in spans)
+
+
 def attribution_table(report: Report, hidden: int = 0, floor: float = 0.0) -> Table:
     """Speaker, cue, kind, act, stance, content, to whom, when and confidence, one row per
     attribution; the title says how many rows fell below the minimum confidence."""
@@ -74,7 +81,7 @@ def attribution_table(report: Report, hidden: int = 0, floor: float = 0.0) -> Ta
         speaker = a.speaker.text if a.speaker else "—"
         if a.speaker and a.speaker.entity and a.speaker.entity != a.speaker.text:
             speaker += f" ({a.speaker.entity})"
-        content = a.content.text if a.content else ""
+        content = _content_words(report.article.text, a.content) if a.content else ""
         if len(content) > _TABLE_CONTENT_CHARS:
             content = content[:_TABLE_CONTENT_CHARS - 1] + "…"
         stance = a.stance + (" (hedged)" if a.hedged else "")

@@ -281,3 +281,69 @@ def lexicon_key(tok: Token) -> str:
     """A verb's lemma, or ``N:lemma`` for a noun (the cue lexicon's key for a token)."""
     lemma = tok.lemma_.lower()
     return f"N:{lemma}" if tok.pos_ == "NOUN" else lemma
+
+
+# ---------------------------------------------------------------- words that are never cues
+
+#: Verbs of winning, receiving, moving, including and having: "the actor picked up the award",
+#: "the top prize went to ...", "those left out include ...", "the film had ...". Their
+#: subject is no source and their object no statement, even around a quoted title.
+NON_CUE_LEMMAS = {"win", "pick", "receive", "collect", "earn", "scoop", "bag", "grab", "head",
+                  "include", "feature", "comprise", "contain", "have", "star", "leave", "omit", "nominate",
+                  "award", "shortlist"}
+#: Objects that make an otherwise possible cue an award verb ("claimed the top prize",
+#: "took the trophy").
+_AWARD_OBJECTS = {"award", "prize", "trophy", "medal", "title", "honour", "honor", "crown", "gong",
+                  "statuette", "accolade", "nomination", "cup", "oscar", "emmy", "grammy", "bafta",
+                  "palme", "plaudit", "plaudits", "laurels"}
+
+
+def is_non_cue(verb: Token) -> bool:
+    """True for a verb that never introduces a statement (see NON_CUE_LEMMAS), a prize that
+    "went to" someone, or a verb whose object is an award ("claimed the top prize")."""
+    lemma = verb.lemma_.lower()
+    if lemma in NON_CUE_LEMMAS and lemma not in SPEECH:
+        return True
+    if lemma == "go" and any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children):
+        return True  # "the top prize went to ..." (but "gone after Trump as a 'leech'" is a cue)
+    return any(c.dep_ in ("dobj", "attr") and c.lemma_.lower() in _AWARD_OBJECTS for c in verb.children)
+
+
+#: Idioms built on a verb of saying that report no one's words, as word sequences (lower
+#: case) and the index of the verb in each: "That said, ...", "needless to say".
+IDIOMS = (("that", "said"), ("having", "said", "that"), ("that", "being", "said"), ("with", "that", "said"),
+          ("needless", "to", "say"), ("suffice", "it", "to", "say"), ("suffice", "to", "say"),
+          ("so", "to", "speak"), ("to", "say", "the", "least"), ("that", "is", "to", "say"),
+          ("truth", "be", "told"), ("it", "goes", "without", "saying"), ("as", "they", "say"),
+          ("sad", "to", "say"), ("strange", "to", "say"), ("all", "told"), ("to", "say", "nothing", "of"))
+_IDIOM_VERBS = {"said", "say", "speak", "told", "saying"}
+
+
+def is_idiom(verb: Token) -> bool:
+    """True when ``verb`` is the verb of one of IDIOMS, as written around it (the idiom
+    starting its sentence or following a comma or a conjunction: "And that said, ...")."""
+    doc = verb.doc
+    for words in IDIOMS:
+        for k, w in enumerate(words):
+            if w != verb.lower_ or w not in _IDIOM_VERBS:
+                continue
+            start = verb.i - k
+            if start < 0 or start + len(words) > len(doc):
+                continue
+            if all(doc[start + j].lower_ == words[j] for j in range(len(words))) \
+                    and (words[0] not in _AMBIGUOUS_OPENERS or _opens_phrase(doc, start, start + len(words))):
+                return True
+    return False
+
+
+#: Idioms whose words also make an ordinary clause ("the report that said ...", "all told
+#: the court"): taken as the idiom only set off on their own ("That said, ...").
+_AMBIGUOUS_OPENERS = {"that", "all", "as", "with", "having"}
+
+
+def _opens_phrase(doc, start: int, end: int) -> bool:
+    """True when tokens [start, end) open their sentence (or follow a comma or a conjunction)
+    and a comma closes them."""
+    before = doc[start - 1] if start > 0 else None
+    opens = doc[start].is_sent_start or before is None or before.is_punct or before.pos_ == "CCONJ"
+    return bool(opens) and end < len(doc) and doc[end].text == ","

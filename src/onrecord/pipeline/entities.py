@@ -28,6 +28,7 @@ from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from spacy.tokens import Doc
 
 from onrecord.records import Attribution, Entity
+from onrecord.pipeline import agreement
 from onrecord.pipeline.doccache import doc_ents, doc_text, ents_in
 
 #: A speaker's type is one of DESIGN.md's: a country or government speaks as an organisation,
@@ -552,20 +553,21 @@ def resolve(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
                 person.add(ent.text, ent.start_char, ent.end_char)
                 continue
             index.other(strip_det(ent.text), kind, ent.start_char, ent.end_char, ent.text)
-    recent: list[Cluster] = []  # people who spoke, the latest last
+    recent: list[Cluster] = []  # sources who spoke (named or not), the latest last
     for attr in sorted(attributions, key=lambda a: a.speaker.start if a.speaker else 0):
         sp = attr.speaker
         if sp is None:
             continue
         low = sp.text.lower().strip()
-        if low in PERSON_PRONOUNS:
-            cluster = _antecedent(doc, index, recent, low, sp.start)
+        if low in PERSON_PRONOUNS or low in agreement.THING_PRONOUNS:
+            cluster = agreement.antecedent(recent, low, _people_before(doc, index, sp.start))
+            attr.speaker_via = attr.speaker_via or "pronoun"
         else:
-            cluster = _speaker_cluster(doc, index, sp.text, sp.start, sp.end, recent[-1] if recent else None)
+            people = [c for c in recent if c.type == "PERSON"]
+            cluster = _speaker_cluster(doc, index, sp.text, sp.start, sp.end, people[-1] if people else None)
         if cluster is not None:
             sp.entity, sp.type = cluster.name, SPEAKER_TYPE.get(cluster.type, cluster.type)
-            if cluster.type == "PERSON":
-                recent = [c for c in recent if c is not cluster] + [cluster]
+            recent = [c for c in recent if c is not cluster] + [cluster]
     return [Entity(c.name, c.type, c.aliases, sorted(c.mentions)) for c in index.clusters]
 
 
@@ -621,37 +623,21 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     return index.other(group_name(span) if span is not None else text, "GROUP", start, end, text)
 
 
-_SHE, _HE = {"she", "her"}, {"he", "him"}
-_TITLE_PRONOUN = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}
-
-
-def _pronoun_of(cluster: Cluster) -> str | None:
-    """'he' or 'she' when the article has told (a pronoun already resolved, Mr./Mrs./Ms.)."""
-    if cluster.pronoun:
-        return cluster.pronoun
-    for alias in cluster.aliases:
-        first = alias.split()[0].strip(".").lower() if alias.split() else ""
-        if first in _TITLE_PRONOUN:
-            return _TITLE_PRONOUN[first]
-    return None
-
-
-def _antecedent(doc: Doc, index: EntityIndex, recent: list[Cluster], pronoun: str,
-                offset: int) -> Cluster | None:
-    """The latest person who spoke and may be called ``pronoun`` (a woman already called
-    'she' is not 'he'); else the person named last before the pronoun."""
-    want = "she" if pronoun in _SHE else "he"
-    for cluster in reversed(recent):
-        if _pronoun_of(cluster) in (None, want):
-            cluster.pronoun = cluster.pronoun or want
-            return cluster
-    return _last_person_before(doc, index, offset)
+def _people_before(doc: Doc, index: EntityIndex, offset: int) -> list[Cluster]:
+    """The people named before ``offset``, the one named last first (a pronoun's antecedents
+    when no speaker came first)."""
+    out: list[Cluster] = []
+    for e in reversed([e for e in ents_in(doc, 0, offset) if e.label_ == "PERSON"]):
+        cluster = index.match_person(clean_name(e.text))
+        if cluster is not None and cluster not in out:
+            out.append(cluster)
+    return out
 
 
 def _last_person_before(doc: Doc, index: EntityIndex, offset: int) -> Cluster | None:
-    """The person named last before ``offset`` (a pronoun's antecedent when no speaker came first)."""
-    people = [e for e in ents_in(doc, 0, offset) if e.label_ == "PERSON"]
-    return index.match_person(clean_name(people[-1].text)) if people else None
+    """The person named last before ``offset``."""
+    people = _people_before(doc, index, offset)
+    return people[0] if people else None
 
 
 def _title_before(ent) -> str | None:
