@@ -146,3 +146,22 @@ def test_a_short_line_outside_a_footer_list_is_not_swallowed():
     got = labelled(text)
     assert got["Permalink"][0] == "boilerplate"
     assert got["Ferries"][0] != "boilerplate"
+
+
+def test_bylines_stamps_galleries_and_page_tails_are_boilerplate():
+    text = ("Ferry fares to rise in May\n\nBy Ana Lind and Tom Marsh | 4 April 2026 | 3 min read\n\n"
+            "Posted Tue 14 Apr 2026 at 6:05am, updated Tue 14 Apr 2026 at 9:40am\n\n"
+            "[1/3] A ferry leaves the harbour at dawn.\n\nListen to this article\n\n"
+            "By Tuesday the operator had agreed to talks.\n\n"
+            "Published reports say the fares will rise by a tenth.\n\n"
+            "Share\n\nRelated stories\n\nHarbour dredging delayed again\n\nTopics\n\nFerries\n")
+    kinds = {text[b.start:b.end]: (b.kind, b.reason) for b in label_blocks(text)}
+    assert kinds["By Ana Lind and Tom Marsh | 4 April 2026 | 3 min read"] == ("boilerplate", "byline")
+    assert kinds["Posted Tue 14 Apr 2026 at 6:05am, updated Tue 14 Apr 2026 at 9:40am"][1] == "timestamp"
+    assert kinds["[1/3] A ferry leaves the harbour at dawn."] == ("boilerplate", "caption")
+    assert kinds["Listen to this article"][0] == "boilerplate"
+    for line in ("Harbour dredging delayed again", "Topics", "Ferries"):
+        assert kinds[line] == ("boilerplate", "footer"), line  # the page's tail after its first link
+    for sentence in ("By Tuesday the operator had agreed to talks.",
+                     "Published reports say the fares will rise by a tenth."):
+        assert kinds[sentence][0] == "paragraph", sentence

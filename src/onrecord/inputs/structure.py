@@ -62,8 +62,25 @@ _FOOTER_LINK = re.compile(
     r"""\W*(authors?|print(\s+this\s+(page|article|story))?|permalink|share(\s+this(\s+(article|story|page))?)?
           |related\s+(topics|stories|articles|links|content|coverage)|topics?|tags?|e-?mail(\s+this\s+\w+)?
           |copy\s+(the\s+)?link|back\s+to\s+top|comments?|show\s+comments|more\s+on\s+this\s+(topic|story)
-          |top\s+stories|skip\s+to\s+(main\s+)?content|report\s+an?\s+(error|correction)|contact\s+us)\W*""",
+          |top\s+stories|skip\s+to\s+(main\s+)?content|report\s+an?\s+(error|correction)|contact\s+us
+          |listen\s+to\s+this\s+(article|story)|\d+\s+min(ute)?s?(\s+(read|listen))?|comments?\s*\(\d+\))\W*""",
     re.I | re.X)
+#: Bylines and time stamps of a page: "By Ana Lind", "By Ana Lind and Tom Marsh | 4 April 2026 |
+#: 3 min read", "Posted Tue 14 Apr 2026 at 6:05am, updated ...", "June 3, 2026 4:12 PM UTC". Short
+#: (at most ``_CREDIT_MAX_WORDS`` words) and never a sentence: "By Tuesday the council had ..."
+#: has no capitalised name run to the end of the line and ends in a full stop.
+_NAME = r"(?-i:[A-Z])[\w.'’-]+(?:\s+(?:(?-i:[A-Z])[\w.'’-]+|de|van|der|von|da|di|la|le|bin))*"
+_BYLINE = re.compile(rf"""^\W*by\s+{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*(?:\s*[|·•–—-].*)?$""", re.I | re.X)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_TIMESTAMP = re.compile(
+    rf"""^\W*(?:(?:posted|published|updated|last\s+updated)\b
+               |(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}})\b)""",
+    re.I | re.X)
+#: A stamp with two times ("Posted Tue 14 Apr 2026 at 6:05am, updated Tue 14 Apr 2026 at
+#: 9:40am") is about 16 words; a stamp line with a digit and no full stop this short is no sentence.
+_TIMESTAMP_MAX_WORDS = 20
+#: A gallery caption: "[1/2] Striking dockworkers gather outside ..." (its counter in brackets).
+_GALLERY = re.compile(r"^\s*\[\d+\s*/\s*\d+\]")
 #: A short line inside a footer list (an author's name, a topic between "Related topics" and
 #: "Permalink") is part of it: at most this many words, between two footer-link lines at most
 #: ``_FOOTER_GAP`` lines apart. Four words hold a name or a topic label, not a sentence.
@@ -136,6 +153,7 @@ def label_blocks(text: str) -> list[Block]:
         if reason:
             kinds[i] = ("boilerplate", reason)
     _mark_footer_items(bodies, kinds)
+    _mark_footer_tail(bodies, kinds)
     _mark_captions(bodies, kinds)
     _mark_headings(bodies, kinds)
     return [Block(s, e, n, k, r) for (s, e, n), (k, r) in zip(lines, kinds)]
@@ -155,6 +173,14 @@ def boilerplate_reason(body: str) -> str | None:
         return "syndication"
     if _FOOTER_LINK.fullmatch(body):
         return "footer"
+    short = len(_WORD.findall(body)) <= _CREDIT_MAX_WORDS and not body.rstrip().endswith(".")
+    if short and _BYLINE.match(body):
+        return "byline"
+    if _TIMESTAMP.match(body) and re.search(r"\d", body) and not body.rstrip().endswith(".") \
+            and len(_WORD.findall(body)) <= _TIMESTAMP_MAX_WORDS:
+        return "timestamp"  # a stamp carries a digit: "Published reports say ..." does not
+    if _GALLERY.match(body):
+        return "caption"
     return None
 
 
@@ -169,6 +195,24 @@ def _mark_footer_items(bodies: list[str], kinds: list) -> None:
             if kinds[j][0] != "boilerplate" and len(words) <= _FOOTER_ITEM_MAX_WORDS \
                     and not _SENTENCE_END.search(bodies[j]):
                 kinds[j] = ("boilerplate", "footer")
+
+
+def _mark_footer_tail(bodies: list[str], kinds: list) -> None:
+    """The end of a page from its first footer link on ("Related stories", "Topics", their
+    story titles and topic labels) is page furniture when every line of it is boilerplate or
+    short (at most ``_CREDIT_MAX_WORDS`` words) and ends no sentence."""
+    def furniture(j: int) -> bool:
+        return kinds[j][0] == "boilerplate" or (
+            len(_WORD.findall(bodies[j])) <= _CREDIT_MAX_WORDS and not _SENTENCE_END.search(bodies[j]))
+    tail = len(bodies)
+    while tail > 0 and furniture(tail - 1):
+        tail -= 1
+    first = next((i for i in range(tail, len(bodies)) if kinds[i][1] == "footer"), None)
+    if first is None:
+        return
+    for j in range(first, len(bodies)):
+        if kinds[j][0] != "boilerplate":
+            kinds[j] = ("boilerplate", "footer")
 
 
 def _mark_captions(bodies: list[str], kinds: list) -> None:
