@@ -35,6 +35,28 @@ _TRIM = set(" \t\r\n\xa0\u2009\u202f,;:—–-―")
 DASHES = "—–-―"
 
 
+#: Cut-offs of the rules below, each hand-set on the project's own example articles and the
+#: fixture's constructions (not fitted to PolNeAR dev), with what they trade:
+#: tokens a speaker's title may add beyond the gap ('"X," Tulsa police Chief Chuck Jordan said').
+_TITLE_TOKENS = 3
+#: characters a content may stop short of a quote's closing mark and still take it ('"too little,' he added).
+_CLOSING_SLACK = 3
+#: characters of slack at either end when a content is the quote around it (a mark, a space).
+_MARK_SLACK = 2
+#: a content this much inside one quote is that quote's direct statement; below, a partial
+#: quote inside reported speech (mixed).
+_QUOTED_SHARE = 0.6
+#: a quote counts as taken by a content holding more than half of it.
+_COVERED_SHARE = 0.5
+#: words a quote needs to be a statement on its own (a dash, colon or transcript layout):
+#: one or two quoted words are a title or a scare quote.
+_MIN_QUOTE_WORDS = 3
+#: characters an "according to" content needs: shorter is a fragment ("according to him, no").
+_MIN_ACCORDING_CHARS = 10
+#: characters after a quote searched for a dash signature ('"..." — Ana Lind, mayor').
+_SIGNATURE_REACH = 80
+
+
 @dataclass
 class Candidate:
     """An attribution before it is written: character offsets and the tokens behind them."""
@@ -455,7 +477,7 @@ def _has_own_cue(ctx: Context, q: Quote) -> bool:
         return False
     sent = span[-1].sent
     # the cue of '"X," Tulsa police Chief Chuck Jordan said' lies within a speaker's phrase
-    stop = min(sent.end, span.end + _MAX_GAP_TOKENS + 3)
+    stop = min(sent.end, span.end + _MAX_GAP_TOKENS + _TITLE_TOKENS)
     return any(cues.is_cue_verb(t) and t.idx >= q.end and not ctx.in_quote(t.idx)
                for t in ctx.doc[span.end:stop])
 
@@ -668,7 +690,7 @@ def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
         e = drop_writer_inference(ctx.doc, s, e)
         cand.content = cand.content[:-1] + [(cand.content[-1][0], e)] if len(cand.content) > 1 else [(s, e)]
     for q in ctx.quotes_between(s, e + 1):  # a quote the content stops just short of ('"too little,' he added)
-        if s <= q.start < e < q.end <= e + 3:
+        if s <= q.start < e < q.end <= e + _CLOSING_SLACK:
             e = q.end
             cand.content[-1] = (cand.content[-1][0], e)
     quote = ctx.quote_covering(s, e)
@@ -680,7 +702,7 @@ def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
                 cand.kind = "mixed"
         return cand
     qs, qe = quote.start, quote.end
-    if qs <= s + 2 and qe >= e - 2 or (min(e, qe) - max(s, qs)) > 0.6 * (e - s):
+    if qs <= s + _MARK_SLACK and qe >= e - _MARK_SLACK or (min(e, qe) - max(s, qs)) > _QUOTED_SHARE * (e - s):
         cand.content = [(qs, qe)] if cand.kind != "direct" else cand.content
         cand.kind, cand.quote = "direct", quote
         cand.content = [(min(qs, cand.content[0][0]), max(qe, cand.content[-1][1]))]
@@ -747,7 +769,7 @@ def transcript_lines(ctx: Context) -> list[Candidate]:
         if m is None or m.group(1).strip(".") in _NOT_SPEAKERS or len(m.group(1)) < 2:
             continue
         start, end = _trim(text, m.start(2), block.end)
-        if len(text[start:end].split()) < 3:
+        if len(text[start:end].split()) < _MIN_QUOTE_WORDS:
             continue
         colon = m.end(1)
         out.append(Candidate(cue=(colon, colon + 1), content=[(start, end)], kind="direct",
@@ -781,7 +803,7 @@ def according_to(ctx: Context) -> list[Candidate]:
         if not tokens:
             continue
         start, end = _trim(doc_text(ctx.doc), min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens))
-        if end - start < 10:
+        if end - start < _MIN_ACCORDING_CHARS:
             continue
         cue = (tok.idx, to.idx + len(to))
         spk = speaker_span(source, [(start, end)], cue)
@@ -815,16 +837,16 @@ def _mark_covered(ctx: Context, cand: Candidate, covered: set[int]) -> None:
     """Add to ``covered`` (by start offset) the quotes this candidate's content holds over half of."""
     for s, e in cand.content:
         for q in ctx.quotes_between(s, e):
-            if min(e, q.end) - max(s, q.start) > 0.5 * (q.end - q.start):
+            if min(e, q.end) - max(s, q.start) > _COVERED_SHARE * (q.end - q.start):
                 covered.add(q.start)
 
 
 def _dash_or_colon(ctx: Context, q: Quote) -> Candidate | None:
     """'"..." — Name' and 'Name: "..."': a name beside the quote with no verb."""
     text = ctx.article.text
-    after = text[q.end:q.end + 80]
+    after = text[q.end:q.end + _SIGNATURE_REACH]
     stripped = after.lstrip(" ,\xa0\u2009\u202f")
-    if stripped[:1] in DASHES and q.n_words(text) >= 3:
+    if stripped[:1] in DASHES and q.n_words(text) >= _MIN_QUOTE_WORDS:
         dash = q.end + len(after) - len(stripped)
         name = _entity_at(ctx, dash + 1, forward=True)
         span = (name.start_char, name.end_char) if name is not None else _signature(ctx, dash + 1)
@@ -833,7 +855,7 @@ def _dash_or_colon(ctx: Context, q: Quote) -> Candidate | None:
                              speaker_token=name.root if name is not None else None, quote=q, line=q.line,
                              speaker_via=None if name is not None else "name")
     before = text[max(0, q.start - 3):q.start]
-    if ":" in before and q.n_words(text) >= 3:
+    if ":" in before and q.n_words(text) >= _MIN_QUOTE_WORDS:
         colon = text.rfind(":", 0, q.start)
         name = _entity_at(ctx, colon, forward=False)
         if name is not None:
