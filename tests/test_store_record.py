@@ -214,6 +214,14 @@ def corpus(db: Path) -> dict[str, list]:
 def test_batch_folder_ingest_equals_direct_ingest(tmp_path):
     src = tmp_path / "news"
     shutil.copytree(DATA / "batch" / "news", src)
+    # a JSONL feed (the good records of tests/data/batch/feed.jsonl: one text, one HTML) and two
+    # story articles with metadata files, whose statements make claims
+    lines = (DATA / "batch" / "feed.jsonl").read_text(encoding="utf-8").splitlines()
+    good = [line for line in lines if line.startswith("{") and '"text": ""' not in line]
+    (src / "feed.jsonl").write_text("\n".join(good) + "\n", encoding="utf-8")
+    for name in ("01-courier-lead-claim", "02-ledger-solberg-denies"):
+        for ext in (".txt", ".meta.json"):
+            shutil.copy(DATA / "story" / (name + ext), src)
     out = tmp_path / "out"
     res = runner.invoke(app, ["batch", str(src), "--out", str(out), "--workers", "1"])
     assert res.exit_code == 0, res.output
@@ -221,6 +229,7 @@ def test_batch_folder_ingest_equals_direct_ingest(tmp_path):
     ingest(via_batch, str(out))
     ingest(direct, str(src))
     got, want = corpus(via_batch), corpus(direct)
-    assert len(want["articles"]) == 3 and want["statements"] and want["entities"]
+    assert len(good) == 2 and len(want["articles"]) == 7
+    assert want["statements"] and want["entities"] and want["claims"] and want["article_claims"]
     for table in want:
         assert got[table] == want[table], table

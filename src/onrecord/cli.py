@@ -216,6 +216,10 @@ def eval_gold(
     model: Optional[str] = typer.Option(None, help="spaCy pipeline to use."),
     baseline: Optional[Path] = typer.Option(
         None, help="A baseline file of floors (tests/data/baseline.json): fail when a figure is below its floor."),
+    min_confidence: Optional[float] = typer.Option(
+        None, min=0.0, max=1.0,
+        help=f"Score only the rows shown at this confidence (the table's default is "
+             f"{settings.DEFAULT_MIN_CONFIDENCE}); default: every row."),
 ) -> None:
     """Score every row of an article against its gold file; print what is wrong and the figures.
 
@@ -243,7 +247,8 @@ def eval_gold(
     except OnrecordError as exc:
         fail(str(exc))
     try:
-        res = gold_checks.score_gold(gold, article.text, report.records(), report.article.blocks)
+        res = gold_checks.score_gold(gold, article.text, report.records(), report.article.blocks,
+                                     min_confidence=min_confidence)
         res.extra.update(gold_checks.extra_checks(gold, report))
     except gold_checks.GoldError as exc:
         fail(f"{gold_file}: does not fit {article_path} ({exc})", 2)
