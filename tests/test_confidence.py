@@ -208,12 +208,11 @@ def test_that_said_and_awards_rank_below_a_plain_statement():
     rows = _rows(text)
     plain = _row_at(rows, text, "said the new pier")
     assert len(plain) == 1 and plain[0].confidence >= settings.DEFAULT_MIN_CONFIDENCE
+    # an idiom and award phrases are no cue at all, or a row below the default and the plain one
     idiom = _row_at(rows, text, "That said")
-    assert idiom, "the idiom row this test is about is no longer proposed: keep the test honest"
-    assert all(a.confidence < plain[0].confidence and a.confidence < settings.DEFAULT_MIN_CONFIDENCE
-               for a in idiom)
     awards = _row_at(rows, text, text[text.index("The skipper"):])
-    assert all(a.confidence < plain[0].confidence for a in awards)
+    assert not any(a.confidence >= min(plain[0].confidence, settings.DEFAULT_MIN_CONFIDENCE)
+                   for a in idiom + awards), [(a.cue.text if a.cue else None, a.confidence) for a in idiom + awards]
 
 
 @pytest.mark.slow
@@ -268,19 +267,22 @@ def test_min_confidence_filters_machine_output_only_when_given(monkeypatch):
 
 @pytest.mark.slow
 def test_table_hides_rows_below_the_default(tmp_path, monkeypatch):
+    # the default is patched to 0.5 so that this original text has rows on both sides of it
+    # (a cue-less quote paragraph, "seemed to suggest", "oppose" score between 0.3 and 0.5)
     monkeypatch.delenv("ONRECORD_MIN_CONFIDENCE", raising=False)
-    text = ("Harbourmaster Ines Calder said the new pier would open in June. That said, the port "
-            "board has not approved the money for it.\n")
+    monkeypatch.setattr(settings, "DEFAULT_MIN_CONFIDENCE", 0.5)
+    text = ("Harbourmaster Ines Calder said the new pier would open in June.\n\n\"It will be fine.\"\n\n"
+            "It seemed to suggest a delay. The council is known to oppose the wall.\n")
     path = tmp_path / "pier.txt"
     path.write_text(text, encoding="utf-8")
     every = [json.loads(x) for x in _cli("analyze", str(path), "-f", "jsonl").stdout.splitlines()]
-    low = [r for r in every if r["confidence"] < settings.DEFAULT_MIN_CONFIDENCE]
-    assert low, "the idiom row is expected below the default"
+    low = [r for r in every if r["confidence"] < 0.5]
+    assert low and len(low) < len(every), [(r["cue"], r["confidence"]) for r in every]
     table = _cli("analyze", str(path)).stdout
-    assert f"{len(low)} more below confidence {settings.DEFAULT_MIN_CONFIDENCE:g} hidden" in table
-    assert "port board has not" not in table and "new pier" in table
+    assert f"{len(low)} more below confidence 0.5 hidden" in table
+    assert "new pier" in table and not any(r["content"]["text"][:12] in table for r in low)
     shown = _cli("analyze", str(path), "--min-confidence", "0").stdout
-    assert "hidden" not in shown and "port board" in shown
+    assert "hidden" not in shown and all(r["content"]["text"][:12] in shown for r in low)
 
 
 @pytest.mark.slow
