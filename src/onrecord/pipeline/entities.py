@@ -234,6 +234,7 @@ class NameParts:
 _PARTICLES = {p.lower() for p in NAME_CONSTANTS.prefixes if p.isalpha()}
 
 
+@functools.lru_cache(maxsize=8192)
 def split_name(name: str) -> NameParts:
     """Given names and surname of a (title-free) person's name, by nameparser.
 
