@@ -587,6 +587,11 @@ def _trim_claim(text: str, start: int, end: int) -> tuple[int, int]:
     start += m.end() if m else 0
     while end > start and text[end - 1] in " ,;:“”\"\n":
         end -= 1
+    inner = text[start:end]
+    # a quote opened inside the proposition keeps its closing mark ('called "optimistic."')
+    if text[end:end + 1] == "”" and inner.count("“") > inner.count("”") \
+            or text[end:end + 1] == '"' and inner.count('"') % 2:
+        end += 1
     return start, end
 
 
