@@ -47,6 +47,16 @@ SEARCHES = ["lead", "reservoir", "Quell", "lead pipes", "\"lead\"", "lead*", "NE
             "'; DROP TABLE articles; --", "Sølberg"]
 
 
+
+def timed_get(client, route: str) -> tuple[int | str, float]:
+    """GET one route: its status (or the name of the transport error) and the seconds it took."""
+    t = time.perf_counter()
+    try:
+        status = client.get(route).status_code
+    except httpx.HTTPError as exc:
+        status = type(exc).__name__
+    return status, time.perf_counter() - t
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -103,12 +113,7 @@ def run(base: str, seconds: float, threads: int, max_requests: int) -> dict:
                 if n is None:
                     return
                 route = routes[n % len(routes)]
-                t = time.perf_counter()
-                try:
-                    status = client.get(route).status_code
-                except httpx.HTTPError as exc:
-                    status = type(exc).__name__
-                took = time.perf_counter() - t
+                status, took = timed_get(client, route)
                 with lock:
                     latencies.append(took)
                     statuses[status] = statuses.get(status, 0) + 1
@@ -221,12 +226,7 @@ def reads_at_rate(base: str, targets: dict[str, list[str]], seconds: float, rate
                         late[0] += 1
                 kind = KINDS[k % len(KINDS)]
                 route = targets[kind][(k // len(KINDS)) % len(targets[kind])]
-                t = time.perf_counter()
-                try:
-                    status = client.get(route).status_code
-                except httpx.HTTPError as exc:
-                    status = type(exc).__name__
-                took = time.perf_counter() - t
+                status, took = timed_get(client, route)
                 with lock:
                     lat[kind].append(took)
                     if status != 200:
