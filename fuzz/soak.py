@@ -8,8 +8,8 @@
 Example ``i`` of ``--seed`` is ``fuzz/hostile.py``'s ``article(seed, i)``; workers are handed
 example numbers, so a run is the same whatever the number of workers, and every failure is
 printed as ``SEED:I`` (``fuzz/hostile.py --show SEED:I`` prints its text). Each example is
-first parsed bare (the spaCy pipeline without onrecord's stages), then analysed under a bound
-of ``RATIO`` times that parse (SIGALRM in the worker): an example over it is a hang. Prints
+analysed under a bound of ``RATIO`` times the bare parse of the same text (the spaCy pipeline
+without onrecord's stages; at least ``FLOOR_SECONDS``): an example over it is a hang. Prints
 one line per failure, a progress line now and then, and a summary; the status is 1 when
 anything failed. Outside the test suite (``tests/test_fuzz_analyze.py`` runs a fixed slice).
 """
@@ -36,6 +36,12 @@ RATIO = 20
 #: those. Trades: a super-linear stage is seen only once it costs a second on one example.
 FLOOR_SECONDS = 1.0
 
+#: An analysis still running after this many seconds is stopped and counted as a hang whatever
+#: its bare parse: a 400-word text parses bare in well under 0.1 s, so this is far over the bound.
+CEILING_SECONDS = 30.0
+#: One example in this many is also parsed bare, for the summary's analysis/bare ratio.
+SAMPLE_EVERY = 20
+
 _pipeline = None
 
 
@@ -47,7 +53,9 @@ def _start() -> None:
     from onrecord.pipeline import nlp
 
     _pipeline = nlp.load()
-    analyze("Warm up, Ann said.")
+    # long enough to load what is loaded on first use (language detection, first names)
+    analyze("Warm up. \"We will look at the figures again next week,\" Ann Moreau, the council's "
+            "treasurer, said on Monday. She told reporters the budget was balanced.\n\n" * 3)
 
 
 class Hang(Exception):
@@ -73,30 +81,41 @@ def _bare_seconds(text: str) -> float:
 def one(job: tuple[int, int, float, bool]) -> tuple[int, str, str, float, float]:
     """Example ``job = (seed, i, stop, bounded)``: (i, "ok" | "crash" | "hang" | "spans" | "late",
     detail, bare s, analysis s); "late" when the wall clock is past ``stop`` (the time budget is
-    spent). Unbounded, the bare parse is skipped (half the work) and no hang can be seen."""
+    spent). Unbounded, no bare parse is made and no hang can be seen.
+
+    The bound is ``max(FLOOR_SECONDS, RATIO x bare)``, so the bare parse can only decide an
+    example whose analysis took longer than the floor: it is made for those (after the
+    analysis, which then ran under the ceiling), and for one example in ``SAMPLE_EVERY`` for the
+    summary's ratio. The verdicts are those of parsing every example bare first, at about half
+    the work."""
     seed, i, stop, bounded = job
     if time.time() > stop:
         return i, "late", "", 0.0, 0.0
     text = hostile.article(seed, i)
-    try:
-        bare = _bare_seconds(text) if bounded else 0.0
-    except Exception as exc:  # the text is the same one analyze reads: a failure here is a crash
-        return i, "crash", f"bare parse: {type(exc).__name__}: {exc}"[:500], 0.0, 0.0
-    bound = max(FLOOR_SECONDS, RATIO * bare) if bounded else 0.0
     old = signal.signal(signal.SIGALRM, _fire)
-    signal.setitimer(signal.ITIMER_REAL, bound)
+    if bounded:
+        signal.setitimer(signal.ITIMER_REAL, CEILING_SECONDS)
     t = time.perf_counter()
     try:
         found = hostile.check(text)
     except Hang:
-        return i, "hang", f"over {bound:.2f} s = max({RATIO} x the bare parse, {FLOOR_SECONDS} s)", bare, \
-            time.perf_counter() - t
+        return i, "hang", f"over the ceiling of {CEILING_SECONDS:.0f} s", 0.0, time.perf_counter() - t
     except Exception as exc:
-        return i, "crash", f"{type(exc).__name__}: {exc}"[:500], bare, time.perf_counter() - t
+        return i, "crash", f"{type(exc).__name__}: {exc}"[:500], 0.0, time.perf_counter() - t
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
     took = time.perf_counter() - t
+    bare = 0.0
+    if bounded and (took > FLOOR_SECONDS or i % SAMPLE_EVERY == 0):
+        try:
+            bare = _bare_seconds(text)
+        except Exception as exc:  # the text is the same one analyze read: a failure here is a crash
+            return i, "crash", f"bare parse: {type(exc).__name__}: {exc}"[:500], 0.0, took
+        bound = max(FLOOR_SECONDS, RATIO * bare)
+        if took > bound:
+            return i, "hang", (f"{took:.2f} s, over {bound:.2f} s = max({RATIO} x the bare parse "
+                               f"{bare:.3f} s, {FLOOR_SECONDS} s)"), bare, took
     if found:
         return i, "spans", "; ".join(found[:3])[:500], bare, took
     return i, "ok", "", bare, took
@@ -120,9 +139,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{'no time bound' if args.unbounded else f'bound {RATIO} x bare parse (at least {FLOOR_SECONDS} s)'}, "
           f"onrecord from "
           f"{Path(onrecord.__file__).parent}", flush=True)
+    sampled = 0
     counts = {"ok": 0, "crash": 0, "hang": 0, "spans": 0}
     first: dict[str, int] = {}
-    bare_total = took_total = 0.0
+    bare_total = took_total = 0.0  # over the examples parsed bare
     started = time.monotonic()
     # the pool reads the jobs ahead, so the time budget is checked by the workers themselves
     stop = time.time() + args.seconds if args.seconds is not None else float("inf")
@@ -133,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
                 if status == "late":
                     break
                 counts[status] += 1
-                bare_total, took_total = bare_total + bare, took_total + took
+                if bare:
+                    sampled += 1
+                    bare_total, took_total = bare_total + bare, took_total + took
                 if status != "ok":
                     first.setdefault(status, i)
                     print(f"{status.upper():5} {seed}:{i} {detail}", flush=True)
@@ -148,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     run = sum(counts.values())
     print(f"soak: {run:,} examples of seed {seed} in {wall:,.0f} s ({run / wall if wall else 0:.1f}/s): "
           f"{counts['crash']} crashes, {counts['hang']} hangs, {counts['spans']} bad spans"
-          + (f"; analysis {took_total / bare_total:.2f} x the bare parse over all" if bare_total else ""))
+          + (f"; analysis {took_total / bare_total:.2f} x the bare parse over the {sampled:,} examples parsed bare" if bare_total else ""))
     for status, i in first.items():
         print(f"first {status}: example {i} ({i - args.start + 1:,} examples into the run)")
     return 0 if run and counts["ok"] == run else 1
