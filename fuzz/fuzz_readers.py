@@ -31,7 +31,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from onrecord.inputs.article import Article, read_bytes
+from onrecord.inputs.article import Article
+from onrecord.inputs.readers import read_bytes
 from onrecord.errors import OnrecordError
 
 SEED_TEXT = ("Water row deepens\n\nCouncillor Mara Quell said on Monday that “the reservoir is unsafe.”\r\n"
@@ -113,7 +114,7 @@ def _article_ok(article: Article) -> None:
 
 
 def target_text(data: bytes) -> None:
-    """article.read_bytes on a .txt name: an Article or an InputError."""
+    """readers.read_bytes on a .txt name: an Article or an InputError."""
     try:
         _article_ok(read_bytes(data, name="fuzz.txt", limit=1 << 20))
     except OnrecordError:
@@ -121,7 +122,7 @@ def target_text(data: bytes) -> None:
 
 
 def target_html(data: bytes) -> None:
-    """article.read_bytes on a .html name (trafilatura): an Article or an InputError."""
+    """readers.read_bytes on a .html name (trafilatura): an Article or an InputError."""
     try:
         _article_ok(read_bytes(data, name="fuzz.html", limit=1 << 20))
     except OnrecordError:

@@ -5,7 +5,8 @@ import codecs
 
 import pytest
 
-from onrecord.inputs.article import decode_bytes, from_html, looks_like_html, read_bytes, read_path
+from onrecord.inputs.article import decode_bytes, from_html, looks_like_html
+from onrecord.inputs.readers import read_bytes, read_path
 from onrecord.errors import InputError
 
 from conftest import DATA

@@ -7,7 +7,7 @@ import pytest
 
 import onrecord
 from onrecord.quality import evaluation, gold_checks
-from onrecord.inputs.article import read_path
+from onrecord.inputs.readers import read_path
 
 from conftest import DATA
 

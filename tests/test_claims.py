@@ -48,7 +48,7 @@ def test_outlet_name_from_a_newsletter_prompt_or_the_url():
 
 @pytest.fixture(scope="module")
 def port_report():
-    from onrecord.inputs.article import read_path
+    from onrecord.inputs.readers import read_path
     from onrecord.engine import analyze_article
     return analyze_article(read_path(DATA / "stance-port-tender.txt", published="2024-06-12"))
 
@@ -120,7 +120,7 @@ def test_unrelated_declines_make_no_claim():
 @pytest.mark.shared
 @pytest.mark.skipif(not FIXTURE.exists(), reason=f"{SHARED} (the shared fixtures) is absent")
 def test_fixture_three_claims():
-    from onrecord.inputs.article import read_path
+    from onrecord.inputs.readers import read_path
     from onrecord.engine import analyze_article
     report = analyze_article(read_path(FIXTURE))
     gold = json.loads(FIXTURE.with_suffix(".gold.json").read_text(encoding="utf-8"))

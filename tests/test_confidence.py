@@ -180,7 +180,7 @@ def test_calibration_table_and_error():
 @pytest.mark.slow
 def test_confidence_in_zero_one_on_every_row_of_the_examples():
     from onrecord.engine import analyze_article
-    from onrecord.inputs.article import read_path
+    from onrecord.inputs.readers import read_path
     n = 0
     for path in sorted(DATA.glob("*.txt")):
         for a in analyze_article(read_path(path)).attributions:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from onrecord.inputs.article import from_text, read_bytes
+from onrecord.inputs.article import from_text
+from onrecord.inputs.readers import read_bytes
 from onrecord.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]

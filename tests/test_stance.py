@@ -83,7 +83,7 @@ def test_a_hedge_deep_inside_referred_content_does_not_hedge_the_speaker(nlp):
 
 
 def test_article_stances_and_hedges_match_gold():
-    from onrecord.inputs.article import read_path
+    from onrecord.inputs.readers import read_path
     from onrecord.engine import analyze_article
     gold = json.loads((DATA / "stance-port-tender.gold.json").read_text(encoding="utf-8"))
     report = analyze_article(read_path(DATA / "stance-port-tender.txt", published=gold["published"]))

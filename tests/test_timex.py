@@ -166,7 +166,7 @@ def test_a_date_deep_in_the_story_is_not_a_dateline():
 # ---------------------------------------------------------------- with the model
 
 def analyze_file(name: str, published: str | None = None):
-    from onrecord.inputs.article import read_path
+    from onrecord.inputs.readers import read_path
     from onrecord.engine import analyze_article
     return analyze_article(read_path(DATA / name, published=published))
 
@@ -252,7 +252,7 @@ needs_shared = pytest.mark.skipif(not FIXTURE.exists(), reason=f"{SHARED} (the s
 @needs_shared
 @pytest.mark.parametrize("published", [None, "2024-01-07"])
 def test_fixture_timexes_and_interview_time(published):
-    from onrecord.inputs.article import read_path
+    from onrecord.inputs.readers import read_path
     from onrecord.engine import analyze_article
     report = analyze_article(read_path(FIXTURE, published=published))
     fixture_gold = json.loads(FIXTURE.with_suffix(".gold.json").read_text(encoding="utf-8"))

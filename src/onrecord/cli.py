@@ -229,7 +229,7 @@ def eval_gold(
     Example: onrecord eval gold tests/data/harbour-bridge.gold.json --baseline tests/data/baseline.json
     """
     from onrecord.quality import evaluation, gold_checks
-    from onrecord.inputs.article import read_path
+    from onrecord.inputs.readers import read_path
     from .engine import analyze_article
 
     try:

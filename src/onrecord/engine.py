@@ -28,7 +28,7 @@ def to_article(text_or_html: str | bytes, *, published: str | None = None, url: 
                doc_id: str = "article") -> Article:
     """An Article from a string or bytes: HTML when it looks like HTML, else plain text."""
     if isinstance(text_or_html, bytes):
-        from onrecord.inputs.article import read_bytes
+        from onrecord.inputs.readers import read_bytes
         return read_bytes(text_or_html, name=doc_id, doc_id=doc_id, published=published, url=url)
     if looks_like_html(text_or_html[:2048].encode("utf-8", "replace")):
         return from_html(text_or_html, doc_id=doc_id, url=url, published=published, source=doc_id)

@@ -10,9 +10,7 @@ import codecs
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from onrecord import settings
 from onrecord.errors import DateError, InputError
 from onrecord.inputs.structure import Block, label_blocks
 
@@ -210,50 +208,3 @@ def _visible_chars(html: str | bytes) -> int:
     for bad in root.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
     return len("".join(root.text_content().split()))
-
-
-def read_bytes(data: bytes, *, name: str, doc_id: str | None = None, published: str | None = None,
-               url: str | None = None, limit: int | None = None) -> Article:
-    """An Article from raw bytes: HTML or plain text, size-checked and decoded."""
-    limit = settings.max_bytes(limit)
-    if len(data) > limit:
-        raise InputError(name, f"file is {len(data):,} bytes, over the {limit:,}-byte limit "
-                               "(set --max-bytes or ONRECORD_MAX_BYTES)")
-    doc_id = doc_id or _doc_id(name)
-    text, encoding, notes = decode_bytes(data, name)
-    if looks_like_html(data, name):
-        article = from_html(text, doc_id=doc_id, url=url, published=published, source=name)
-    else:
-        article = from_text(text, doc_id=doc_id, published=published, url=url)
-    article.encoding, article.notes = encoding, notes + article.notes
-    return article
-
-
-def read_path(path: str | Path, *, published: str | None = None,
-              limit: int | None = None) -> Article:
-    """Read one article file (text or HTML); InputError names the file and the problem."""
-    p = Path(path)
-    name = str(path)
-    if not p.exists():
-        raise InputError(name, "no such file or folder")
-    if p.is_dir():
-        raise InputError(name, "is a folder, not an article file")
-    limit = settings.max_bytes(limit)
-    size = p.stat().st_size
-    if size > limit:
-        raise InputError(name, f"file is {size:,} bytes, over the {limit:,}-byte limit "
-                               "(set --max-bytes or ONRECORD_MAX_BYTES)")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(name, f"cannot be read ({exc.strerror or exc})") from None
-    return read_bytes(data, name=name, doc_id=_doc_id(p.name), published=published, limit=limit)
-
-
-def _doc_id(name: str) -> str:
-    """The document id: the file name without directory and extension."""
-    base = Path(name).name
-    for ext in (".txt", ".html", ".htm", ".xhtml", ".text"):
-        if base.lower().endswith(ext):
-            return base[: -len(ext)]
-    return Path(base).stem or base

@@ -471,6 +471,32 @@ def read(record: Record | Failure, published: str | None = None) -> Article | Fa
         return Failure(record.source, str(exc))
 
 
+def read_path(path: str | Path, *, published: str | None = None, limit: int | None = None) -> Article:
+    """One article file (text or HTML, with its ``.meta.json`` if any) as an Article, by the same
+    rules as every other input; InputError names the file and the problem."""
+    return _article_or_raise(read_file(path, limit=limit), published)
+
+
+def read_bytes(data: bytes, *, name: str, doc_id: str | None = None, published: str | None = None,
+               url: str | None = None, limit: int | None = None) -> Article:
+    """Raw bytes (HTML or plain text, told apart by ``name`` and content) as an Article, by the
+    same rules as a file; InputError names ``name`` and the problem."""
+    limit = settings.max_bytes(limit)
+    if len(data) > limit:
+        raise InputError(name, too_large(len(data), limit))
+    fields = {"url": url}
+    record = _record(fields, name, "file", data, fallback_id=file_stem(name), name=name,
+                     file_id=doc_id or file_stem(name))
+    return _article_or_raise(record, published)
+
+
+def _article_or_raise(record: Record | Failure, published: str | None) -> Article:
+    article = read(record, published)
+    if isinstance(article, Failure):
+        raise InputError(article.source, article.reason)
+    return article
+
+
 def read_all(paths: Iterable[str], *, published: str | None = None,
              limit: int | None = None) -> Iterator[Article | Failure]:
     """Every Article (or Failure) of the inputs, one at a time."""
