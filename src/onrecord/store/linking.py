@@ -294,13 +294,6 @@ def claim_entities(conn: Connection, claim_id: int) -> set[int]:
     return {r[0] for r in speakers} | {r[0] for r in named}
 
 
-def claimants(conn: Connection, claim_id: int) -> set[int]:
-    """The entities asserting a claim."""
-    return {r[0] for r in run(conn, "SELECT entity_id FROM statements WHERE claim_id = :c "
-                                    "AND stance = :st AND entity_id IS NOT NULL",
-                              {"c": claim_id, "st": "asserts"}).fetchall()}
-
-
 def supporters(conn: Connection, claim_id: int) -> set[int]:
     """The entities standing behind a claim: those asserting or confirming it."""
     return {r[0] for r in run(conn, "SELECT entity_id FROM statements WHERE claim_id = :c "
