@@ -37,6 +37,7 @@ def test_one_story_meets_the_floors(bench):
     assert figures["precision"] >= 0.9 and figures["recall"] >= 0.9, score.misses
     assert figures["relations"] >= 0.9, score.misses
     assert figures["statuses"] == 1.0, score.misses
+    assert score.both_sides == 0, score.misses  # no source among both a claim's claimants and its deniers
 
 
 def test_matching_takes_the_closest_statement_once(bench):

@@ -114,6 +114,19 @@ def test_unrelated_declines_make_no_claim():
     assert report.claims == []
 
 
+@pytest.mark.slow
+def test_a_request_for_comment_names_no_statement():
+    """"did not respond to a request for comment" answers no claim of its own words: the engine ties
+    it to none (the store gives it the article's lead claim), while "the account" still points back."""
+    from onrecord.engine import analyze
+    report = analyze("Marta Ekholm said the company had cut two evening crossings from its timetable.\n\n"
+                     "Island Ferries did not respond to a request for comment.\n", published="2025-08-11")
+    assert report.claims == []
+    report = analyze("Marta Ekholm said the company had cut two evening crossings from its timetable.\n\n"
+                     "A spokesman for Island Ferries said the account was not accurate.\n", published="2025-08-11")
+    assert [(c.status, len(c.disputed_by)) for c in report.claims] == [("contested", 1)]
+
+
 # ---------------------------------------------------------------- the shared fixture
 
 @pytest.mark.slow

@@ -487,10 +487,28 @@ def reaction_target(attr: Attribution, groups: list[_Group], doc: Doc) -> _Group
                and g.speaker != speaker_name(attr)]
     if similar:
         return max(similar, key=lambda g: overlap(own, g.stems))
-    if attr.content and any(w in STATEMENT_NOUNS for w in attr.content.text.lower().split()):
+    if _refers_to_statement(attr, doc):
         before = [g for g in groups if min(_pos(m) for m in g.members) < _pos(attr)]
         return min(before, key=lambda g: _distance(g, attr), default=None)
     return None
+
+
+#: Determiners by which a statement noun points at a statement made before ("the account",
+#: "her claim", "these remarks"); "a request for comment" points at none.
+_REFERRING = {"the", "this", "that", "these", "those", "such", "his", "her", "its", "their", "my", "our", "your"}
+
+
+def _refers_to_statement(attr: Attribution, doc: Doc) -> bool:
+    """True when the content names a statement made before: a statement noun with a referring
+    determiner or a possessor ("the account was not accurate", "Trump's comments"). A refusal
+    "to a request for comment" names no statement: it is tied by the store, not here."""
+    if attr.content is None:
+        return False
+    span = doc.char_span(attr.content.start, attr.content.end, alignment_mode="expand")
+    if span is None:
+        return False
+    return any(t.lower_ in STATEMENT_NOUNS and any(c.dep_ in ("det", "poss") and (c.dep_ == "poss" or c.lower_ in _REFERRING)
+                                                  for c in t.children) for t in span)
 
 
 def _reaction_text(attr: Attribution, doc: Doc) -> str:

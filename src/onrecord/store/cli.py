@@ -259,12 +259,17 @@ def timeline(
         return
     err.print(Text(f"c{found.claim.id} ({found.claim.status}): {found.claim.text}"))
     err.print(Text(f"why: {found.claim.reason}"))
+    if found.history:
+        err.print(Text("status: " + " -> ".join(f"{h['status']} ({h['published'] or 'undated'})" for h in found.history)))
     table = _table("date", "relation", "status", "outlet", "speaker", "words", "review")
-    for e in found.events:
-        changed = f"-> {e.status_after}" if e.status_changed else ""
-        table.add_row(*_cells(e.published, e.role, changed, e.outlet, e.speaker, e.words, e.review))
-    for c in found.copies:
-        table.add_row(*_cells(c["published"], "copy", "", c["outlet"], "", f"copy of article {c['copy_of']}: {c['url'] or ''}", ""))
+    rows = [((e.published or "9999", e.article_id), _cells(e.published, e.role, f"-> {e.status_after}" if e.status_changed
+                                                           else "", e.outlet, e.speaker, e.words, e.review))
+            for e in found.events]
+    rows += [((c["published"] or "9999", c["article_id"]),
+              _cells(c["published"], "copy", "", c["outlet"], "", f"copy of article {c['copy_of']}: {c['url'] or ''}", ""))
+             for c in found.copies]
+    for _, cells in sorted(rows, key=lambda r: r[0]):  # date order, then article order; a copy at its own date
+        table.add_row(*cells)
     out.print(table)
 
 

@@ -76,10 +76,22 @@ def api_person(request: Request, entity_id: int = row_id(), page: int = PageNo,
     return data
 
 
+#: A date of the claim filters: YYYY-MM-DD, as `onrecord claims` takes it.
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+Outlet = Query(None, max_length=MAX_QUERY, description="Only claims with a statement in this outlet.")
+Since = Query(None, pattern=DATE, description="Only claims with a statement on or after this date (YYYY-MM-DD).")
+Until = Query(None, pattern=DATE, description="Only claims with a statement on or before this date (YYYY-MM-DD).")
+ChangedSince = Query(None, pattern=DATE, description="Only claims whose status changed on or after this date.")
+
+
 @router.get("/claims", summary="Claims, most reported first")
-def api_claims(request: Request, page: int = PageNo, per_page: int = PerPage, status: Status = None) -> dict:
-    """One page of the claim list, optionally of one status."""
-    return views.page(listing.list_claims(request.app.state.engine, page, per_page, status))
+def api_claims(request: Request, page: int = PageNo, per_page: int = PerPage, status: Status = None,
+               outlet: Optional[str] = Outlet, since: Optional[str] = Since, until: Optional[str] = Until,
+               changed_since: Optional[str] = ChangedSince) -> dict:
+    """One page of the claim list, optionally of one status, outlet, date span (a statement in
+    it) or of claims whose status changed since a date."""
+    return views.page(listing.list_claims(request.app.state.engine, page, per_page, status, outlet=outlet or None,
+                                          since=since, until=until, changed_since=changed_since))
 
 
 @router.get("/claims/{claim_id}", summary="A claim's timeline")

@@ -83,12 +83,20 @@ def list_entities(bind: Engine | Connection, page: int = 1, per_page: int = 50) 
 
 
 def list_claims(bind: Engine | Connection, page: int = 1, per_page: int = 50,
-                status: str | None = None) -> Page:
+                status: str | None = None, *, outlet: str | None = None, since: str | None = None,
+                until: str | None = None, changed_since: str | None = None) -> Page:
     """Claims, the most reported first (``ClaimInfo`` items; ``queries.list_claims`` ranks
-    them by independent sources, distinct sources and outlets); ``status`` filters."""
+    them by independent sources, distinct sources and outlets); ``status`` filters, and so do
+    ``outlet``, ``since``/``until`` and ``changed_since`` as in ``onrecord claims`` (over the
+    ``queries.RANK_CANDIDATES`` largest claims, so the total is of those)."""
     if status is not None and status not in queries.STATUSES:
         raise ValueError(f"status must be one of {', '.join(queries.STATUSES)}")
     with queries.connection(bind) as conn:
+        if outlet or since or until or changed_since:
+            found = queries.list_claims(conn, status=status, limit=queries.RANK_CANDIDATES, outlet=outlet,
+                                        since=since, until=until, changed_since=changed_since)
+            start = _offset(page, per_page)
+            return Page(found[start:start + per_page], page, per_page, len(found))
         where = [claims.c.status == status] if status else []
         total = conn.execute(select(func.count()).select_from(claims).where(*where)).scalar()
         if page * per_page <= queries.RANK_CANDIDATES:

@@ -58,11 +58,16 @@ def person(request: Request, entity_id: int = api.row_id(), page: int = api.Page
 
 @router.get("/claims", response_class=HTMLResponse)
 def claims(request: Request, page: int = api.PageNo, per_page: int = api.PerPage,
-           status: api.Status = None) -> HTMLResponse:
-    """The claim list, optionally of one status."""
-    found = views.page(listing.list_claims(request.app.state.engine, page, per_page, status))
-    extra = f"&status={status}" if status else ""
-    return html(request, "claims.html", title="Claims", found=found, status=status, extra=extra,
+           status: api.Status = None, outlet: Optional[str] = api.Outlet, since: Optional[str] = api.Since,
+           until: Optional[str] = api.Until, changed_since: Optional[str] = api.ChangedSince) -> HTMLResponse:
+    """The claim list, optionally of one status, outlet, date span, or changed since a date."""
+    filters = {"outlet": outlet or None, "since": since, "until": until, "changed_since": changed_since}
+    found = views.page(listing.list_claims(request.app.state.engine, page, per_page, status, **filters))
+    kept = {k: v for k, v in filters.items() if v}
+    filter_extra = "".join("&" + urlencode({k: v}) for k, v in kept.items())  # kept by the status links
+    extra = (f"&status={status}" if status else "") + filter_extra
+    return html(request, "claims.html", title="Claims", found=found, status=status, extra=extra, filters=filters,
+                filter_extra=filter_extra,
                 twin=f"/api/claims?page={page}&per_page={per_page}{extra}")
 
 
@@ -70,7 +75,11 @@ def claims(request: Request, page: int = api.PageNo, per_page: int = api.PerPage
 def claim(request: Request, claim_id: int = api.row_id()) -> HTMLResponse:
     """A claim's timeline, each entry linked to its exact words in its article."""
     data = api.api_claim(request, claim_id)
-    return html(request, "claim.html", title=f"Claim c{claim_id}", t=data, twin=f"/api/claims/{claim_id}")
+    # the statements and the copies of their articles in one list: date order, then article order
+    entries = [("event", e) for e in data["events"]] + [("copy", c) for c in data["copies"]]
+    entries.sort(key=lambda kv: (kv[1]["published"] or "9999", kv[1]["article_id"]))
+    return html(request, "claim.html", title=f"Claim c{claim_id}", t=data, entries=entries,
+                twin=f"/api/claims/{claim_id}")
 
 
 @router.get("/search", response_class=HTMLResponse)

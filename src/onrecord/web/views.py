@@ -97,5 +97,8 @@ def page(found: listing.Page) -> dict:
 def home(engine: Engine) -> dict:
     """Store counts and the first few articles, people and claims."""
     with engine.connect() as conn:
+        claims = page(listing.list_claims(conn, 1, 8))
+        # "most reported" is a claim with two independent sources or a dispute, never merely the largest
+        claims["items"] = [c for c in claims["items"] if c["most_reported"]]
         return {"stats": queries.stats(conn), "articles": page(listing.list_articles(conn, 1, 8)),
-                "people": page(listing.list_entities(conn, 1, 8)), "claims": page(listing.list_claims(conn, 1, 8))}
+                "people": page(listing.list_entities(conn, 1, 8)), "claims": claims}
