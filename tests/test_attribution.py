@@ -191,3 +191,13 @@ def test_pronoun_skips_a_person_already_called_otherwise():
             '"New pipes are needed," she said.')
     attrs = one(text)
     assert attrs[-1].speaker.text == "she" and attrs[-1].speaker.entity == "Ana Ruiz"
+
+
+def test_a_verb_of_contesting_takes_the_clause_it_contests():
+    # PolNeAR train has "dispute" only with an object; its clause is what is disputed
+    report = onrecord.analyze("Ferry engineer Tove Dahl disputed that the fares would double next spring.")
+    (row,) = report.attributions
+    assert (row.cue.text, row.speaker.entity, row.stance) == ("disputed", "Tove Dahl", "disputes")
+    assert row.content.text == "that the fares would double next spring"
+    objects = onrecord.analyze("Mayor Ann Lee disputed the figures on Monday.").attributions
+    assert [a.content.text for a in objects] == ["the figures"]
