@@ -61,7 +61,9 @@ _ORG_NOUNS = {"company", "firm", "startup", "start-up", "manufacturer", "retaile
               "carrier", "airline", "broadcaster", "streamer", "platform", "service", "agency", "studio",
               "distributor", "chain", "brand", "conglomerate", "group", "giant", "lender", "charity",
               "nonprofit", "non-profit", "organisation", "organization", "union", "association", "utility",
-              "app", "website", "network", "subsidiary", "fund", "business", "corporation", "outfit", "club"}
+              "app", "website", "network", "subsidiary", "fund", "business", "corporation", "outfit", "club",
+              "contractor", "subcontractor", "operator", "developer", "supplier", "builder", "consortium",
+              "consultancy", "publisher", "exporter", "importer", "wholesaler"}
 #: A name ending with one of these words is an award, a prize or a cup ("the Golden Reed
 #: Award", "the Marlow Prize"): no source.
 _AWARD_WORDS = {"award", "awards", "prize", "prizes", "medal", "trophy", "cup", "oscar", "oscars", "emmy",
@@ -168,6 +170,16 @@ class EntityIndex:
             cluster.name = name  # the fuller name becomes canonical
         cluster.add(text, start, end)
         return cluster
+
+    def fuller_name(self, cluster: Cluster, text: str) -> None:
+        """Make a name mention of a known person its canonical name when it says more ("Claudia
+        Fenwick" for a person first met as "Fenwick"), as ``person`` does for tagged names."""
+        name = clean_name(text)
+        words = name.split()
+        if len(words) > len(cluster.name.split()) and split_name(name).core == cluster.parts.core \
+                and "'" not in name and "’" not in name and all(w[:1].isupper() for w in words) \
+                and _guesser().get_gender(words[0]) != "unknown":
+            cluster.name = name  # only a known given name before it: "Claudia", not "National Review's"
 
     def match_person(self, name: str) -> Cluster | None:
         """The person this name refers to: same name, same surname (particles and all: "de
@@ -308,6 +320,8 @@ def clean_name(text: str) -> str:
     text = re.sub(r"\([^)]*\)", " ", text)
     text = re.sub(r"['’]s$", "", text.strip())
     words = [w for w in text.split() if w.strip(".,").lower() not in _TITLE_WORDS]
+    while len(words) > 1 and words[0][:1].isupper() and words[0].lower() in agreement.PERSON_NOUNS:
+        words = words[1:]  # a role written as a title: "Critic Maren Holt" is Maren Holt
     return " ".join(w.strip(",") for w in words) or text.strip()
 
 
@@ -490,6 +504,8 @@ def _context_type(ent) -> str | None:
         return _NOT_A_SOURCE  # "Silent Harbour" alone in quote marks: a title
     if ent.label_ == "PERSON" and len(words) > 1 and _given_name(ent[0]):
         return "PERSON"  # a known given name: "Anna de Souza"
+    if ent.label_ in ("PERSON", "ORG") and _role_before(ent):
+        return "PERSON"  # "Union organiser Claudia Fenwick", "Critic Maren Holt" (tagged ORG)
     if _beside(prev, root, _ORG_NOUNS) or any(c.dep_ == "appos" and c.lower_ in _ORG_NOUNS for c in root.children) \
             or (root.dep_ == "appos" and root.head.lower_ in _ORG_NOUNS):
         return "ORG"  # "streaming company Brightwave", "Brightwave, a streaming company"
@@ -501,6 +517,33 @@ def _context_type(ent) -> str | None:
     if any(c.dep_ == "appos" and c.lower_ in _PLACE_NOUNS for c in root.children):
         return "GPE"  # "Vellmar, a village"
     return None
+
+
+#: Words of a name a role noun may stand before and still make it a person's: a given name,
+#: middle name and surname (with a particle, "Anna de Souza"). Longer names are organisations
+#: ("Member States Coordination Group"). Hand-set.
+_MAX_ROLE_NAME_WORDS = 4
+
+
+def _role_before(ent) -> bool:
+    """True when a noun naming a person by role (``agreement.PERSON_NOUNS``) stands right before
+    a person-like name, as its compound ("organiser" in "Union organiser Claudia Fenwick") or as
+    the name's own first word ("Critic Maren Holt", which the tagger took for one ORG). The name
+    after the role must look like a person's: proper nouns, at most ``_MAX_ROLE_NAME_WORDS``, and
+    for a role inside the entity a known given name right after it (so "Member States" or
+    "Player Union" stay organisations)."""
+    doc = ent.doc
+    lead = 0
+    while lead < len(ent) - 1 and ent[lead].lower_ in agreement.PERSON_NOUNS and ent[lead].is_title:
+        lead += 1
+    name = ent[lead:]
+    if len(name) > _MAX_ROLE_NAME_WORDS or not all(t.pos_ == "PROPN" or t.lower_ in _PARTICLES for t in name):
+        return False
+    if lead:
+        return _given_name(name[0])
+    prev = doc[ent.start - 1] if ent.start > 0 else None
+    return prev is not None and prev.pos_ == "NOUN" and prev.lower_ in agreement.PERSON_NOUNS \
+        and prev.dep_ == "compound" and prev.head.i in range(ent.start, ent.end)
 
 
 def _given_name(tok) -> bool:
@@ -550,7 +593,8 @@ def resolve(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
         kind = index.types.get(ent.start_char)
         if kind in ("ORG", "OUTLET", "GPE", "NORP"):
             person = _known_person(index, ent.text) if ent.start_char not in index.by_context else None
-            if person is not None:  # the tagger called a known person's surname an ORG or GPE
+            if person is not None:  # the tagger called a known person's name an ORG or GPE
+                index.fuller_name(person, ent.text)
                 person.add(ent.text, ent.start_char, ent.end_char)
                 continue
             index.other(strip_det(ent.text), kind, ent.start_char, ent.end_char, ent.text)
