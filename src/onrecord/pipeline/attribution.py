@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from onrecord.pipeline import cues
+from onrecord.pipeline import cues, entities
 from onrecord.inputs.article import Article
 from onrecord.pipeline.quotes import QUOTE_CHARS, Quote, find_quotes
 from onrecord.records import Attribution, Content, Span, Speaker
@@ -207,6 +207,7 @@ def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
                      line=ctx.line_of(verb.idx))
     if subject is not None:
         span = gap or _outside_quotes(ctx, speaker_span(subject, content, cue_span), subject)
+        span = _through_apposition(ctx, span, subject, verb) if gap is None else span
         cand.speaker, cand.speaker_token = span, subject
         after = _past_dateline(ctx, span)
         if after is not None:
@@ -323,6 +324,29 @@ def _apposition_before(verb: Token) -> Token | None:
     while tok.head.dep_ == "appos" and tok.head.i < tok.i:
         tok = tok.head
     return tok
+
+
+def _through_apposition(ctx: Context, span: tuple[int, int], subject: Token, verb: Token) -> tuple[int, int]:
+    """A nominal subject's span carried on to the name set off after it, right before the verb:
+    "The contractor that built the pumps, Harrow Civil, did not respond" (the parser hung the
+    name off "pumps"). The name is who the nominal is (``entities`` resolves the speaker to it);
+    a span with a quote, or a name not ending where the verb's phrase begins, is left alone."""
+    if subject.pos_ != "NOUN" or subject.i > verb.i:
+        return span
+    i = verb.i - 1
+    doc = verb.doc
+    while i > subject.i and doc[i].head.i == verb.i and doc[i].dep_ in ("aux", "neg", "advmod"):
+        i -= 1  # "did not", "has also"
+    if i <= subject.i or doc[i].text != ",":
+        return span
+    while i > subject.i and doc[i].text == ",":
+        i -= 1
+    name = doc[i]
+    end = name.idx + len(name)
+    if name.pos_ != "PROPN" or name.i <= subject.i or end <= span[1] or ctx.quotes_between(span[0], end) \
+            or not entities.appositive_of(name, subject):
+        return span
+    return span[0], end
 
 
 def _adverbial_path(tok: Token, verb: Token) -> bool:

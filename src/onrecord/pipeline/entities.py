@@ -598,6 +598,7 @@ def resolve(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
                 person.add(ent.text, ent.start_char, ent.end_char)
                 continue
             index.other(strip_det(ent.text), kind, ent.start_char, ent.end_char, ent.text)
+    _tie_nominals(doc, index)
     recent: list[Cluster] = []  # sources who spoke (named or not), the latest last
     for attr in sorted(attributions, key=lambda a: a.speaker.start if a.speaker else 0):
         sp = attr.speaker
@@ -636,6 +637,10 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
         person.add(text, start, end)
         return person
     span = doc.char_span(start, end, alignment_mode="expand")
+    named = _appositive_source(doc, index, span) if span is not None else None
+    if named is not None:  # "The port operator, Aldous Terminals": the name, not the nominal
+        named.add(text, start, end)
+        return named
     ents = [e for e in (ents_in(doc, span.start_char, span.end_char) if span is not None else [])
             if index.types.get(e.start_char) in ("PERSON", "ORG", "OUTLET", "GPE", "NORP")]
     people = [e for e in ents if index.types.get(e.start_char) == "PERSON"]
@@ -666,6 +671,143 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     if low in GROUP_PRONOUNS or low in ("i", "you", "it"):
         return None
     return index.other(group_name(span) if span is not None else text, "GROUP", start, end, text)
+
+
+# ---------------------------------------------------------------- nominals tied to a name
+
+def _nominal_key(noun) -> str | None:
+    """The words by which a definite singular nominal names its source: the noun with its
+    compounds ("port operator" of "the port operator"), or None when it is no such nominal
+    ("his opponent", "the candidates", a proper noun)."""
+    if noun.pos_ != "NOUN" or noun.tag_ != "NN":
+        return None
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children):
+        return None
+    words = [c for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"] + [noun]
+    return " ".join(t.lower_ for t in words)
+
+
+def _name_tokens(tok) -> list:
+    """The proper-noun run of a name whose last word is ``tok`` ("Aldous Terminals")."""
+    words = [tok]
+    while words[0].i > 0:
+        prev = tok.doc[words[0].i - 1]
+        if prev.pos_ != "PROPN" or prev.head.i != tok.i and prev.head.i not in (w.i for w in words):
+            break
+        words.insert(0, prev)
+    return words
+
+
+def _cluster_of_name(index: EntityIndex, doc: Doc, words: list, nominal) -> Cluster | None:
+    """The cluster of a name given in apposition to ``nominal`` (a common noun): its named
+    entity's, else, for a name the tagger did not label, the article's organisation or person
+    of that name, else a new one, a person when the nominal names a person by role
+    (``agreement.PERSON_NOUNS``), else an organisation. A name the tagger called a person
+    beside an organisation's noun ("the contractor, Harrow Civil") is that organisation."""
+    lo, hi = words[0].idx, words[-1].idx + len(words[-1])
+    text = doc_text(doc)[lo:hi]
+    ents = [e for e in ents_in(doc, lo, hi) if index.types.get(e.start_char) in ("PERSON", "ORG", "OUTLET", "GPE")]
+    role_is_person = nominal.lemma_.lower() in agreement.PERSON_NOUNS
+    if ents:
+        e = ents[-1]
+        kind = index.types[e.start_char]
+        if kind == "PERSON":
+            cluster = index.person(e.text, e.start_char, e.end_char)
+            if not role_is_person and nominal.lower_ in _ORG_NOUNS and e.start_char not in index.by_context \
+                    and len(cluster.mentions) == 1:
+                cluster.type = "ORG"  # the one mention says it is a company
+            return cluster
+        return index.other(strip_det(e.text), kind, e.start_char, e.end_char, e.text)
+    if any(t.ent_type_ for t in words):
+        return None  # a date, a number: no source
+    org = index.org_by_key(text)
+    if org is not None:
+        return org
+    person = index.match_person(clean_name(text))
+    if person is not None:
+        return person
+    if role_is_person:
+        return index.person(text, lo, hi)
+    return index.other(text, "OUTLET" if _OUTLET_WORDS.search(text) else "ORG", lo, hi, text)
+
+
+def _appositive_source(doc: Doc, index: EntityIndex, span) -> Cluster | None:
+    """The source a nominal speaker names in apposition: "The port operator, Aldous Terminals"
+    or "The contractor that built the pumps, Harrow Civil" (the name after the span's last
+    comma, a proper-noun run that ends the span) is Aldous Terminals or Harrow Civil; the
+    nominal becomes a title of that source ("the port operator" later is the same source)."""
+    root = span.root
+    if root.pos_ != "NOUN" or len(span) < 3:
+        return None
+    end = span.end
+    while end > span.start and doc[end - 1].is_punct:
+        end -= 1
+    last = doc[end - 1]
+    if last.pos_ != "PROPN":
+        return None
+    words = _name_tokens(last)
+    before = doc[words[0].i - 1] if words[0].i > span.start else None
+    if before is None or before.text != "," or words[0].i <= root.i or not appositive_of(last, root):
+        return None
+    cluster = _cluster_of_name(index, doc, words, root)
+    if cluster is None or cluster.type not in ("PERSON", "ORG", "OUTLET"):
+        return None
+    key = _nominal_key(root)
+    if key and _may_tie(key, cluster):
+        index.add_title(key, cluster)
+    return cluster
+
+
+def appositive_of(name, noun) -> bool:
+    """True when the parse sets ``name`` in apposition to ``noun``: its appos, or an appos hung
+    inside a relative clause of ``noun`` ("The contractor that built the pumps, Harrow Civil",
+    where the parser took the name for the pumps'), not a place after a place ("a woman in
+    Worcester, Massachusetts") nor a name deeper in the phrase."""
+    if name.dep_ != "appos":
+        return False
+    tok = name.head
+    if tok.i == noun.i:
+        return True
+    while tok.i != noun.i and tok.head.i != tok.i:
+        if tok.dep_ in ("relcl", "acl") and tok.head.i == noun.i:
+            return True
+        tok = tok.head
+    return False
+
+
+def _may_tie(key: str, cluster: Cluster) -> bool:
+    """True when a nominal may become a title of ``cluster``: the role of an organisation ("the
+    contractor", "the port operator") for an organisation or outlet only. A person's role ("the
+    senator", "the candidate") is not tied this way: political news gives one role to several
+    people in turn (checked on PolNeAR train, where "the senator" after "Cruz, the senator from
+    Texas" was Rubio); a person's title comes from the name it stands before (``_title_before``)."""
+    return cluster.type in ("ORG", "OUTLET") and key.split()[-1] not in agreement.PERSON_NOUNS
+
+
+def _tie_nominals(doc: Doc, index: EntityIndex) -> None:
+    """Make a definite nominal that the text ties to an organisation's name (``_may_tie``) a
+    title of that organisation: an
+    apposition ("Harrow Civil, the contractor," or "the contractor, Harrow Civil,") or a copula
+    ("Harrow Civil is the contractor"). "The contractor said" then resolves to Harrow Civil
+    (``EntityIndex.by_title``; a nominal tied to two sources resolves to neither)."""
+    clusters = {m: c for c in index.clusters for m in c.mentions}
+    for tok in doc:
+        pair = None
+        if tok.dep_ == "appos":
+            pair = (tok.head, tok)
+        elif tok.dep_ == "attr" and tok.head.lemma_ == "be":
+            subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+            pair = (subj, tok) if subj is not None else None
+        if pair is None:
+            continue
+        for name, noun in (pair, pair[::-1]):
+            key = _nominal_key(noun)
+            if key is None or name.pos_ != "PROPN" or any(c.dep_ == "conj" for c in name.children):
+                continue
+            ent = next((e for e in doc_ents(doc) if e.start <= name.i < e.end), None)
+            cluster = clusters.get((ent.start_char, ent.end_char)) if ent is not None else None
+            if cluster is not None and _may_tie(key, cluster):
+                index.add_title(key, cluster)
 
 
 def _people_before(doc: Doc, index: EntityIndex, offset: int) -> list[Cluster]:
