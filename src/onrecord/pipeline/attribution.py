@@ -830,11 +830,18 @@ def according_to(ctx: Context) -> list[Candidate]:
         if end - start < _MIN_ACCORDING_CHARS:
             continue
         cue = (tok.idx, to.idx + len(to))
-        spk = speaker_span(source, [(start, end)], cue)
+        spk = _according_speaker(source, cue)
         cand = Candidate(cue=cue, content=[(start, end)], kind="indirect", speaker=spk,
                          speaker_token=source, cue_token=tok, line=ctx.line_of(tok.idx))
         out.append(_with_quote_kind(ctx, cand))
     return out
+
+
+def _according_speaker(source: Token, cue: tuple[int, int]) -> tuple[int, int]:
+    """The source of "according to X": X's whole noun phrase ("figures from the exporters'
+    association", whose owner ``entities`` takes for the source). The phrase lies outside the
+    content's words, so only the cue bounds it (the content's outer offsets may run over it)."""
+    return speaker_span(source, [], cue)
 
 
 # ---------------------------------------------------------------- finder 3: quotes with no cue

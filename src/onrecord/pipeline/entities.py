@@ -116,10 +116,12 @@ class Cluster:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     pronoun: str | None = None  # "he" or "she" once the article has used one for this person
 
-    def add(self, text: str, start: int, end: int) -> None:
+    def add(self, text: str, start: int, end: int, dates: bool = True) -> None:
         """Add a mention (and its text as an alias, once); a date in it is not part of the
-        name ("Fenwick 2024" is recorded as "Fenwick", at the offsets of "Fenwick")."""
-        text, start, end = trim_dates(text, start, end)
+        name ("Fenwick 2024" is recorded as "Fenwick", at the offsets of "Fenwick") unless
+        ``dates`` is False (an unnamed source's words: "a 2014 study")."""
+        if dates:
+            text, start, end = trim_dates(text, start, end)
         if not text:
             return
         if text not in self.aliases:
@@ -206,7 +208,8 @@ class EntityIndex:
     def other(self, name: str, kind: str, start: int, end: int, text: str) -> Cluster:
         """The organisation, outlet or group cluster for a mention; an organisation with and
         without its legal suffix ("Fenwick Corp", "Fenwick") is one, named with the suffix."""
-        name = trim_dates(name, 0, len(name))[0] or name
+        if kind != "GROUP":  # an unnamed source's words keep their date ("a 2014 study")
+            name = trim_dates(name, 0, len(name))[0] or name
         if not _SUFFIX_RE.search(name):
             name = name.rstrip(" .,;:") or name  # "Brightwave." at a sentence's end
         key = org_key(name)
@@ -217,7 +220,7 @@ class EntityIndex:
                 c.add(text, start, end)
                 return c
         cluster = Cluster(name, kind)
-        cluster.add(text, start, end)
+        cluster.add(text, start, end, dates=kind != "GROUP")
         self.clusters.append(cluster)
         return cluster
 
@@ -641,9 +644,13 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     if named is not None:  # "The port operator, Aldous Terminals": the name, not the nominal
         named.add(text, start, end)
         return named
+    owner = _named_owner(doc, index, span, last_person) if span is not None else None
+    if owner is not None:  # "figures from the exporters' association": the association
+        owner.add(text, start, end)
+        return owner
     ents = [e for e in (ents_in(doc, span.start_char, span.end_char) if span is not None else [])
             if index.types.get(e.start_char) in ("PERSON", "ORG", "OUTLET", "GPE", "NORP")]
-    people = [e for e in ents if index.types.get(e.start_char) == "PERSON"]
+    people = [e for e in ents if index.types.get(e.start_char) == "PERSON" and not _only_described(e, span)]
     if people:
         return index.person(people[-1].text, people[-1].start_char, people[-1].end_char)
     orgs = [e for e in ents if index.types.get(e.start_char) in ("ORG", "OUTLET")]
@@ -652,6 +659,10 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     if orgs and (span is None or speaks_for or orgs[0].root == span.root or len(orgs[0]) * 2 >= len(span)):
         e = orgs[0]
         return index.other(strip_det(e.text), index.types[e.start_char], start, end, text)
+    org = _org_by_nominal(index, span) if span is not None and not orgs else None
+    if org is not None:  # "the exporters' association" after "the Aldous Grain Exporters Association"
+        org.add(text, start, end)
+        return org
     places = [e for e in ents if index.types.get(e.start_char) in ("GPE", "NORP") and e.root == span.root]
     if places:  # "Norland said": a country or a party speaking
         return index.other(strip_det(places[0].text), index.types[places[0].start_char], start, end, text)
@@ -671,6 +682,106 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     if low in GROUP_PRONOUNS or low in ("i", "you", "it"):
         return None
     return index.other(group_name(span) if span is not None else text, "GROUP", start, end, text)
+
+
+# ---------------------------------------------------------------- evidence and its owner
+
+#: Nouns of evidence, not of people: "figures show", "according to data from X". A speaker
+#: headed by one, with an owner ("figures from the association", "the association's figures",
+#: "a projection by Oxford Economics"), stands for that owner; without one it stays what it is
+#: (the act is evidence, see ``confidence.assign_acts``). Hand-written from the evidence rows of
+#: PolNeAR train ("according to figures/data/a report/a survey by ...").
+EVIDENCE_NOUNS = {"figure", "figures", "data", "statistic", "statistics", "number", "numbers", "report",
+                  "survey", "poll", "study", "analysis", "estimate", "estimates", "research", "record",
+                  "records", "projection", "projections", "census", "count", "tally", "audit", "review",
+                  "assessment", "findings", "forecast", "calculation", "calculations", "model", "index"}
+#: Prepositions that give evidence its owner; "of" does not ("a poll of voters" is not by voters).
+_OWNER_PREPS = {"from", "by"}
+
+
+def _evidence_owner(span):
+    """The owner of the evidence a speaker span names (see ``EVIDENCE_NOUNS``), or None."""
+    root = span.root
+    if root.pos_ != "NOUN" or root.lower_ not in EVIDENCE_NOUNS and root.lemma_.lower() not in EVIDENCE_NOUNS:
+        return None
+    for child in root.children:
+        if child.dep_ == "poss" and child.pos_ in ("NOUN", "PROPN") and span.start <= child.i < span.end:
+            return child
+        if child.dep_ == "compound" and child.pos_ == "PROPN" and child.ent_type_ in ("ORG", "PERSON"):
+            return child  # "a 2014 Labor Department study", "a CBS poll"
+        if child.dep_ == "prep" and child.lower_ in _OWNER_PREPS:
+            pobj = next((g for g in child.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")), None)
+            if pobj is not None and pobj.i < span.end:
+                return pobj
+    return None
+
+
+def _named_owner(doc: Doc, index: EntityIndex, span, last_person: Cluster | None) -> Cluster | None:
+    """The named source that owns the evidence a speaker span names: a person, organisation or
+    outlet named in the owner's phrase or fitting it (``_org_by_nominal``). An unnamed owner
+    leaves the evidence itself the source ("a report by the city's engineering office" is that
+    report, as PolNeAR annotates documents)."""
+    owner = _evidence_owner(span)
+    if owner is None:
+        return None
+    lo, hi = _phrase_bounds(owner)
+    phrase = doc.char_span(lo, hi, alignment_mode="expand")
+    if phrase is None:
+        return None
+    named = [e for e in ents_in(doc, lo, hi) if index.types.get(e.start_char) in ("PERSON", "ORG", "OUTLET")]
+    if named:
+        cluster = _speaker_cluster(doc, index, doc_text(doc)[lo:hi], lo, hi, last_person)
+        return cluster if cluster is not None and cluster.type in ("PERSON", "ORG", "OUTLET") else None
+    return _org_by_nominal(index, phrase)
+
+
+def _phrase_bounds(head) -> tuple[int, int]:
+    """Character offsets of a noun's phrase up to its head ("the exporters' association" of
+    "the exporters' association's figures"; nothing after the head)."""
+    return min(t.idx for t in head.subtree if t.i <= head.i), head.idx + len(head)
+
+
+def _content_words(span) -> list[str]:
+    """A nominal's own words up to its head, lower-cased, without a plural or possessive "s"
+    ("the exporters' association" -> exporter, association; "the terrorist group" keeps its
+    adjective: no intelligence group is the terrorist group)."""
+    out = []
+    for t in span:
+        if t.i > span.root.i:
+            break
+        if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.is_alpha:
+            w = t.lower_
+            out.append(w[:-1] if w.endswith("s") and len(w) > 3 else w)
+    return out
+
+
+#: Words a definite nominal needs to be matched to an organisation's name (``_org_by_nominal``).
+_MIN_NOMINAL_WORDS = 2
+
+
+def _org_by_nominal(index: EntityIndex, span) -> Cluster | None:
+    """The one organisation of the article whose name holds every word of a definite nominal
+    ("the exporters' association" is the Aldous Grain Exporters Association), two words at
+    least ("the association" alone, "the group", is too little to tell: on PolNeAR train "the
+    terrorist group" fell to the SITE Intelligence Group that way). A nominal two
+    organisations fit resolves to neither."""
+    root = span.root
+    if root.pos_ != "NOUN" or not any(t.dep_ in ("det", "poss") and t.lower_ == "the" or t.dep_ == "poss"
+                                      for t in root.children):
+        return None
+    if any(t.lower_ in ("a", "an", "some", "one", "another", "many") for t in span[:2]):
+        return None
+    words = _content_words(span)
+    if len(words) < _MIN_NOMINAL_WORDS:
+        return None
+    fits = []
+    for c in index.clusters:
+        if c.type not in ("ORG", "OUTLET"):
+            continue
+        name = {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in re.findall(r"[a-z]+", c.name.lower())}
+        if all(w in name for w in words):
+            fits.append(c)
+    return fits[0] if len(fits) == 1 else None
 
 
 # ---------------------------------------------------------------- nominals tied to a name
@@ -808,6 +919,18 @@ def _tie_nominals(doc: Doc, index: EntityIndex) -> None:
             cluster = clusters.get((ent.start_char, ent.end_char)) if ent is not None else None
             if cluster is not None and _may_tie(key, cluster):
                 index.add_title(key, cluster)
+
+
+def _only_described(ent, span) -> bool:
+    """True when a person named inside a speaker's phrase only describes the speaker through an
+    adjective ("a person familiar with Johnson's views", "an aide close to Cruz"): the speaker is
+    someone else, unnamed."""
+    tok = ent.root
+    while tok.i != span.root.i and tok.head.i != tok.i and span.start <= tok.head.i < span.end:
+        tok = tok.head
+        if tok.pos_ == "ADJ" and tok.i != span.root.i:
+            return True
+    return False
 
 
 def _people_before(doc: Doc, index: EntityIndex, offset: int) -> list[Cluster]:
