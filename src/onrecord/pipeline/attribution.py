@@ -192,6 +192,8 @@ def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
         # a subject inside the quote is the quote's own word; look for one outside it
         subject = next((c for c in verb.children if c.dep_ == "nsubj" and not ctx.in_quote(c.idx)), None)
     content, kind = _verb_content(ctx, verb)
+    if not content and not kind:
+        content, kind = _postposed_cue(verb)
     if not content and kind != "reference":
         return None
     gap = None
@@ -522,6 +524,28 @@ def _governs_content(verb: Token) -> bool:
         return True
     # a ccomp after its head only counts when set off by a comma ("..., he said")
     return verb.dep_ == "ccomp" and any(t.text == "," for t in verb.doc[min(head.i, verb.i):max(head.i, verb.i)])
+
+
+def _postposed_cue(verb: Token) -> tuple[list[tuple[int, int]], str]:
+    """The content of a speech cue set after its statement that the parser hung off its own
+    subject: "Four branches will open only three days a week, the library service announced on
+    Friday." (``announced`` an acl of ``service``, ``service`` a modifier of ``open``). The
+    statement is the clause before the comma that sets the source off; nothing when the cue
+    has words of its own after it (an object, a clause) or no comma stands before the source."""
+    noun, doc = verb.head, verb.doc
+    if verb.dep_ != "acl" or noun.i > verb.i or noun.pos_ not in ("NOUN", "PROPN") or not cues.is_speech(verb):
+        return [], ""
+    main = noun.head
+    if noun.dep_ not in ("npadvmod", "appos", "dep", "nmod") or main.pos_ not in ("VERB", "AUX") or main.i > noun.i:
+        return [], ""
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in verb.children):
+        return [], ""
+    first = min(t.i for t in noun.subtree)
+    comma = doc[first - 1] if first > 0 else None
+    if comma is None or comma.text != "," or first - 1 <= main.sent.start:
+        return [], ""
+    start = min(t.idx for t in main.subtree)
+    return [_trim(doc_text(doc), start, comma.idx)], "indirect"
 
 
 def _clausal_complement(verb: Token) -> Token | None:
