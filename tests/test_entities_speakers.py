@@ -55,6 +55,14 @@ def test_an_appositive_name_wins_over_its_nominal_head(pipeline):
 
 
 @pytest.mark.slow
+def test_the_nominal_after_its_apposition_is_the_named_source(pipeline):
+    text = ("The terminal operator, Kessick Docks, said it remained open to talks.\n\n"
+            "The terminal operator said on Thursday that a new offer was ready.\n")
+    later = [r for r in rows(text) if r[0] == "The terminal operator"]
+    assert later and later[0][1] == "Kessick Docks"
+
+
+@pytest.mark.slow
 def test_a_name_after_a_relative_clause_of_the_nominal_is_the_speaker(pipeline):
     text = ("The new sluice gates failed their first test.\n\n"
             "The firm that installed the gates, Orrin Works, did not respond to questions from the Gazette.\n")

@@ -641,6 +641,11 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
         return person
     span = doc.char_span(start, end, alignment_mode="expand")
     named = _appositive_source(doc, index, span) if span is not None else None
+    if named is None and span is not None and len(span):
+        key = _nominal_key(span.root)  # "the terminal operator" tied to its name before
+        named = index.by_title(key) if key and key != text.strip().lower() else None
+        if named is not None and named.type not in ("ORG", "OUTLET"):
+            named = None  # a person's title keeps to its words ("the mayor of Ostby" is not the mayor)
     if named is not None:  # "The port operator, Aldous Terminals": the name, not the nominal
         named.add(text, start, end)
         return named
