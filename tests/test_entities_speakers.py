@@ -134,3 +134,33 @@ def test_a_cue_after_its_statement_hung_off_its_source(pipeline):
     assert row[0].speaker.text == "the leisure service"
     assert row[0].content.text.startswith("Four of the city's seven pools will open")
     assert "announced" not in row[0].content.text
+
+
+@pytest.mark.slow
+def test_a_participle_cue_inside_the_statement_is_the_sayers(pipeline):
+    # the parser hangs "adding" and "referring" under the verb of the words said
+    text = 'Mr. Oduya said the fares "would stay as they are," adding that the council would review them.\n'
+    added = [a for a in onrecord.analyze(text).attributions if a.cue and a.cue.text == "adding"]
+    assert added and added[0].speaker is not None
+    assert added[0].speaker.entity == "Oduya"  # not "the fares"
+    text = 'Ms. Lamb said the bridge "should be finished by the spring," referring to the new span.\n'
+    referring = [a for a in onrecord.analyze(text).attributions if a.cue and a.cue.text == "referring"]
+    assert referring and referring[0].speaker is not None and referring[0].speaker.entity == "Lamb"
+
+
+@pytest.mark.slow
+def test_a_person_named_as_someone_elses_employer_is_not_the_speaker(pipeline):
+    text = ("Rhys Talbot, Marion Quaye's campaign manager, said the rally would go ahead.\n\n"
+            "Marion Quaye's spokeswoman said the candidate would speak at noon.\n")
+    found = rows(text)
+    manager = [r for r in found if r[0] and r[0].startswith("Rhys Talbot")]
+    assert manager and manager[0][1] == "Rhys Talbot"
+    spokeswoman = [r for r in found if r[0] and r[0].endswith("spokeswoman")]
+    assert spokeswoman and spokeswoman[0][1] == "Marion Quaye"  # a spokesperson speaks for her
+
+
+@pytest.mark.slow
+def test_an_unnamed_groups_name_keeps_its_words_as_written(pipeline):
+    text = "Anti-tax campaigners said the levy would hurt the town's shops.\n"
+    found = rows(text)
+    assert found and found[0][1] == "anti-tax campaigners"

@@ -272,10 +272,21 @@ def find_subject(verb: Token) -> Token | None:
     if verb.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
         return _sender(head) or head
     if verb.dep_ == "advcl" and verb.tag_ == "VBG" and head.pos_ in ("VERB", "AUX"):
-        return find_subject(head)  # "..., he said, adding that ..."
+        return find_subject(_reporting_verb(head))  # "..., he said, adding that ..."
     if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
         return find_subject(head.head)  # "Blige sings ... before asking her, '...'"
     return None
+
+
+def _reporting_verb(head: Token) -> Token:
+    """The verb a participle cue ("adding", "citing", "referring") reports beside: its head, or,
+    when the parser hung it inside the statement of a speech verb ('Mr. Manafort said, "He
+    cares about the team," adding ...', "adding" under "cares"), that speech verb: the one who
+    adds is the one who said, not the subject of the words said."""
+    gov = head.head
+    if head.dep_ == "ccomp" and gov.i != head.i and gov.pos_ in ("VERB", "AUX") and cues.is_speech(gov):
+        return gov
+    return head
 
 
 #: Things that carry someone's words: "sent out a press release saying ...", "revised her

@@ -927,10 +927,14 @@ def _tie_nominals(doc: Doc, index: EntityIndex) -> None:
 
 
 def _only_described(ent, span) -> bool:
-    """True when a person named inside a speaker's phrase only describes the speaker through an
-    adjective ("a person familiar with Johnson's views", "an aide close to Cruz"): the speaker is
-    someone else, unnamed."""
+    """True when a person named inside a speaker's phrase only describes the speaker: through an
+    adjective ("a person familiar with Johnson's views", "an aide close to Cruz") or as the
+    possessor of another person's role ("Corey Lewandowski, Trump's campaign manager"; a
+    spokesperson still speaks for the one named: "Trump's spokeswoman" is Trump on the record)."""
     tok = ent.root
+    if tok.dep_ == "poss" and tok.head.lemma_.lower() in agreement.PERSON_NOUNS \
+            and tok.head.lemma_.lower() not in _SPOKESPEOPLE:
+        return True
     while tok.i != span.root.i and tok.head.i != tok.i and span.start <= tok.head.i < span.end:
         tok = tok.head
         if tok.pos_ == "ADJ" and tok.i != span.root.i:
@@ -974,11 +978,22 @@ def _known_person(index: EntityIndex, text: str) -> Cluster | None:
     return index.match_person(name)
 
 
+#: Punctuation inside a word of a group's name, kept in it ("anti-Trump", "Reuters/Ipsos").
+_INFIX_MARKS = {"-", "/", "&", "–"}
+
+
 def group_name(span) -> str:
     """An unnamed source's name: its noun phrase up to the head ('some US officials')."""
     root = span.root
-    words = [t for t in span if t.i <= root.i and t.dep_ != "punct"]
-    name = " ".join(t.text for t in words) if words else span.text
+    words = [t for t in span if t.i <= root.i and (t.dep_ != "punct" or t.text in _INFIX_MARKS)]
+    # the words as written: "Trump's wife", not "Trump 's wife"; "anti-Trump", "Reuters/Ipsos"
+    if words:
+        kept = {t.i for t in words}
+        name = "".join((t.text if t.i in kept else "") + t.whitespace_
+                       for t in span.doc[words[0].i:words[-1].i + 1])
+        name = " ".join(name.split())
+    else:
+        name = span.text
     if name[:1].isupper() and words and words[0].pos_ in ("DET", "ADJ", "NUM", "PRON"):
         name = name[:1].lower() + name[1:]
     return name
