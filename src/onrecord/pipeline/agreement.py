@@ -78,6 +78,23 @@ def first_name_gender(name: str) -> str | None:
     return _GUESSER.get(_detector().get_gender(first))
 
 
+def person_gender(src: Source) -> str | None:
+    """The gender the given name of a named person tells: from the canonical name or an alias
+    that has a given name first; a one-word name only when the article never wrote it as a
+    surname ("Hillary" tells, but "Fenwick", also a man's first name in gender-guesser's
+    table, does not tell for the woman named Claudia Fenwick)."""
+    names = [src.name] + list(src.aliases)
+    full = [n for n in names if len(n.split()) > 1]
+    for name in full:
+        found = first_name_gender(name)
+        if found is not None:
+            return found
+    word = src.name.split()[-1].lower() if src.name.split() else ""
+    if len(src.name.split()) == 1 and not any(n.split()[-1].lower() == word for n in full):
+        return first_name_gender(src.name)
+    return None
+
+
 def _head(name: str) -> str:
     words = name.lower().replace("’", "'").split()
     return words[-1].strip(".,'") if words else ""
@@ -103,7 +120,7 @@ def gender(src: Source) -> str | None:
         if first in _TITLE_GENDER:
             return _TITLE_GENDER[first]
     if src.type == "PERSON":
-        return first_name_gender(src.name)
+        return person_gender(src)
     head = _head(src.name)
     return "she" if head in _FEMININE else "he" if head in _MASCULINE else None
 

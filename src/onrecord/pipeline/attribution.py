@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from onrecord.pipeline import cues
+from onrecord.pipeline import cues, entities
 from onrecord.inputs.article import Article
 from onrecord.pipeline.quotes import QUOTE_CHARS, Quote, find_quotes
 from onrecord.records import Attribution, Content, Span, Speaker
@@ -192,6 +192,8 @@ def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
         # a subject inside the quote is the quote's own word; look for one outside it
         subject = next((c for c in verb.children if c.dep_ == "nsubj" and not ctx.in_quote(c.idx)), None)
     content, kind = _verb_content(ctx, verb)
+    if not content and not kind:
+        content, kind = _postposed_cue(verb)
     if not content and kind != "reference":
         return None
     gap = None
@@ -207,6 +209,7 @@ def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
                      line=ctx.line_of(verb.idx))
     if subject is not None:
         span = gap or _outside_quotes(ctx, speaker_span(subject, content, cue_span), subject)
+        span = _through_apposition(ctx, span, subject, verb) if gap is None else span
         cand.speaker, cand.speaker_token = span, subject
         after = _past_dateline(ctx, span)
         if after is not None:
@@ -269,10 +272,21 @@ def find_subject(verb: Token) -> Token | None:
     if verb.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
         return _sender(head) or head
     if verb.dep_ == "advcl" and verb.tag_ == "VBG" and head.pos_ in ("VERB", "AUX"):
-        return find_subject(head)  # "..., he said, adding that ..."
+        return find_subject(_reporting_verb(head))  # "..., he said, adding that ..."
     if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
         return find_subject(head.head)  # "Blige sings ... before asking her, '...'"
     return None
+
+
+def _reporting_verb(head: Token) -> Token:
+    """The verb a participle cue ("adding", "citing", "referring") reports beside: its head, or,
+    when the parser hung it inside the statement of a speech verb ('Mr. Manafort said, "He
+    cares about the team," adding ...', "adding" under "cares"), that speech verb: the one who
+    adds is the one who said, not the subject of the words said."""
+    gov = head.head
+    if head.dep_ == "ccomp" and gov.i != head.i and gov.pos_ in ("VERB", "AUX") and cues.is_speech(gov):
+        return gov
+    return head
 
 
 #: Things that carry someone's words: "sent out a press release saying ...", "revised her
@@ -323,6 +337,29 @@ def _apposition_before(verb: Token) -> Token | None:
     while tok.head.dep_ == "appos" and tok.head.i < tok.i:
         tok = tok.head
     return tok
+
+
+def _through_apposition(ctx: Context, span: tuple[int, int], subject: Token, verb: Token) -> tuple[int, int]:
+    """A nominal subject's span carried on to the name set off after it, right before the verb:
+    "The contractor that built the pumps, Harrow Civil, did not respond" (the parser hung the
+    name off "pumps"). The name is who the nominal is (``entities`` resolves the speaker to it);
+    a span with a quote, or a name not ending where the verb's phrase begins, is left alone."""
+    if subject.pos_ != "NOUN" or subject.i > verb.i:
+        return span
+    i = verb.i - 1
+    doc = verb.doc
+    while i > subject.i and doc[i].head.i == verb.i and doc[i].dep_ in ("aux", "neg", "advmod"):
+        i -= 1  # "did not", "has also"
+    if i <= subject.i or doc[i].text != ",":
+        return span
+    while i > subject.i and doc[i].text == ",":
+        i -= 1
+    name = doc[i]
+    end = name.idx + len(name)
+    if name.pos_ != "PROPN" or name.i <= subject.i or end <= span[1] or ctx.quotes_between(span[0], end) \
+            or not entities.appositive_of(name, subject):
+        return span
+    return span[0], end
 
 
 def _adverbial_path(tok: Token, verb: Token) -> bool:
@@ -498,6 +535,28 @@ def _governs_content(verb: Token) -> bool:
         return True
     # a ccomp after its head only counts when set off by a comma ("..., he said")
     return verb.dep_ == "ccomp" and any(t.text == "," for t in verb.doc[min(head.i, verb.i):max(head.i, verb.i)])
+
+
+def _postposed_cue(verb: Token) -> tuple[list[tuple[int, int]], str]:
+    """The content of a speech cue set after its statement that the parser hung off its own
+    subject: "Four branches will open only three days a week, the library service announced on
+    Friday." (``announced`` an acl of ``service``, ``service`` a modifier of ``open``). The
+    statement is the clause before the comma that sets the source off; nothing when the cue
+    has words of its own after it (an object, a clause) or no comma stands before the source."""
+    noun, doc = verb.head, verb.doc
+    if verb.dep_ != "acl" or noun.i > verb.i or noun.pos_ not in ("NOUN", "PROPN") or not cues.is_speech(verb):
+        return [], ""
+    main = noun.head
+    if noun.dep_ not in ("npadvmod", "appos", "dep", "nmod") or main.pos_ not in ("VERB", "AUX") or main.i > noun.i:
+        return [], ""
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in verb.children):
+        return [], ""
+    first = min(t.i for t in noun.subtree)
+    comma = doc[first - 1] if first > 0 else None
+    if comma is None or comma.text != "," or first - 1 <= main.sent.start:
+        return [], ""
+    start = min(t.idx for t in main.subtree)
+    return [_trim(doc_text(doc), start, comma.idx)], "indirect"
 
 
 def _clausal_complement(verb: Token) -> Token | None:
@@ -806,11 +865,18 @@ def according_to(ctx: Context) -> list[Candidate]:
         if end - start < _MIN_ACCORDING_CHARS:
             continue
         cue = (tok.idx, to.idx + len(to))
-        spk = speaker_span(source, [(start, end)], cue)
+        spk = _according_speaker(source, cue)
         cand = Candidate(cue=cue, content=[(start, end)], kind="indirect", speaker=spk,
                          speaker_token=source, cue_token=tok, line=ctx.line_of(tok.idx))
         out.append(_with_quote_kind(ctx, cand))
     return out
+
+
+def _according_speaker(source: Token, cue: tuple[int, int]) -> tuple[int, int]:
+    """The source of "according to X": X's whole noun phrase ("figures from the exporters'
+    association", whose owner ``entities`` takes for the source). The phrase lies outside the
+    content's words, so only the cue bounds it (the content's outer offsets may run over it)."""
+    return speaker_span(source, [], cue)
 
 
 # ---------------------------------------------------------------- finder 3: quotes with no cue

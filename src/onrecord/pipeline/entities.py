@@ -61,7 +61,9 @@ _ORG_NOUNS = {"company", "firm", "startup", "start-up", "manufacturer", "retaile
               "carrier", "airline", "broadcaster", "streamer", "platform", "service", "agency", "studio",
               "distributor", "chain", "brand", "conglomerate", "group", "giant", "lender", "charity",
               "nonprofit", "non-profit", "organisation", "organization", "union", "association", "utility",
-              "app", "website", "network", "subsidiary", "fund", "business", "corporation", "outfit", "club"}
+              "app", "website", "network", "subsidiary", "fund", "business", "corporation", "outfit", "club",
+              "contractor", "subcontractor", "operator", "developer", "supplier", "builder", "consortium",
+              "consultancy", "publisher", "exporter", "importer", "wholesaler"}
 #: A name ending with one of these words is an award, a prize or a cup ("the Golden Reed
 #: Award", "the Marlow Prize"): no source.
 _AWARD_WORDS = {"award", "awards", "prize", "prizes", "medal", "trophy", "cup", "oscar", "oscars", "emmy",
@@ -114,10 +116,12 @@ class Cluster:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     pronoun: str | None = None  # "he" or "she" once the article has used one for this person
 
-    def add(self, text: str, start: int, end: int) -> None:
+    def add(self, text: str, start: int, end: int, dates: bool = True) -> None:
         """Add a mention (and its text as an alias, once); a date in it is not part of the
-        name ("Fenwick 2024" is recorded as "Fenwick", at the offsets of "Fenwick")."""
-        text, start, end = trim_dates(text, start, end)
+        name ("Fenwick 2024" is recorded as "Fenwick", at the offsets of "Fenwick") unless
+        ``dates`` is False (an unnamed source's words: "a 2014 study")."""
+        if dates:
+            text, start, end = trim_dates(text, start, end)
         if not text:
             return
         if text not in self.aliases:
@@ -169,6 +173,16 @@ class EntityIndex:
         cluster.add(text, start, end)
         return cluster
 
+    def fuller_name(self, cluster: Cluster, text: str) -> None:
+        """Make a name mention of a known person its canonical name when it says more ("Claudia
+        Fenwick" for a person first met as "Fenwick"), as ``person`` does for tagged names."""
+        name = clean_name(text)
+        words = name.split()
+        if len(words) > len(cluster.name.split()) and split_name(name).core == cluster.parts.core \
+                and "'" not in name and "’" not in name and all(w[:1].isupper() for w in words) \
+                and _guesser().get_gender(words[0]) != "unknown":
+            cluster.name = name  # only a known given name before it: "Claudia", not "National Review's"
+
     def match_person(self, name: str) -> Cluster | None:
         """The person this name refers to: same name, same surname (particles and all: "de
         Souza" is Anna de Souza), or a misspelt surname."""
@@ -194,7 +208,8 @@ class EntityIndex:
     def other(self, name: str, kind: str, start: int, end: int, text: str) -> Cluster:
         """The organisation, outlet or group cluster for a mention; an organisation with and
         without its legal suffix ("Fenwick Corp", "Fenwick") is one, named with the suffix."""
-        name = trim_dates(name, 0, len(name))[0] or name
+        if kind != "GROUP":  # an unnamed source's words keep their date ("a 2014 study")
+            name = trim_dates(name, 0, len(name))[0] or name
         if not _SUFFIX_RE.search(name):
             name = name.rstrip(" .,;:") or name  # "Brightwave." at a sentence's end
         key = org_key(name)
@@ -205,7 +220,7 @@ class EntityIndex:
                 c.add(text, start, end)
                 return c
         cluster = Cluster(name, kind)
-        cluster.add(text, start, end)
+        cluster.add(text, start, end, dates=kind != "GROUP")
         self.clusters.append(cluster)
         return cluster
 
@@ -308,6 +323,8 @@ def clean_name(text: str) -> str:
     text = re.sub(r"\([^)]*\)", " ", text)
     text = re.sub(r"['’]s$", "", text.strip())
     words = [w for w in text.split() if w.strip(".,").lower() not in _TITLE_WORDS]
+    while len(words) > 1 and words[0][:1].isupper() and words[0].lower() in agreement.PERSON_NOUNS:
+        words = words[1:]  # a role written as a title: "Critic Maren Holt" is Maren Holt
     return " ".join(w.strip(",") for w in words) or text.strip()
 
 
@@ -490,6 +507,8 @@ def _context_type(ent) -> str | None:
         return _NOT_A_SOURCE  # "Silent Harbour" alone in quote marks: a title
     if ent.label_ == "PERSON" and len(words) > 1 and _given_name(ent[0]):
         return "PERSON"  # a known given name: "Anna de Souza"
+    if ent.label_ in ("PERSON", "ORG") and _role_before(ent):
+        return "PERSON"  # "Union organiser Claudia Fenwick", "Critic Maren Holt" (tagged ORG)
     if _beside(prev, root, _ORG_NOUNS) or any(c.dep_ == "appos" and c.lower_ in _ORG_NOUNS for c in root.children) \
             or (root.dep_ == "appos" and root.head.lower_ in _ORG_NOUNS):
         return "ORG"  # "streaming company Brightwave", "Brightwave, a streaming company"
@@ -501,6 +520,33 @@ def _context_type(ent) -> str | None:
     if any(c.dep_ == "appos" and c.lower_ in _PLACE_NOUNS for c in root.children):
         return "GPE"  # "Vellmar, a village"
     return None
+
+
+#: Words of a name a role noun may stand before and still make it a person's: a given name,
+#: middle name and surname (with a particle, "Anna de Souza"). Longer names are organisations
+#: ("Member States Coordination Group"). Hand-set.
+_MAX_ROLE_NAME_WORDS = 4
+
+
+def _role_before(ent) -> bool:
+    """True when a noun naming a person by role (``agreement.PERSON_NOUNS``) stands right before
+    a person-like name, as its compound ("organiser" in "Union organiser Claudia Fenwick") or as
+    the name's own first word ("Critic Maren Holt", which the tagger took for one ORG). The name
+    after the role must look like a person's: proper nouns, at most ``_MAX_ROLE_NAME_WORDS``, and
+    for a role inside the entity a known given name right after it (so "Member States" or
+    "Player Union" stay organisations)."""
+    doc = ent.doc
+    lead = 0
+    while lead < len(ent) - 1 and ent[lead].lower_ in agreement.PERSON_NOUNS and ent[lead].is_title:
+        lead += 1
+    name = ent[lead:]
+    if len(name) > _MAX_ROLE_NAME_WORDS or not all(t.pos_ == "PROPN" or t.lower_ in _PARTICLES for t in name):
+        return False
+    if lead:
+        return _given_name(name[0])
+    prev = doc[ent.start - 1] if ent.start > 0 else None
+    return prev is not None and prev.pos_ == "NOUN" and prev.lower_ in agreement.PERSON_NOUNS \
+        and prev.dep_ == "compound" and prev.head.i in range(ent.start, ent.end)
 
 
 def _given_name(tok) -> bool:
@@ -550,10 +596,12 @@ def resolve(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
         kind = index.types.get(ent.start_char)
         if kind in ("ORG", "OUTLET", "GPE", "NORP"):
             person = _known_person(index, ent.text) if ent.start_char not in index.by_context else None
-            if person is not None:  # the tagger called a known person's surname an ORG or GPE
+            if person is not None:  # the tagger called a known person's name an ORG or GPE
+                index.fuller_name(person, ent.text)
                 person.add(ent.text, ent.start_char, ent.end_char)
                 continue
             index.other(strip_det(ent.text), kind, ent.start_char, ent.end_char, ent.text)
+    _tie_nominals(doc, index)
     recent: list[Cluster] = []  # sources who spoke (named or not), the latest last
     for attr in sorted(attributions, key=lambda a: a.speaker.start if a.speaker else 0):
         sp = attr.speaker
@@ -592,9 +640,22 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
         person.add(text, start, end)
         return person
     span = doc.char_span(start, end, alignment_mode="expand")
+    named = _appositive_source(doc, index, span) if span is not None else None
+    if named is None and span is not None and len(span):
+        key = _nominal_key(span.root)  # "the terminal operator" tied to its name before
+        named = index.by_title(key) if key and key != text.strip().lower() else None
+        if named is not None and named.type not in ("ORG", "OUTLET"):
+            named = None  # a person's title keeps to its words ("the mayor of Ostby" is not the mayor)
+    if named is not None:  # "The port operator, Aldous Terminals": the name, not the nominal
+        named.add(text, start, end)
+        return named
+    owner = _named_owner(doc, index, span, last_person) if span is not None else None
+    if owner is not None:  # "figures from the exporters' association": the association
+        owner.add(text, start, end)
+        return owner
     ents = [e for e in (ents_in(doc, span.start_char, span.end_char) if span is not None else [])
             if index.types.get(e.start_char) in ("PERSON", "ORG", "OUTLET", "GPE", "NORP")]
-    people = [e for e in ents if index.types.get(e.start_char) == "PERSON"]
+    people = [e for e in ents if index.types.get(e.start_char) == "PERSON" and not _only_described(e, span)]
     if people:
         return index.person(people[-1].text, people[-1].start_char, people[-1].end_char)
     orgs = [e for e in ents if index.types.get(e.start_char) in ("ORG", "OUTLET")]
@@ -603,6 +664,10 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     if orgs and (span is None or speaks_for or orgs[0].root == span.root or len(orgs[0]) * 2 >= len(span)):
         e = orgs[0]
         return index.other(strip_det(e.text), index.types[e.start_char], start, end, text)
+    org = _org_by_nominal(index, span) if span is not None and not orgs else None
+    if org is not None:  # "the exporters' association" after "the Aldous Grain Exporters Association"
+        org.add(text, start, end)
+        return org
     places = [e for e in ents if index.types.get(e.start_char) in ("GPE", "NORP") and e.root == span.root]
     if places:  # "Norland said": a country or a party speaking
         return index.other(strip_det(places[0].text), index.types[places[0].start_char], start, end, text)
@@ -622,6 +687,259 @@ def _speaker_cluster(doc: Doc, index: EntityIndex, text: str, start: int, end: i
     if low in GROUP_PRONOUNS or low in ("i", "you", "it"):
         return None
     return index.other(group_name(span) if span is not None else text, "GROUP", start, end, text)
+
+
+# ---------------------------------------------------------------- evidence and its owner
+
+#: Nouns of evidence, not of people: "figures show", "according to data from X". A speaker
+#: headed by one, with an owner ("figures from the association", "the association's figures",
+#: "a projection by Oxford Economics"), stands for that owner; without one it stays what it is
+#: (the act is evidence, see ``confidence.assign_acts``). Hand-written from the evidence rows of
+#: PolNeAR train ("according to figures/data/a report/a survey by ...").
+EVIDENCE_NOUNS = {"figure", "figures", "data", "statistic", "statistics", "number", "numbers", "report",
+                  "survey", "poll", "study", "analysis", "estimate", "estimates", "research", "record",
+                  "records", "projection", "projections", "census", "count", "tally", "audit", "review",
+                  "assessment", "findings", "forecast", "calculation", "calculations", "model", "index"}
+#: Prepositions that give evidence its owner; "of" does not ("a poll of voters" is not by voters).
+_OWNER_PREPS = {"from", "by"}
+
+
+def _evidence_owner(span):
+    """The owner of the evidence a speaker span names (see ``EVIDENCE_NOUNS``), or None."""
+    root = span.root
+    if root.pos_ != "NOUN" or root.lower_ not in EVIDENCE_NOUNS and root.lemma_.lower() not in EVIDENCE_NOUNS:
+        return None
+    for child in root.children:
+        if child.dep_ == "poss" and child.pos_ in ("NOUN", "PROPN") and span.start <= child.i < span.end:
+            return child
+        if child.dep_ == "compound" and child.pos_ == "PROPN" and child.ent_type_ in ("ORG", "PERSON"):
+            return child  # "a 2014 Labor Department study", "a CBS poll"
+        if child.dep_ == "prep" and child.lower_ in _OWNER_PREPS:
+            pobj = next((g for g in child.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")), None)
+            if pobj is not None and pobj.i < span.end:
+                return pobj
+    return None
+
+
+def _named_owner(doc: Doc, index: EntityIndex, span, last_person: Cluster | None) -> Cluster | None:
+    """The named source that owns the evidence a speaker span names: a person, organisation or
+    outlet named in the owner's phrase or fitting it (``_org_by_nominal``). An unnamed owner
+    leaves the evidence itself the source ("a report by the city's engineering office" is that
+    report, as PolNeAR annotates documents)."""
+    owner = _evidence_owner(span)
+    if owner is None:
+        return None
+    lo, hi = _phrase_bounds(owner)
+    phrase = doc.char_span(lo, hi, alignment_mode="expand")
+    if phrase is None:
+        return None
+    named = [e for e in ents_in(doc, lo, hi) if index.types.get(e.start_char) in ("PERSON", "ORG", "OUTLET")]
+    if named:
+        cluster = _speaker_cluster(doc, index, doc_text(doc)[lo:hi], lo, hi, last_person)
+        return cluster if cluster is not None and cluster.type in ("PERSON", "ORG", "OUTLET") else None
+    return _org_by_nominal(index, phrase)
+
+
+def _phrase_bounds(head) -> tuple[int, int]:
+    """Character offsets of a noun's phrase up to its head ("the exporters' association" of
+    "the exporters' association's figures"; nothing after the head)."""
+    return min(t.idx for t in head.subtree if t.i <= head.i), head.idx + len(head)
+
+
+def _content_words(span) -> list[str]:
+    """A nominal's own words up to its head, lower-cased, without a plural or possessive "s"
+    ("the exporters' association" -> exporter, association; "the terrorist group" keeps its
+    adjective: no intelligence group is the terrorist group)."""
+    out = []
+    for t in span:
+        if t.i > span.root.i:
+            break
+        if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.is_alpha:
+            w = t.lower_
+            out.append(w[:-1] if w.endswith("s") and len(w) > 3 else w)
+    return out
+
+
+#: Words a definite nominal needs to be matched to an organisation's name (``_org_by_nominal``).
+_MIN_NOMINAL_WORDS = 2
+
+
+def _org_by_nominal(index: EntityIndex, span) -> Cluster | None:
+    """The one organisation of the article whose name holds every word of a definite nominal
+    ("the exporters' association" is the Aldous Grain Exporters Association), two words at
+    least ("the association" alone, "the group", is too little to tell: on PolNeAR train "the
+    terrorist group" fell to the SITE Intelligence Group that way). A nominal two
+    organisations fit resolves to neither."""
+    root = span.root
+    if root.pos_ != "NOUN" or not any(t.dep_ in ("det", "poss") and t.lower_ == "the" or t.dep_ == "poss"
+                                      for t in root.children):
+        return None
+    if any(t.lower_ in ("a", "an", "some", "one", "another", "many") for t in span[:2]):
+        return None
+    words = _content_words(span)
+    if len(words) < _MIN_NOMINAL_WORDS:
+        return None
+    fits = []
+    for c in index.clusters:
+        if c.type not in ("ORG", "OUTLET"):
+            continue
+        name = {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in re.findall(r"[a-z]+", c.name.lower())}
+        if all(w in name for w in words):
+            fits.append(c)
+    return fits[0] if len(fits) == 1 else None
+
+
+# ---------------------------------------------------------------- nominals tied to a name
+
+def _nominal_key(noun) -> str | None:
+    """The words by which a definite singular nominal names its source: the noun with its
+    compounds ("port operator" of "the port operator"), or None when it is no such nominal
+    ("his opponent", "the candidates", a proper noun)."""
+    if noun.pos_ != "NOUN" or noun.tag_ != "NN":
+        return None
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children):
+        return None
+    words = [c for c in noun.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"] + [noun]
+    return " ".join(t.lower_ for t in words)
+
+
+def _name_tokens(tok) -> list:
+    """The proper-noun run of a name whose last word is ``tok`` ("Aldous Terminals")."""
+    words = [tok]
+    while words[0].i > 0:
+        prev = tok.doc[words[0].i - 1]
+        if prev.pos_ != "PROPN" or prev.head.i != tok.i and prev.head.i not in (w.i for w in words):
+            break
+        words.insert(0, prev)
+    return words
+
+
+def _cluster_of_name(index: EntityIndex, doc: Doc, words: list, nominal) -> Cluster | None:
+    """The cluster of a name given in apposition to ``nominal`` (a common noun): its named
+    entity's, else, for a name the tagger did not label, the article's organisation or person
+    of that name, else a new one, a person when the nominal names a person by role
+    (``agreement.PERSON_NOUNS``), else an organisation. A name the tagger called a person
+    beside an organisation's noun ("the contractor, Harrow Civil") is that organisation."""
+    lo, hi = words[0].idx, words[-1].idx + len(words[-1])
+    text = doc_text(doc)[lo:hi]
+    ents = [e for e in ents_in(doc, lo, hi) if index.types.get(e.start_char) in ("PERSON", "ORG", "OUTLET", "GPE")]
+    role_is_person = nominal.lemma_.lower() in agreement.PERSON_NOUNS
+    if ents:
+        e = ents[-1]
+        kind = index.types[e.start_char]
+        if kind == "PERSON":
+            cluster = index.person(e.text, e.start_char, e.end_char)
+            if not role_is_person and nominal.lower_ in _ORG_NOUNS and e.start_char not in index.by_context \
+                    and len(cluster.mentions) == 1:
+                cluster.type = "ORG"  # the one mention says it is a company
+            return cluster
+        return index.other(strip_det(e.text), kind, e.start_char, e.end_char, e.text)
+    if any(t.ent_type_ for t in words):
+        return None  # a date, a number: no source
+    org = index.org_by_key(text)
+    if org is not None:
+        return org
+    person = index.match_person(clean_name(text))
+    if person is not None:
+        return person
+    if role_is_person:
+        return index.person(text, lo, hi)
+    return index.other(text, "OUTLET" if _OUTLET_WORDS.search(text) else "ORG", lo, hi, text)
+
+
+def _appositive_source(doc: Doc, index: EntityIndex, span) -> Cluster | None:
+    """The source a nominal speaker names in apposition: "The port operator, Aldous Terminals"
+    or "The contractor that built the pumps, Harrow Civil" (the name after the span's last
+    comma, a proper-noun run that ends the span) is Aldous Terminals or Harrow Civil; the
+    nominal becomes a title of that source ("the port operator" later is the same source)."""
+    root = span.root
+    if root.pos_ != "NOUN" or len(span) < 3:
+        return None
+    end = span.end
+    while end > span.start and doc[end - 1].is_punct:
+        end -= 1
+    last = doc[end - 1]
+    if last.pos_ != "PROPN":
+        return None
+    words = _name_tokens(last)
+    before = doc[words[0].i - 1] if words[0].i > span.start else None
+    if before is None or before.text != "," or words[0].i <= root.i or not appositive_of(last, root):
+        return None
+    cluster = _cluster_of_name(index, doc, words, root)
+    if cluster is None or cluster.type not in ("PERSON", "ORG", "OUTLET"):
+        return None
+    key = _nominal_key(root)
+    if key and _may_tie(key, cluster):
+        index.add_title(key, cluster)
+    return cluster
+
+
+def appositive_of(name, noun) -> bool:
+    """True when the parse sets ``name`` in apposition to ``noun``: its appos, or an appos hung
+    inside a relative clause of ``noun`` ("The contractor that built the pumps, Harrow Civil",
+    where the parser took the name for the pumps'), not a place after a place ("a woman in
+    Worcester, Massachusetts") nor a name deeper in the phrase."""
+    if name.dep_ != "appos":
+        return False
+    tok = name.head
+    if tok.i == noun.i:
+        return True
+    while tok.i != noun.i and tok.head.i != tok.i:
+        if tok.dep_ in ("relcl", "acl") and tok.head.i == noun.i:
+            return True
+        tok = tok.head
+    return False
+
+
+def _may_tie(key: str, cluster: Cluster) -> bool:
+    """True when a nominal may become a title of ``cluster``: the role of an organisation ("the
+    contractor", "the port operator") for an organisation or outlet only. A person's role ("the
+    senator", "the candidate") is not tied this way: political news gives one role to several
+    people in turn (checked on PolNeAR train, where "the senator" after "Cruz, the senator from
+    Texas" was Rubio); a person's title comes from the name it stands before (``_title_before``)."""
+    return cluster.type in ("ORG", "OUTLET") and key.split()[-1] not in agreement.PERSON_NOUNS
+
+
+def _tie_nominals(doc: Doc, index: EntityIndex) -> None:
+    """Make a definite nominal that the text ties to an organisation's name (``_may_tie``) a
+    title of that organisation: an
+    apposition ("Harrow Civil, the contractor," or "the contractor, Harrow Civil,") or a copula
+    ("Harrow Civil is the contractor"). "The contractor said" then resolves to Harrow Civil
+    (``EntityIndex.by_title``; a nominal tied to two sources resolves to neither)."""
+    clusters = {m: c for c in index.clusters for m in c.mentions}
+    for tok in doc:
+        pair = None
+        if tok.dep_ == "appos":
+            pair = (tok.head, tok)
+        elif tok.dep_ == "attr" and tok.head.lemma_ == "be":
+            subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+            pair = (subj, tok) if subj is not None else None
+        if pair is None:
+            continue
+        for name, noun in (pair, pair[::-1]):
+            key = _nominal_key(noun)
+            if key is None or name.pos_ != "PROPN" or any(c.dep_ == "conj" for c in name.children):
+                continue
+            ent = next((e for e in doc_ents(doc) if e.start <= name.i < e.end), None)
+            cluster = clusters.get((ent.start_char, ent.end_char)) if ent is not None else None
+            if cluster is not None and _may_tie(key, cluster):
+                index.add_title(key, cluster)
+
+
+def _only_described(ent, span) -> bool:
+    """True when a person named inside a speaker's phrase only describes the speaker: through an
+    adjective ("a person familiar with Johnson's views", "an aide close to Cruz") or as the
+    possessor of another person's role ("Corey Lewandowski, Trump's campaign manager"; a
+    spokesperson still speaks for the one named: "Trump's spokeswoman" is Trump on the record)."""
+    tok = ent.root
+    if tok.dep_ == "poss" and tok.head.lemma_.lower() in agreement.PERSON_NOUNS \
+            and tok.head.lemma_.lower() not in _SPOKESPEOPLE:
+        return True
+    while tok.i != span.root.i and tok.head.i != tok.i and span.start <= tok.head.i < span.end:
+        tok = tok.head
+        if tok.pos_ == "ADJ" and tok.i != span.root.i:
+            return True
+    return False
 
 
 def _people_before(doc: Doc, index: EntityIndex, offset: int) -> list[Cluster]:
@@ -660,11 +978,22 @@ def _known_person(index: EntityIndex, text: str) -> Cluster | None:
     return index.match_person(name)
 
 
+#: Punctuation inside a word of a group's name, kept in it ("anti-Trump", "Reuters/Ipsos").
+_INFIX_MARKS = {"-", "/", "&", "–"}
+
+
 def group_name(span) -> str:
     """An unnamed source's name: its noun phrase up to the head ('some US officials')."""
     root = span.root
-    words = [t for t in span if t.i <= root.i and t.dep_ != "punct"]
-    name = " ".join(t.text for t in words) if words else span.text
+    words = [t for t in span if t.i <= root.i and (t.dep_ != "punct" or t.text in _INFIX_MARKS)]
+    # the words as written: "Trump's wife", not "Trump 's wife"; "anti-Trump", "Reuters/Ipsos"
+    if words:
+        kept = {t.i for t in words}
+        name = "".join((t.text if t.i in kept else "") + t.whitespace_
+                       for t in span.doc[words[0].i:words[-1].i + 1])
+        name = " ".join(name.split())
+    else:
+        name = span.text
     if name[:1].isupper() and words and words[0].pos_ in ("DET", "ADJ", "NUM", "PRON"):
         name = name[:1].lower() + name[1:]
     return name
