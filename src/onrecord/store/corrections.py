@@ -8,8 +8,10 @@ a little text either side, so that re-analysis can find the row again (``reancho
 
 Three tables are derived from the log and rebuilt whenever it or the statements change:
 
-- ``correction_links``: where each correction points now (its article and statement, or
-  entity), or why it is orphaned (its row is gone after re-analysis);
+- ``correction_links``: where each correction points now (its article and statement; the
+  entity a speaker correction names; the two entities of a merge), or why it is orphaned (its
+  row is gone after re-analysis): re-analysis rebuilds statements and entities with new ids,
+  and the log keeps the ids of the time;
 - ``statement_overrides``: the corrected values of each corrected statement (speaker entity
   and name, kind, stance, act, and its review: accepted, corrected or rejected);
 - ``entity_merges``: the merges in force (entity -> the entity it was merged into).
@@ -66,10 +68,13 @@ class Correction:
     by: str
     at: str
     undoes: int | None = None
-    #: Where it points now (after re-analysis the statement id may differ from ``target_id``).
+    #: Where it points now (after re-analysis the statement id may differ from ``target_id``):
+    #: the entity is a speaker correction's new speaker, or the entity a merge merges away,
+    #: ``into_id`` the one it is merged into.
     article_id: int | None = None
     statement_id: int | None = None
     entity_id: int | None = None
+    into_id: int | None = None
     #: Why its row is gone, when re-analysis found it no more.
     orphaned: str | None = None
     #: The entry that undid this one, if any.
@@ -89,7 +94,9 @@ class Correction:
 
 
 def _at(value) -> str:
-    return value.isoformat(sep="T") + "Z" if hasattr(value, "isoformat") else str(value).replace(" ", "T") + "Z"
+    """A stored time as ISO 8601 UTC to the second (``2026-12-01T23:28:49Z``)."""
+    text = value.isoformat(sep="T") if hasattr(value, "isoformat") else str(value).replace(" ", "T")
+    return text[:19] + "Z"
 
 
 def _load(value):
@@ -97,13 +104,13 @@ def _load(value):
 
 
 _SELECT = ("SELECT c.id, c.target_type, c.target_id, c.action, c.before, c.after, c.by, c.at, c.undoes, "
-           "l.article_id, l.statement_id, l.entity_id, l.orphaned, c.anchor FROM correction_links l "
+           "l.article_id, l.statement_id, l.entity_id, l.into_id, l.orphaned, c.anchor FROM correction_links l "
            "JOIN corrections c ON c.id = l.correction_id")  # every entry has its link
 
 
 def _rows(conn: Connection, where: str = "", params: dict | None = None) -> list[Correction]:
     found = [Correction(r[0], r[1], r[2], r[3], _load(r[4]), _load(r[5]), r[6], _at(r[7]), r[8], r[9], r[10],
-                        r[11], r[12], anchor=_load(r[13]))
+                        r[11], r[12], r[13], anchor=_load(r[14]))
              for r in run(conn, _SELECT + (" WHERE " + where if where else "") + " ORDER BY c.id",
                           params or {}).fetchall()]
     if found:
@@ -116,15 +123,16 @@ def _rows(conn: Connection, where: str = "", params: dict | None = None) -> list
 
 def append(conn: Connection, target_type: str, target_id: int, action: str, before, after, by: str, *,
            article_id: int | None = None, statement_id: int | None = None, entity_id: int | None = None,
-           anchor: dict | None = None, undoes: int | None = None) -> int:
+           into_id: int | None = None, anchor: dict | None = None, undoes: int | None = None) -> int:
     """Add one entry to the log and its link; its id."""
     cid = insert_id(conn, "INSERT INTO corrections (target_type, target_id, action, before, after, by, at, undoes, "
                           "anchor) VALUES (:tt, :tid, :action, :before, :after, :by, :at, :undoes, :anchor)",
                     {"tt": target_type, "tid": target_id, "action": action, "before": json.dumps(before),
                      "after": json.dumps(after), "by": by[:256], "at": _stored_time(conn, now()),
                      "undoes": undoes, "anchor": json.dumps(anchor) if anchor is not None else None})
-    run(conn, "INSERT INTO correction_links (correction_id, article_id, statement_id, entity_id, orphaned) "
-              "VALUES (:c, :a, :s, :e, NULL)", {"c": cid, "a": article_id, "s": statement_id, "e": entity_id})
+    run(conn, "INSERT INTO correction_links (correction_id, article_id, statement_id, entity_id, into_id, orphaned) "
+              "VALUES (:c, :a, :s, :e, :i, NULL)",
+        {"c": cid, "a": article_id, "s": statement_id, "e": entity_id, "i": into_id})
     return cid
 
 
@@ -196,7 +204,7 @@ def fold(values: dict, entries: list[Correction]) -> tuple[dict, str | None]:
         elif c.action == "reject":
             review = "rejected"
         elif c.action == "speaker":
-            values["entity_id"], values["speaker"] = c.after.get("entity_id"), c.after.get("name")
+            values["entity_id"], values["speaker"] = c.entity_id, c.after.get("name")
             review = "corrected"
         elif c.action in CHANGES:
             values[c.action] = c.after
@@ -230,8 +238,8 @@ def rebuild_merges(conn: Connection) -> None:
     entity ends the merges into it and out of it)."""
     into: dict[int, int] = {}
     for c in live_of_entities(conn):
-        if c.action == "merge" and c.entity_id is not None and c.after.get("entity_id") is not None:
-            into[c.entity_id] = c.after["entity_id"]
+        if c.action == "merge" and c.entity_id is not None and c.into_id is not None:
+            into[c.entity_id] = c.into_id
         elif c.action == "split" and c.entity_id is not None:
             into.pop(c.entity_id, None)
     run(conn, "DELETE FROM entity_merges WHERE entity_id > :z", {"z": -1})

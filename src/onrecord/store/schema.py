@@ -192,6 +192,7 @@ correction_links = Table(
     Column("article_id", Integer, index=True),
     Column("statement_id", Integer, index=True),
     Column("entity_id", Integer, index=True),
+    Column("into_id", Integer),
     Column("orphaned", Text),
 )
 

@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("article_id", sa.Integer, index=True),
         sa.Column("statement_id", sa.Integer, index=True),
         sa.Column("entity_id", sa.Integer, index=True),
+        sa.Column("into_id", sa.Integer),
         sa.Column("orphaned", sa.Text))
     op.create_table(
         "statement_overrides",
