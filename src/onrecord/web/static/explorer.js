@@ -49,7 +49,52 @@
     }
   }
 
+  /* Corrections (only drawn when the explorer has a write token): the token is asked once and
+     kept for this tab (sessionStorage); each write is a JSON POST, then the page reloads. */
+  function token() {
+    var t = window.sessionStorage.getItem("onrecord-token");
+    if (!t) {
+      t = window.prompt("Write token of this explorer");
+      if (t) { window.sessionStorage.setItem("onrecord-token", t); }
+    }
+    return t;
+  }
+
+  function post(url, body) {
+    var t = token();
+    if (!t) { return; }
+    fetch(url, {method: "POST", headers: {"Content-Type": "application/json", "Authorization": "Bearer " + t},
+                body: JSON.stringify(body)})
+      .then(function (r) {
+        if (r.status === 401) { window.sessionStorage.removeItem("onrecord-token"); }
+        return r.json().then(function (data) {
+          if (r.ok) { window.location.reload(); }
+          else { window.alert((data.error && data.error.message) || ("error " + r.status)); }
+        });
+      });
+  }
+
+  function lastBy() { return window.localStorage.getItem("onrecord-by") || ""; }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form.correct");
+    if (!form) { return; }
+    event.preventDefault();
+    var by = form.elements.by.value;
+    window.localStorage.setItem("onrecord-by", by);
+    post("/api/statements/" + form.getAttribute("data-s") + "/corrections",
+         {action: form.elements.action.value, value: form.elements.value.value || null, by: by});
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button.undo");
+    if (!button) { return; }
+    var by = window.prompt("Your name (who undoes it)", lastBy());
+    if (by) { post("/api/corrections/" + button.getAttribute("data-undo") + "/undo", {by: by}); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form.correct input[name=by]").forEach(function (el) { el.value = lastBy(); });
     var text = document.getElementById("article-text");
     if (!text) { return; }
     text.addEventListener("click", onActivate);
