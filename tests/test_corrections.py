@@ -269,3 +269,58 @@ def test_explorer_escapes_what_people_write(clients, db):
         page = readonly.get(path).text
         assert "<script>window" not in page and "<img src=x" not in page and "<b>Brandt" not in page
         assert "&lt;script&gt;" in page
+
+
+def test_the_corrected_view_reads_through_indexes(db):
+    """No full table scan on the questions' paths once corrections exist (as test_store checks
+    for a store without them)."""
+    from sqlalchemy import event
+
+    keep, (quell,) = ids_of(db, "Mara Quell")
+    other, (renn,) = ids_of(db, "Tomas Renn")
+    assert cli("correct", str(quell), "--speaker", "Nina Brandt", "--by", "Ann", "--db", db).exit_code == 0
+    assert cli("correct", str(renn), "--reject", "--by", "Ann", "--db", db).exit_code == 0
+    assert cli("merge", str(keep), str(other), "--by", "Ann", "--db", db).exit_code == 0
+    seen: set[str] = set()
+    engine = open_engine(db, create=False)[0]
+    engine.dispose()  # the next connections are traced
+    event.listen(engine, "connect", lambda dbapi, _rec: dbapi.set_trace_callback(seen.add))
+    try:
+        assert [s.entity for s in queries.who(engine, "Brandt")[1]] == ["Nina Brandt"]
+        assert queries.who(engine, "Tomas Renn")[1] == []  # merged into Quell, whose one row moved away
+        queries.list_claims(engine)
+        queries.timeline(engine, "c1")
+        queries.article(engine, 1)
+    finally:
+        engine.dispose()
+    con = sqlite3.connect(db)
+    scans = [(line, sql) for sql in seen if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+             and "sqlite_master" not in sql and "alembic_version" not in sql
+             for line in (row[3] for row in con.execute("EXPLAIN QUERY PLAN " + sql))
+             if line.startswith("SCAN ") and " USING " not in line]
+    assert len(seen) > 10 and scans == []
+
+
+def test_reanalyse_knows_an_input_by_its_path_however_written(tmp_path, monkeypatch):
+    from test_corrections_reanalyse import stand_in
+    from onrecord.store.sources import iter_items
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Mara Quell said that the ferry would run again in June.\n", encoding="utf-8")
+    path = str(tmp_path / "p.sqlite")
+    with Store.open(path, HashingEmbedder()) as store:
+        (item,) = iter_items([str(folder / "a.txt")])
+        store.add_item(item, analyze=stand_in)
+    (sid,) = ids_of(path, "Mara Quell")[1]
+    assert cli("correct", str(sid), "--stance", "unconfirmed", "--by", "Ann", "--db", path).exit_code == 0
+    (folder / "a.txt").write_text("Update: times changed.\n\nMara Quell said that the ferry would run again in June.\n",
+                                  encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with Store.open(path, HashingEmbedder()) as store:
+        done = store.reanalyse(iter_items(["news/a.txt"]), analyze=stand_in)
+    assert done.reanalysed == ["news/a.txt"] and done.added == 0 and done.orphaned == []
+    rows = json.loads(cli("who", "Mara Quell", "--db", path, "--format", "json").stdout)["statements"]
+    assert len(rows) == 1 and rows[0]["stance"] == "unconfirmed" and rows[0]["start"] > 0
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (1,)

@@ -288,8 +288,10 @@ def reanchor(conn: Connection, moved: dict[int, int]) -> list[log.Correction]:
     run(conn, "DELETE FROM statement_overrides WHERE statement_id > :z", {"z": -1})
     log.rebuild_overrides(conn, statement_ids)
     log.rebuild_merges(conn)
-    ids = [r[0] for r in run(conn, "SELECT id FROM entities WHERE id > :z", {"z": -1}).fetchall()]
-    log.refresh_entity_counts(conn, ids)
+    # the rebuild counted every statement for its engine speaker: recount those corrections move
+    touched = {v.get("entity_id") for v in log.engine_values(conn, statement_ids).values()}
+    touched |= {o["entity_id"] for o in log.overrides(conn, statement_ids).values()}
+    log.refresh_entity_counts(conn, touched)
     if statement_ids:
         where, params = in_list("s", sorted(set(statement_ids)))
         for (claim_id,) in run(conn, f"SELECT DISTINCT claim_id FROM statements WHERE id IN {where} "

@@ -349,11 +349,12 @@ def corrected_statements(conn: Connection, found: list, *, hide_rejected: bool =
 
 
 def entity_statement_ids(conn: Connection, entity_ids: list[int], limit: int, offset: int = 0) -> list[int]:
-    """Ids of the statements whose corrected speaker is one of these entities (or an entity
-    merged into one), rejected ones left out; by date, then id."""
+    """Ids of the statements whose corrected speaker is one of these entities, the entities
+    they were merged into or the entities merged into them, rejected ones left out; by date,
+    then id."""
     if not entity_ids:
         return []
-    where, params = in_list("e", sorted(merged_into(conn, entity_ids)))
+    where, params = in_list("e", sorted(merged_into(conn, set(roots(conn, entity_ids).values()))))
     sql = ("SELECT id, p FROM (SELECT s.id AS id, coalesce(s.published, :late) AS p FROM statements s "
            f"WHERE s.entity_id IN {where} AND NOT EXISTS (SELECT 1 FROM statement_overrides o "
            "WHERE o.statement_id = s.id) "
@@ -367,7 +368,7 @@ def count_entity_statements(conn: Connection, entity_ids: list[int]) -> int:
     """How many statements ``entity_statement_ids`` selects, all pages together."""
     if not entity_ids:
         return 0
-    where, params = in_list("e", sorted(merged_into(conn, entity_ids)))
+    where, params = in_list("e", sorted(merged_into(conn, set(roots(conn, entity_ids).values()))))
     plain = run(conn, f"SELECT count(*) FROM statements s WHERE s.entity_id IN {where} AND NOT EXISTS "
                       "(SELECT 1 FROM statement_overrides o WHERE o.statement_id = s.id)", params).fetchone()[0]
     over = run(conn, f"SELECT count(*) FROM statement_overrides o WHERE o.entity_id IN {where} "

@@ -185,10 +185,9 @@ class Store:
                              "ORDER BY id").fetchall()
             plan = []
             for old_id, url, digest, source, outlet, ingested_at in olds:
-                match = next((f for f in left if _same_article(f, url, digest, source)), None)
-                if match is not None:
-                    left.remove(match)
-                    item, report = match
+                at = next((n for n, f in enumerate(left) if _same_article(f, url, digest, source)), None)
+                if at is not None:
+                    item, report = left.pop(at)
                     result.reanalysed.append(item.source)
                 else:
                     stored = record.article(conn, old_id)
@@ -301,7 +300,19 @@ def _same_article(fresh: tuple[Item, Report], url: str | None, digest: str, sour
     """A new input is a stored article when it has its URL, its text, or came from its input path."""
     item, report = fresh
     new_url, new_digest = _keys(report.article)
-    return bool((new_url and new_url == url) or new_digest == digest or (source and item.source == source))
+    return bool((new_url and new_url == url) or new_digest == digest or (source and _same_input(item.source, source)))
+
+
+def _same_input(a: str, b: str) -> bool:
+    """Two input names are one file (``story/a.txt`` and its absolute path), or equal."""
+    if a == b:
+        return True
+    if "://" in a or "://" in b:
+        return False
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except (OSError, ValueError):
+        return False
 
 
 #: Tables emptied before a store is rebuilt from its articles, children first.
