@@ -24,6 +24,7 @@ from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
 from onrecord.store.ingest import Store  # noqa: E402
 from onrecord.web.app import create_app  # noqa: E402
 from test_store import story_reports  # noqa: E402
+from test_store_pg import pg_url  # noqa: E402,F401  (the throwaway PostgreSQL fixture)
 
 DATA = Path(__file__).parent / "data"
 #: A store at migration 0002 (before corrections), written by commit fc52e36 from the four
@@ -324,3 +325,32 @@ def test_reanalyse_knows_an_input_by_its_path_however_written(tmp_path, monkeypa
     assert len(rows) == 1 and rows[0]["stance"] == "unconfirmed" and rows[0]["start"] > 0
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+
+
+@pytest.mark.slow
+def test_corrections_on_postgresql(pg_url):
+    """The same log, view and re-analysis on PostgreSQL (a throwaway server, test_store_pg.py)."""
+    from onrecord.store.correct import correct_statement, merge, undo, writing
+    from onrecord.store.sources import Item
+
+    with Store.open(pg_url, HashingEmbedder()) as store:
+        for r in story_reports():
+            store.add_report(r, source=f"{r.article.doc_id}.txt")
+        engine = store.engine
+        denial = queries.who(engine, "Henrik Soelberg")[1][0].id
+        quell = queries.who(engine, "Mara Quell")[0][0].id
+        renn = queries.who(engine, "Tomas Renn")[0][0].id
+        with writing(engine) as conn:
+            correct_statement(conn, denial, "reject", None, "Ann")
+        with writing(engine) as conn:
+            merged = merge(conn, quell, renn, "Ann")
+        assert queries.claim_info(engine, 1).status == "confirmed"
+        assert len(queries.who(engine, "Mara Quell")[1]) == 2
+        with writing(engine) as conn:
+            undo(conn, merged, "Bo")
+        assert len(queries.who(engine, "Mara Quell")[1]) == 1
+        done = store.reanalyse([Item(f"{r.article.doc_id}.txt", report=r) for r in story_reports()])
+        assert len(done.reanalysed) == 4 and done.orphaned == []
+        assert queries.who(engine, "Henrik Soelberg")[1] == []
+        (claim,) = queries.list_claims(engine)  # ids are new after the rebuild (PostgreSQL's sequences go on)
+        assert claim.status == "confirmed" and "Soelberg" not in claim.reason

@@ -360,7 +360,7 @@ def entity_statement_ids(conn: Connection, entity_ids: list[int], limit: int, of
            "WHERE o.statement_id = s.id) "
            "UNION ALL SELECT s.id AS id, coalesce(s.published, :late) AS p FROM statement_overrides o "
            f"JOIN statements s ON s.id = o.statement_id WHERE o.entity_id IN {where} "
-           "AND coalesce(o.review, '') <> 'rejected') ORDER BY p, id LIMIT :n OFFSET :o")
+           "AND coalesce(o.review, '') <> 'rejected') u ORDER BY p, id LIMIT :n OFFSET :o")
     return [r[0] for r in run(conn, sql, {**params, "late": "9999", "n": limit, "o": offset}).fetchall()]
 
 
