@@ -104,6 +104,7 @@ def test_speaker_change_to_a_new_name_creates_the_entity_and_who_follows(db):
     assert row["entity"] == "Nina Brandt" and row["entity_id"] == entity and row["reviewed"] == "corrected"
     assert row["corrections"][0]["before"]["name"] == "Mara Quell"
     assert json.loads(cli("who", "Mara Quell", "--db", db, "--format", "json").stdout)["statements"] == []
+    assert status(db)[1]["first_speaker"] == "Nina Brandt"
     # the claim's first report is now Brandt's
     assert "first reported" in {e["role"] for e in json.loads(cli("timeline", "c1", "--db", db, "--format",
                                                                       "json").stdout)["events"]

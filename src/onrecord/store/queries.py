@@ -320,6 +320,9 @@ def _judge_into(conn: Connection, info: ClaimInfo) -> store_claims.Verdict:
     changes = verdict.history()
     info.status_changed = changes[-1]["published"] if changes else None
     info.status = verdict.status
+    fixed = corrections.overrides(conn, [info.first_statement_id]) if info.first_statement_id else {}
+    if info.first_statement_id in fixed:  # the first report's speaker as people corrected it
+        info.first_speaker = fixed[info.first_statement_id]["speaker"]
     return verdict
 
 
