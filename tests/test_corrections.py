@@ -355,3 +355,25 @@ def test_corrections_on_postgresql(pg_url):
         assert queries.who(engine, "Henrik Soelberg")[1] == []
         (claim,) = queries.list_claims(engine)  # ids are new after the rebuild (PostgreSQL's sequences go on)
         assert claim.status == "confirmed" and "Soelberg" not in claim.reason
+
+
+def test_review_queue_least_sure_first_and_what_is_left(clients, db):
+    readonly, writable, engine = clients
+    from sqlalchemy import text
+    with engine.begin() as conn:  # the hand-made reports carry no confidence: give them some
+        for sid, conf in ((1, 0.9), (2, 0.2), (3, 0.6), (4, 0.4)):
+            conn.execute(text("UPDATE statements SET record = json_set(record, '$.confidence', :c) WHERE id = :s"),
+                         {"c": conf, "s": sid})
+    data = readonly.get("/api/review").json()
+    assert data["left"] == 4 and [i["id"] for i in data["items"]] == [2, 4, 3, 1]
+    assert [i["confidence"] for i in data["items"]] == [0.2, 0.4, 0.6, 0.9]
+    for sid, action in ((2, "accept"), (4, "reject")):
+        assert writable.post(f"/api/statements/{sid}/corrections", json={"action": action, "by": "Ann"},
+                             headers=auth()).status_code == 201
+    assert writable.post("/api/statements/3/corrections", json={"action": "note", "value": "ask", "by": "Ann"},
+                         headers=auth()).status_code == 201  # a note is no review
+    data = readonly.get("/api/review").json()
+    assert data["left"] == 2 and [i["id"] for i in data["items"]] == [3, 1]
+    page = writable.get("/review").text
+    assert "2 rows left to review" in page and 'data-action="accept" data-s="3"' in page
+    assert "read-only" in readonly.get("/review").text and "data-action" not in readonly.get("/review").text

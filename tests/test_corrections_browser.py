@@ -148,3 +148,26 @@ def test_a_wrong_token_is_refused_and_writes_nothing(browser, server, store):
         assert "rejected" not in pg.locator(".cards .card").first.get_attribute("class")
     finally:
         context.close()
+
+
+def test_review_queue_keyboard_accepts_and_rejects(browser, server, store):
+    context, pg = new_page(browser, ["Ann Editor", TOKEN])
+    try:
+        pg.goto(f"{server}/review")
+        left = int(pg.locator("#left").inner_text().split()[0])
+        first = pg.locator("ol.queue li.item").first.get_attribute("data-s")
+        with pg.expect_navigation():
+            pg.keyboard.press("a")  # the first row has the focus
+        assert int(pg.locator("#left").inner_text().split()[0]) == left - 1
+        assert first not in [el.get_attribute("data-s") for el in pg.locator("ol.queue li.item").all()]
+        pg.keyboard.press("j")
+        second = pg.evaluate("document.activeElement.getAttribute('data-s')")
+        with pg.expect_navigation():
+            pg.keyboard.press("r")
+        assert int(pg.locator("#left").inner_text().split()[0]) == left - 2
+        with sqlite3.connect(store) as conn:
+            got = conn.execute("SELECT target_id, action FROM corrections ORDER BY id DESC LIMIT 2").fetchall()
+        assert got == [(int(second), "reject"), (int(first), "accept")]
+        assert [e for e in pg.events if not e.startswith("prompt")] == [], pg.events
+    finally:
+        context.close()

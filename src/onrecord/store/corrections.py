@@ -399,3 +399,30 @@ def article_view(conn: Connection, article_id: int, statement_ids: list[int]) ->
             o = {**o, "entity_id": root[o["entity_id"]], "speaker": names_.get(root[o["entity_id"]], o["speaker"])}
         views.append(o)
     return entries, views
+
+
+# -- the review queue ------------------------------------------------------------------------
+
+
+def _confidence_sql(conn: Connection) -> str:
+    """The record's ``confidence`` as a number, in the database's JSON dialect."""
+    if conn.dialect.name == "postgresql":
+        return "(s.record::json->>'confidence')::float"
+    return "json_extract(s.record, '$.confidence')"
+
+
+_UNREVIEWED = ("FROM statements s LEFT OUTER JOIN statement_overrides o ON o.statement_id = s.id "
+               "WHERE s.kind <> 'stated' AND s.record IS NOT NULL AND o.review IS NULL")
+
+
+def unreviewed(conn: Connection, limit: int, offset: int = 0) -> tuple[list[tuple[int, float | None]], int]:
+    """(id, confidence) of the engine's rows no one has reviewed yet, the least sure first (the
+    record's calibrated ``confidence``; a row without one first of all), and how many are left.
+    It reads every statement's record (the confidence is not a column): a queue, not a
+    question asked per article."""
+    conf = _confidence_sql(conn)
+    rows = [(r[0], r[1]) for r in run(conn, f"SELECT s.id, {conf} AS conf {_UNREVIEWED} "
+                                            "ORDER BY coalesce(conf, -1), s.id LIMIT :n OFFSET :o",
+                                      {"n": limit, "o": offset}).fetchall()]
+    left = run(conn, f"SELECT count(*) {_UNREVIEWED}").fetchone()[0]
+    return rows, left

@@ -233,6 +233,13 @@ def who(bind: Engine | Connection, name: str, limit: int = 500) -> tuple[list[En
         return found, _statements_by_id(conn, ids)
 
 
+def statements_by_id(bind: Engine | Connection, ids: list[int]) -> list[Statement]:
+    """``Statement`` records for these ids, in the order given, as people corrected them (a
+    rejected one left out)."""
+    with connection(bind) as conn:
+        return _statements_by_id(conn, ids)
+
+
 def _statements_by_id(conn: Connection, ids: list[int]) -> list[Statement]:
     """``Statement`` records for these ids, in the order given (as ``_statement`` builds them)."""
     if not ids:

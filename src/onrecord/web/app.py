@@ -69,6 +69,7 @@ def create_app(engine: Engine, *, db: str | None = None, token: str | None = Non
     app.mount("/static", StaticFiles(directory=HERE / "static", follow_symlink=False), name="static")
     app.include_router(api.router)
     app.include_router(corrections.router)
+    app.include_router(corrections.pages)
     app.include_router(pages.router)
     return app
 

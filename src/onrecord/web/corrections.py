@@ -11,12 +11,13 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..store import corrections as log
 from ..store.correct import CorrectionError, correct_statement, merge, undo, writing
 from .api import check_token, read_limited, row_id
-from .responses import ApiError
+from .responses import ApiError, html
 
 router = APIRouter(prefix="/api", tags=["corrections"])
 
@@ -97,6 +98,36 @@ def api_corrections(request: Request, orphaned: bool = Query(False, description=
     """The log: who, when, target, action, before, after, and whether it is undone or orphaned."""
     with request.app.state.engine.connect() as conn:
         return {"corrections": [c.to_dict() for c in log.all_corrections(conn, orphaned=orphaned)]}
+
+
+@router.get("/review", summary="The review queue: unreviewed rows, the least sure first")
+def api_review(request: Request, per_page: int = Query(20, ge=1, le=100)) -> dict:
+    """The rows no one has reviewed yet, the least sure first, and how many are left."""
+    return review_queue(request.app.state.engine, per_page)
+
+
+def review_queue(engine, per_page: int) -> dict:
+    """The data of the review page and its JSON twin."""
+    from dataclasses import asdict
+
+    from ..store import queries
+    with engine.connect() as conn:
+        found, left = log.unreviewed(conn, per_page)
+        confidence = dict(found)
+        rows = queries.statements_by_id(conn, [sid for sid, _ in found])
+    return {"left": left, "items": [dict(asdict(s), confidence=confidence.get(s.id)) for s in rows]}
+
+
+pages = APIRouter(include_in_schema=False)
+
+
+@pages.get("/review", response_class=HTMLResponse)
+def review_page(request: Request, per_page: int = Query(20, ge=1, le=100)) -> HTMLResponse:
+    """The review queue as a page: keyboard j/k to move, a to accept, r to reject, e to edit."""
+    data = review_queue(request.app.state.engine, per_page)
+    return html(request, "review.html", title="Review", queue=data["items"], left=data["left"],
+                writable=bool(request.app.state.token),
+                twin=f"/api/review?per_page={per_page}")
 
 
 def _str(value) -> str | None:

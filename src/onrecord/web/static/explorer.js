@@ -93,8 +93,47 @@
     if (by) { post("/api/corrections/" + button.getAttribute("data-undo") + "/undo", {by: by}); }
   });
 
+  function askBy() {
+    var by = lastBy() || window.prompt("Your name (who makes the correction)");
+    if (by) { window.localStorage.setItem("onrecord-by", by); }
+    return by;
+  }
+
+  function quick(sid, action) {
+    var by = askBy();
+    if (by) { post("/api/statements/" + sid + "/corrections", {action: action, by: by}); }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button.quick");
+    if (button) { quick(button.getAttribute("data-s"), button.getAttribute("data-action")); }
+  });
+
+  /* The review queue: j/k move between rows, a accepts, r rejects, e edits the focused row. */
+  document.addEventListener("keydown", function (event) {
+    var queue = document.querySelector("ol.queue");
+    if (!queue || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (event.target.closest("input, select, textarea")) { return; }
+    var items = Array.prototype.slice.call(queue.querySelectorAll("li.item"));
+    if (!items.length) { return; }
+    var at = items.indexOf(document.activeElement.closest ? document.activeElement.closest("li.item") : null);
+    var item = items[Math.max(at, 0)];
+    if (event.key === "j" || event.key === "k") {
+      var next = items[Math.min(Math.max(at + (event.key === "j" ? 1 : -1), 0), items.length - 1)];
+      next.focus();
+    } else if (event.key === "a" || event.key === "r") {
+      quick(item.getAttribute("data-s"), event.key === "a" ? "accept" : "reject");
+    } else if (event.key === "e") {
+      var select = item.querySelector("form.correct select");
+      if (select) { select.focus(); }
+    } else { return; }
+    event.preventDefault();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.correct input[name=by]").forEach(function (el) { el.value = lastBy(); });
+    var first = document.querySelector("ol.queue li.item");
+    if (first) { first.focus(); }
     var text = document.getElementById("article-text");
     if (!text) { return; }
     text.addEventListener("click", onActivate);
