@@ -202,3 +202,15 @@ def test_the_engine_through_the_cli_reanalyse_then_export_and_eval_gold(tmp_path
     n = len(ids) - 1
     assert f"recall {n - 1}/{n}" in text or f"{n - 1}/{n} required" in text, text
     assert "rejected by Ann" in text, text
+
+
+def test_an_orphan_stays_listed_with_its_article_through_a_second_reanalysis(stored):
+    db, text = stored
+    (vask,) = who(db, "Lena Vask")
+    assert cli("correct", str(vask["id"]), "--note", "source is her office", "--by", "Ann", "--db", db).exit_code == 0
+    text.write_text(EDITED, encoding="utf-8")
+    assert len(reanalyse(db, text).orphaned) == 1
+    text.write_text("A second update.\n\n" + EDITED, encoding="utf-8")
+    (orphan,) = reanalyse(db, text).orphaned
+    (renn,) = who(db, "Tomas Renn")
+    assert orphan.article_id == renn["article_id"] and orphan.statement_id is None and orphan.after == "source is her office"

@@ -412,7 +412,7 @@ def _print_entry(entry, format: OutFormat) -> None:
     if format == OutFormat.json:
         _print_json(entry.to_dict())
     else:
-        out.print(Text(_said(entry)))
+        sys.stdout.write(" ".join(_said(entry).split()) + "\n")  # one line, never wrapped
 
 
 def merge(

@@ -263,7 +263,8 @@ def reanchor(conn: Connection, moved: dict[int, int]) -> list[log.Correction]:
         if c.target_type != "statement":
             continue
         old_article = c.article_id
-        if c.orphaned is not None:
+        if c.orphaned is not None:  # stays orphaned; its article (if still there) has a new id
+            _set_link(conn, c.id, moved.get(old_article), None, c.entity_id, None, c.orphaned)
             continue
         article = moved.get(old_article) if old_article is not None else None
         if article is None:
