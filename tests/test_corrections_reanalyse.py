@@ -21,7 +21,6 @@ from typer.testing import CliRunner  # noqa: E402
 from onrecord.cli import app  # noqa: E402
 from onrecord.records import Attribution, Content, Entity, Span, Speaker  # noqa: E402
 from onrecord.report import Report  # noqa: E402
-from onrecord.store import corrections as log  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
 from onrecord.store.ingest import Store  # noqa: E402
 from onrecord.store.sources import iter_items  # noqa: E402
