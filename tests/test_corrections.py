@@ -377,3 +377,24 @@ def test_review_queue_least_sure_first_and_what_is_left(clients, db):
     page = writable.get("/review").text
     assert "2 rows left to review" in page and 'data-action="accept" data-s="3"' in page
     assert "read-only" in readonly.get("/review").text and "data-action" not in readonly.get("/review").text
+
+
+def test_person_chart_by_month_follows_corrections_and_escapes(clients, db):
+    readonly, writable, engine = clients
+    keep, (quell,) = ids_of(db, "Mara Quell")
+    other, (renn,) = ids_of(db, "Tomas Renn")
+    assert cli("merge", str(keep), str(other), "--by", "Ann", "--db", db).exit_code == 0
+    data = readonly.get(f"/api/people/{keep}").json()
+    assert data["chart"]["months"] == [{"month": "2025-03", "counts": {"asserts": 2}, "total": 2}]
+    assert cli("correct", str(renn), "--stance", "unconfirmed", "--by", "Ann", "--db", db).exit_code == 0
+    assert readonly.get(f"/api/people/{keep}").json()["chart"]["months"][0]["counts"] == {"asserts": 1, "unconfirmed": 1}
+    page = readonly.get(f"/people/{keep}").text
+    assert f'<img class="bars" src="/people/{keep}/chart.svg"' in page
+    svg = readonly.get(f"/people/{keep}/chart.svg")
+    assert svg.headers["content-type"].startswith("image/svg+xml") and "default-src 'none'" in svg.headers["content-security-policy"]
+    assert svg.text.count('<rect class="bar"') == 2 and "<title>2025-03: 1 unconfirmed</title>" in svg.text
+    assert readonly.get("/people/999/chart.svg").status_code == 404
+    # a hostile name is escaped in the drawing too
+    assert cli("correct", str(quell), "--speaker", "<script>x</script> Vale", "--by", "Ann", "--db", db).exit_code == 0
+    hostile = readonly.get(f"/people/{ids_of(db, '<script>x</script> Vale')[0]}/chart.svg").text
+    assert "<script>" not in hostile and "&lt;script&gt;x&lt;/script&gt; Vale: statements by month" in hostile

@@ -171,3 +171,17 @@ def test_review_queue_keyboard_accepts_and_rejects(browser, server, store):
         assert [e for e in pg.events if not e.startswith("prompt")] == [], pg.events
     finally:
         context.close()
+
+
+def test_a_person_chart_renders_its_bars(browser, server):
+    context, pg = new_page(browser, [])
+    try:
+        pg.goto(f"{server}/people/1")
+        img = pg.locator("figure.chart img.bars")
+        pg.wait_for_function("document.querySelector('figure.chart img.bars').complete")
+        assert img.evaluate("el => el.naturalWidth") == 640
+        svg = pg.request.get(f"{server}/people/1/chart.svg").text()
+        assert svg.count('<rect class="bar"') >= 1 and 'fill="#4a78b5"' in svg
+        assert pg.events == [], pg.events
+    finally:
+        context.close()

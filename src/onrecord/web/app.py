@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
 from onrecord import settings
-from onrecord.web import api, corrections, ingest, pages
+from onrecord.web import api, charts, corrections, ingest, pages
 from onrecord.web.views import safe_href
 
 HERE = Path(__file__).parent
@@ -70,6 +70,7 @@ def create_app(engine: Engine, *, db: str | None = None, token: str | None = Non
     app.include_router(api.router)
     app.include_router(corrections.router)
     app.include_router(corrections.pages)
+    app.include_router(charts.router)
     app.include_router(pages.router)
     return app
 

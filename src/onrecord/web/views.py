@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine
 
 from ..store import queries
-from . import highlight, listing
+from . import charts, highlight, listing
 
 
 def safe_href(url: str | None) -> str | None:
@@ -93,7 +93,12 @@ def correction_text(c: dict) -> str:
 def person(engine: Engine, entity_id: int, page: int, per_page: int) -> dict | None:
     """A person or organisation, aliases included, and a page of their statements by date."""
     found = listing.person(engine, entity_id, page, per_page)
-    return asdict(found) if found is not None else None
+    if found is None:
+        return None
+    data = asdict(found)
+    with engine.connect() as conn:  # the chart over all their statements (web/charts.py)
+        data["chart"] = {"months": charts.person_months(conn, entity_id)}
+    return data
 
 
 def claim(engine: Engine, claim_id: int) -> dict | None:
