@@ -398,3 +398,20 @@ def test_person_chart_by_month_follows_corrections_and_escapes(clients, db):
     assert cli("correct", str(quell), "--speaker", "<script>x</script> Vale", "--by", "Ann", "--db", db).exit_code == 0
     hostile = readonly.get(f"/people/{ids_of(db, '<script>x</script> Vale')[0]}/chart.svg").text
     assert "<script>" not in hostile and "&lt;script&gt;x&lt;/script&gt; Vale: statements by month" in hostile
+
+
+def test_a_store_that_cannot_be_written_is_one_line_and_nothing_half_written(db, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from onrecord.store import corrections as log_module
+
+    _, (sid,) = ids_of(db, "Mara Quell")
+
+    def full_disk(*_a, **_k):
+        raise OperationalError("INSERT", {}, Exception("database or disk is full"))
+    monkeypatch.setattr(log_module, "rebuild_overrides", full_disk)  # fails after the entry is appended
+    res = cli("correct", str(sid), "--reject", "--by", "Ann", "--db", db)
+    assert res.exit_code == 1
+    assert res.stderr.strip().splitlines() == [
+        f"onrecord: error: {db}: could not write the correction (database or disk is full); nothing was written"]
+    assert table_rows(db, "corrections") == 0 and table_rows(db, "correction_links") == 0

@@ -342,6 +342,8 @@ def _cells(*values) -> list[Text]:
 def _write_store(db: Optional[str], action):
     """Run ``action(conn)`` in one write transaction of an existing store; a refused
     correction is one line and exit 2, with nothing written."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from .correct import CorrectionError, writing
     engine = _open_read(db)
     try:
@@ -349,6 +351,9 @@ def _write_store(db: Optional[str], action):
             return action(conn)
     except CorrectionError as exc:
         fail(str(exc), 2)
+    except SQLAlchemyError as exc:  # a read-only file, a full disk: the transaction is rolled back
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        fail(f"{db or 'the store'}: could not write the correction ({reason}); nothing was written", 1)
     finally:
         engine.dispose()
 
