@@ -69,9 +69,11 @@ def article_cards(data: dict) -> list[dict]:
             "anchored": bool(content)})
         card = cards[-1]
         if fixed:  # people's corrections: the corrected values, the engine's kept beside
-            card.update({"engine_entity": card["entity"], "engine_stance": card["stance"], "engine_kind": card["kind"],
-                         "entity": fixed.get("speaker"), "entity_id": fixed.get("entity_id"),
+            engine = {"engine_entity": card["entity"], "engine_stance": card["stance"], "engine_kind": card["kind"]}
+            card.update({"entity": fixed.get("speaker"), "entity_id": fixed.get("entity_id"),
                          "stance": fixed.get("stance"), "kind": fixed.get("kind")})
+            if (card["entity"], card["stance"], card["kind"]) != tuple(engine.values()):
+                card.update(engine)
         card.update({"review": fixed.get("review"), "rejected_by": rejecter,
                      "corrections": [dict(c, shown=correction_text(c)) for c in mine]})
     return cards
