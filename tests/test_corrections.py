@@ -39,7 +39,7 @@ def db(tmp_path) -> str:
     path = tmp_path / "c.sqlite"
     with Store.open(path, HashingEmbedder()) as store:
         for r in story_reports():
-            store.add_report(r, source=f"{r.article.doc_id}.txt")
+            store.add_report(r, source=f"{r.article.doc_id}.txt", outlet=r.article.url.split("/")[2])
     return str(path)
 
 
@@ -415,3 +415,36 @@ def test_a_store_that_cannot_be_written_is_one_line_and_nothing_half_written(db,
     assert res.stderr.strip().splitlines() == [
         f"onrecord: error: {db}: could not write the correction (database or disk is full); nothing was written"]
     assert table_rows(db, "corrections") == 0 and table_rows(db, "correction_links") == 0
+
+
+def test_outlets_by_claims_grid_follows_corrections(clients, db):
+    readonly, writable, engine = clients
+    grid = readonly.get("/api/outlets/claims").json()
+    assert [c["id"] for c in grid["claims"]] == [1]
+    assert {o["outlet"]: o["relations"] for o in grid["outlets"]} == {
+        "courier.example": {"1": "first reported"}, "ledger.example": {"1": "denied"}}
+    _, (denial,) = ids_of(db, "Henrik Soelberg")
+    assert cli("correct", str(denial), "--reject", "--by", "Ann", "--db", db).exit_code == 0
+    grid = readonly.get("/api/outlets/claims").json()
+    assert {o["outlet"]: o["relations"] for o in grid["outlets"]}["ledger.example"] == {"1": "confirmed"}
+    page = readonly.get("/outlets/claims").text
+    assert '<img class="grid" src="/outlets/claims.svg"' in page and "<svg" not in page
+    svg = readonly.get("/outlets/claims.svg")
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert svg.text.count('<rect class="cell"') == 2 and "ledger.example on c1: confirmed" in svg.text
+
+
+def test_the_grid_escapes_a_hostile_outlet(tmp_path):
+    path = tmp_path / "h.sqlite"
+    with Store.open(path, HashingEmbedder()) as store:
+        for r in story_reports()[:3]:
+            store.add_report(r, outlet='<script>alert(1)</script><a href="javascript:x">o</a>')
+    engine = open_engine(path, create=False)[0]
+    try:
+        client = TestClient(create_app(engine))
+        svg = client.get("/outlets/claims.svg").text
+        page = client.get("/outlets/claims").text
+    finally:
+        engine.dispose()
+    assert "<script>" not in svg and "<a href" not in svg and "&lt;script&gt;alert(1)" in svg
+    assert "<script>alert" not in page

@@ -173,7 +173,7 @@ def test_review_queue_keyboard_accepts_and_rejects(browser, server, store):
         context.close()
 
 
-def test_a_person_chart_renders_its_bars(browser, server):
+def test_the_charts_render_with_their_marks(browser, server):
     context, pg = new_page(browser, [])
     try:
         pg.goto(f"{server}/people/1")
@@ -182,6 +182,10 @@ def test_a_person_chart_renders_its_bars(browser, server):
         assert img.evaluate("el => el.naturalWidth") == 640
         svg = pg.request.get(f"{server}/people/1/chart.svg").text()
         assert svg.count('<rect class="bar"') >= 1 and 'fill="#4a78b5"' in svg
+        pg.goto(f"{server}/outlets/claims")
+        pg.wait_for_function("document.querySelector('figure.chart img.grid').complete")
+        assert pg.locator("figure.chart img.grid").evaluate("el => el.naturalWidth") > 0
+        assert pg.request.get(f"{server}/outlets/claims.svg").text().count('<rect class="cell"') >= 1
         assert pg.events == [], pg.events
     finally:
         context.close()

@@ -1,4 +1,4 @@
-"""Pictures drawn on the server as SVG: a person's statements over time.
+"""Pictures drawn on the server as SVG: a person's statements over time, outlets by claims.
 
 The data and the geometry are computed here; a template (``person_chart.svg``, autoescaped
 like every template) writes the numbers out as ``<rect>`` elements with a fill per stance.
@@ -12,13 +12,13 @@ plotting stack.
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Connection
 
 from ..records import STANCES
 from ..store import corrections
 from ..store.sql import in_list, run
-from .responses import ApiError
+from .responses import ApiError, html
 
 #: Most statements a person's chart counts (the newest are left out past it): a chart of the
 #: most quoted person of the 100k-article benchmark (4,011 statements) stays one query.
@@ -89,4 +89,80 @@ def person_chart(request: Request, entity_id: int = Path(ge=-2**63, le=2**63 - 1
             raise ApiError(404, f"no person or organisation {entity_id} in the store")
         chart = bars(person_months(conn, entity_id))
     body = request.app.state.templates.get_template("person_chart.svg").render(chart=chart, name=info.name)
+    return Response(body, media_type="image/svg+xml")
+
+
+# -- outlets by claims -----------------------------------------------------------------------
+
+#: Claims a grid shows at most (the most reported first): columns stay wider than a word.
+GRID_CLAIMS = 20
+#: Outlets a grid shows at most (those speaking of the most claims first).
+GRID_OUTLETS = 30
+#: A fill per relation of an outlet's statements to a claim (the strongest it printed wins,
+#: in this order): a denial or dispute over a confirmation over a report.
+RELATION_FILLS = {"denied": "#c0392b", "disputed": "#c0392b", "confirmed": "#2e8b57", "retracted": "#8a6d1f",
+                  "corrected": "#8a6d1f", "declined": "#6b4fbb", "first reported": "#4a78b5",
+                  "repeated": "#8fa8c8", "reported": "#8fa8c8"}
+CELL, LEFT, TOP = 22, 180, 40
+
+
+def outlet_grid(conn: Connection, limit: int = GRID_CLAIMS) -> dict:
+    """Outlets by claims: for each of the most reported claims (``queries.list_claims``, as
+    corrected), the relation each outlet's statements have to it (the first of
+    ``RELATION_FILLS``'s order when it printed several)."""
+    from ..store import claims as store_claims, queries
+
+    found = queries.list_claims(conn, limit=limit)
+    cells: dict[str, dict[int, str]] = {}
+    order = list(RELATION_FILLS)
+    for c in found:
+        for j in store_claims.load_verdict(conn, c.id).rows:
+            outlet = j.row.outlet or "unknown outlet"
+            now = cells.setdefault(outlet, {}).get(c.id)
+            if now is None or order.index(j.relation) < order.index(now):
+                cells[outlet][c.id] = j.relation
+    outlets = sorted(cells, key=lambda o: (-len(cells[o]), o))[:GRID_OUTLETS]
+    return {"claims": [{"id": c.id, "text": c.text, "status": c.status} for c in found],
+            "outlets": [{"outlet": o, "relations": {str(k): v for k, v in cells[o].items()}} for o in outlets]}
+
+
+def grid_geometry(grid: dict) -> dict:
+    """Boxes and labels of ``outlet_grid``: a row an outlet, a column a claim."""
+    rects, rows, cols = [], [], []
+    for n, c in enumerate(grid["claims"]):
+        cols.append({"x": LEFT + n * CELL + CELL / 2, "y": TOP - 8, "text": f"c{c['id']}"})
+    for m, row in enumerate(grid["outlets"]):
+        y = TOP + m * CELL
+        rows.append({"x": LEFT - 6, "y": y + CELL * 0.7, "text": row["outlet"][:28]})
+        for n, c in enumerate(grid["claims"]):
+            rel = row["relations"].get(str(c["id"]))
+            if rel:
+                rects.append({"x": LEFT + n * CELL + 1, "y": y + 1, "width": CELL - 2, "height": CELL - 2,
+                              "fill": RELATION_FILLS[rel], "title": f"{row['outlet']} on c{c['id']}: {rel}"})
+    return {"width": LEFT + max(1, len(grid["claims"])) * CELL + 10,
+            "height": TOP + max(1, len(grid["outlets"])) * CELL + 10, "rects": rects, "rows": rows, "cols": cols}
+
+
+@router.get("/api/outlets/claims", include_in_schema=True, tags=["api"],
+            summary="Outlets by claims: how each outlet's statements stand toward the most reported claims")
+def api_grid(request: Request) -> dict:
+    """The data of the grid page and its drawing."""
+    with request.app.state.engine.connect() as conn:
+        return outlet_grid(conn)
+
+
+@router.get("/outlets/claims", response_class=HTMLResponse)
+def grid_page(request: Request) -> HTMLResponse:
+    """The grid as a page: the drawing, then each claim of its columns."""
+    with request.app.state.engine.connect() as conn:
+        data = outlet_grid(conn)
+    return html(request, "grid.html", title="Outlets by claims", grid=data, twin="/api/outlets/claims")
+
+
+@router.get("/outlets/claims.svg")
+def grid_svg(request: Request) -> Response:
+    """The grid as an SVG drawing (an image: no script runs in it)."""
+    with request.app.state.engine.connect() as conn:
+        geometry = grid_geometry(outlet_grid(conn))
+    body = request.app.state.templates.get_template("grid.svg").render(g=geometry)
     return Response(body, media_type="image/svg+xml")
