@@ -472,8 +472,10 @@ _ROWS = ("SELECT s.id, s.article_id, s.published, a.outlet, coalesce(e.name, s.s
 
 def load_rows(conn, claim_id: int) -> list[Row]:
     """A stored claim's statements as ``Row``s, in date then article order."""
+    from .corrections import corrected_rows
     from .sql import run
-    return ordered([Row(*r) for r in run(conn, _ROWS, {"c": claim_id}).fetchall()])
+    # corrections: the rows as people corrected them (a rejected row counts for nothing)
+    return ordered(corrected_rows(conn, [Row(*r) for r in run(conn, _ROWS, {"c": claim_id}).fetchall()]))
 
 
 def load_verdict(conn, claim_id: int) -> Verdict:

@@ -1,4 +1,5 @@
-"""The store's commands: ingest, who, claims, timeline, search (registered by ``onrecord.cli``).
+"""The store's commands: ingest, who, claims, timeline, search, and the corrections people make
+(correct, merge, undo, corrections, export gold), registered by ``onrecord.cli``.
 
 Each command parses its arguments, calls one library function (``ingest``, ``queries``) and
 renders a rich table or JSON. Article words go into tables as ``rich.text.Text``, so text
@@ -63,6 +64,7 @@ def ingest(
     embedder: Optional[str] = typer.Option(None, help="minilm (default) or hashing (fast, no model; for tests)."),
     published: Optional[str] = typer.Option(None, help="Publication date, YYYY-MM-DD, for inputs whose record gives none (it wins over a page's own metadata)."),
     format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table or json (the summary)."),
+    reanalyse: bool = typer.Option(False, "--reanalyse", help="Analyse again the inputs already in the store (same URL, text or input path), keeping every correction; the store is rebuilt in one transaction."),
 ) -> None:
     """Add articles to the store: each analysed once, duplicates skipped, copies linked.
 
@@ -83,6 +85,9 @@ def ingest(
         published = parse_published(published, "--published") if published else None
     except OnrecordError as exc:
         fail(str(exc), 2)
+    if reanalyse:
+        _reanalyse(paths, db, embedder, published, format)
+        return
     summary = Summary()
     current: list = [None]  # the item being ingested (ingest takes one at a time)
 
@@ -115,6 +120,36 @@ def ingest(
              "in full before it stopped, and a rerun adds the rest", 1)
     _print_summary(summary, format)
     if summary.refused:
+        raise typer.Exit(1)
+
+
+def _reanalyse(paths: list[str], db, embedder, published, format: OutFormat) -> None:
+    """``ingest --reanalyse``: analyse the inputs again, keep the corrections, list the orphaned."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..errors import OnrecordError
+    from .ingest import Store
+    from .sources import iter_items
+
+    try:
+        notify = lambda message: err.print(f"onrecord: {message}", markup=False)  # noqa: E731
+        with Store.open(db, embedder, notify=notify) as store:
+            done = store.reanalyse(iter_items(paths, published))
+    except OnrecordError as exc:
+        fail(str(exc), 2)
+    except (OSError, SQLAlchemyError) as exc:
+        reason = getattr(exc, "strerror", None) or str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        fail(f"{db or 'the store'}: could not write ({reason}); the store is as it was before", 1)
+    if format == OutFormat.json:
+        _print_json(done.to_dict())
+    else:
+        err.print(f"analysed {len(done.reanalysed)} stored articles again, added {done.added} new, refused "
+                  f"{len(done.refused)}; {len(done.orphaned)} corrections orphaned", markup=False)
+        for source, reason in done.refused:
+            err.print(f"  refused {source}: {reason}", markup=False)
+        for c in done.orphaned:
+            err.print(f"  orphaned correction {c.id} ({c.action} by {c.by}): {c.orphaned}", markup=False)
+    if done.refused:
         raise typer.Exit(1)
 
 
@@ -306,7 +341,191 @@ def _cells(*values) -> list[Text]:
     return [Text("" if v is None else str(v)) for v in values]
 
 
+# -- corrections ----------------------------------------------------------------------------
+
+
+def _write_store(db: Optional[str], action):
+    """Run ``action(conn)`` in one write transaction of an existing store; a refused
+    correction is one line and exit 2, with nothing written."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .correct import CorrectionError, writing
+    engine = _open_read(db)
+    try:
+        with writing(engine) as conn:
+            return action(conn)
+    except CorrectionError as exc:
+        fail(str(exc), 2)
+    except SQLAlchemyError as exc:  # a read-only file, a full disk: the transaction is rolled back
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        fail(f"{db or 'the store'}: could not write the correction ({reason}); nothing was written", 1)
+    finally:
+        engine.dispose()
+
+
+def _parse_id(value: str, prefix: str, what: str) -> int:
+    import re
+    m = re.fullmatch(rf"[{prefix}{prefix.upper()}]?(\d{{1,18}})", value.strip())
+    if not m:
+        fail(f"{value!r} is not a {what} id (a number, as `onrecord who --format json` gives it)", 2)
+    return int(m.group(1))
+
+
+def _said(entry) -> str:
+    """One line for a correction: id, target, action, before -> after, who and when."""
+    def show(v):
+        if isinstance(v, dict):
+            return v.get("name") or json.dumps(v, ensure_ascii=False)
+        return "none" if v is None else str(v)
+    target = f"{'statement' if entry.target_type == 'statement' else 'entity'} {entry.target_id}"
+    change = f"{show(entry.before)} -> {show(entry.after)}" if entry.action != "note" else repr(entry.after)
+    return f"correction {entry.id}: {target} {entry.action} {change} (by {entry.by}, {entry.at})"
+
+
+def correct(
+    statement_id: str = typer.Argument(..., help="A statement id (as `onrecord who --format json` and the API give it)."),
+    accept: bool = typer.Option(False, "--accept", help="The row is right as it is."),
+    reject: bool = typer.Option(False, "--reject", help="The row is wrong: hide it everywhere."),
+    speaker: Optional[str] = typer.Option(None, "--speaker", help="Its speaker: a name (an entity of the store, else a new one) or e<ID>."),
+    speaker_type: Optional[str] = typer.Option(None, "--speaker-type", help="PERSON, ORG or OUTLET, for a new speaker (default: the row's)."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="direct, indirect, mixed or reference."),
+    act: Optional[str] = typer.Option(None, "--act", help="speech, refusal, belief or evidence."),
+    stance: Optional[str] = typer.Option(None, "--stance", help="asserts, confirms, denies, disputes, declines, unconfirmed, retracts or corrects."),
+    note: Optional[str] = typer.Option(None, "--note", help="A remark attached to the row."),
+    by: Optional[str] = typer.Option(None, "--by", help="Who makes the correction (required)."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table or json (the new entry)."),
+) -> None:
+    """Correct one row of the record: accept or reject it, change its speaker, kind, act or
+    stance, or attach a note. The engine's record stays as it was; the correction is kept
+    beside it (who, when, before, after), shown on the row, and can be undone.
+
+    Example: onrecord correct 12 --speaker "Lena Vask" --by "A. Editor" --db story.sqlite
+    """
+    from .correct import correct_statement
+    from . import corrections as log
+    chosen = [(name, value) for name, value in (("accept", accept or None), ("reject", reject or None),
+                                                 ("speaker", speaker), ("kind", kind), ("act", act),
+                                                 ("stance", stance), ("note", note)) if value is not None]
+    if len(chosen) != 1:
+        fail("give exactly one of --accept, --reject, --speaker, --kind, --act, --stance, --note", 2)
+    if speaker_type is not None and speaker_type not in ("PERSON", "ORG", "OUTLET"):
+        fail(f"--speaker-type {speaker_type!r} is not one of PERSON, ORG, OUTLET", 2)
+    action, value = chosen[0]
+    sid = _parse_id(statement_id, "s", "statement")
+    entry = _write_store(db, lambda conn: log.get(conn, correct_statement(
+        conn, sid, action, value if isinstance(value, str) else None, by, speaker_type)))
+    _print_entry(entry, format)
+
+
+def _print_entry(entry, format: OutFormat) -> None:
+    if format == OutFormat.json:
+        _print_json(entry.to_dict())
+    else:
+        sys.stdout.write(" ".join(_said(entry).split()) + "\n")  # one line, never wrapped
+
+
+def merge(
+    keep: str = typer.Argument(..., help="The entity that stays (an id, as `onrecord who --format json` gives it)."),
+    other: str = typer.Argument(..., help="The entity merged into it."),
+    by: Optional[str] = typer.Option(None, "--by", help="Who makes the correction (required)."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table or json (the new entry)."),
+) -> None:
+    """Merge two people or organisations the store keeps apart: the second one's statements
+    count as the first's in who, the explorer and the claims' sources. Undo it to split them.
+
+    Example: onrecord merge 3 7 --by "A. Editor" --db story.sqlite
+    """
+    from .correct import merge as merge_entities
+    from . import corrections as log
+    a, b = _parse_id(keep, "e", "entity"), _parse_id(other, "e", "entity")
+    entry = _write_store(db, lambda conn: log.get(conn, merge_entities(conn, a, b, by)))
+    _print_entry(entry, format)
+
+
+def undo(
+    correction_id: str = typer.Argument(..., help="The correction to undo (as `onrecord corrections` lists it)."),
+    by: Optional[str] = typer.Option(None, "--by", help="Who undoes it (required)."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table or json (the new entry)."),
+) -> None:
+    """Undo a correction (or a merge): the log keeps both, the row shows the engine's value again.
+
+    Example: onrecord undo 5 --by "A. Editor" --db story.sqlite
+    """
+    from .correct import undo as undo_entry
+    from . import corrections as log
+    cid = _parse_id(correction_id, "c", "correction")
+    entry = _write_store(db, lambda conn: log.get(conn, undo_entry(conn, cid, by)))
+    _print_entry(entry, format)
+
+
+def corrections(
+    orphaned: bool = typer.Option(False, "--orphaned", help="Only the corrections whose row re-analysis no longer finds, with the reason."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table or json."),
+) -> None:
+    """Every correction people made, in order: who, when, the row, before -> after, and whether
+    it is in force, undone or orphaned.
+
+    Example: onrecord corrections --orphaned --db story.sqlite
+    """
+    from . import corrections as log
+    engine = _open_read(db)
+    try:
+        with engine.connect() as conn:
+            found = log.all_corrections(conn, orphaned=orphaned)
+    finally:
+        engine.dispose()
+    if format == OutFormat.json:
+        _print_json([c.to_dict() for c in found])
+        return
+    table = _table("id", "at", "by", "target", "action", "before", "after", "state")
+    for c in found:
+        state = (f"orphaned: {c.orphaned}" if c.orphaned else f"undone by {c.undone_by}" if c.undone_by
+                 else f"undoes {c.undoes}" if c.undoes else "in force")
+        now_at = c.statement_id if c.target_type == "statement" else c.entity_id
+        target = f"{c.target_type} {c.target_id}" + (f" (now {now_at})" if now_at not in (None, c.target_id) else "")
+        show = lambda v: v.get("name") if isinstance(v, dict) else v  # noqa: E731
+        table.add_row(*_cells(c.id, c.at, c.by, target, c.action, show(c.before), show(c.after), state))
+    out.print(table)
+
+
+export_app = typer.Typer(no_args_is_help=True, help="Export what people decided from the store.")
+
+
+@export_app.command("gold")
+def export_gold(
+    folder: Path = typer.Argument(..., help="Folder to write NAME.txt and NAME.gold.json into."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table or json (what was written)."),
+) -> None:
+    """Gold files from the corrections: each article whose rows were all reviewed (accepted,
+    corrected or rejected), its text and a gold file `onrecord eval gold` scores the engine
+    against (rejected rows are negatives).
+
+    Example: onrecord export gold reviewed/ --db story.sqlite
+    """
+    from .export import export_gold as write_gold
+    engine = _open_read(db)
+    try:
+        with engine.connect() as conn:
+            done = write_gold(conn, folder)
+    except OSError as exc:
+        fail(f"{folder}: cannot write ({exc.strerror or exc})", 1)
+    finally:
+        engine.dispose()
+    if format == OutFormat.json:
+        _print_json({"written": done.written, "skipped": [{"article_id": a, "reason": r} for a, r in done.skipped]})
+        return
+    for path in done.written:
+        out.print(Text(path))
+    err.print(f"wrote {len(done.written)} gold files; {len(done.skipped)} articles not fully reviewed", markup=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the store's commands to the ``onrecord`` app."""
-    for command in (ingest, who, claims, timeline, search):
+    for command in (ingest, who, claims, timeline, search, correct, merge, undo, corrections):
         app.command(command.__name__)(command)
+    app.add_typer(export_app, name="export")

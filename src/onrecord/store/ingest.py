@@ -151,6 +151,67 @@ class Store:
             self.catch_up(conn)
         return len(olds)
 
+    def reanalyse(self, items: Iterable[Item], analyze: Callable = default_analyze,
+                  on_outcome: Callable[[Outcome], None] | None = None) -> "Reanalysis":
+        """Analyse again the articles of ``items`` already in the store (the same URL, text or
+        input path: an edited text is the same article), keeping every correction people made.
+
+        The store is rebuilt in one transaction, as ``rederive`` does: each stored article in
+        its original order, from its new report when ``items`` gave it again, else from the
+        record it holds (not analysed again); then every correction is re-anchored on its row's
+        words and context (store/correct.py ``reanchor``), and those whose row is gone are
+        listed as orphaned. Items not in the store are then ingested as usual.
+        """
+        from .correct import reanchor
+
+        result = Reanalysis()
+        fresh: list[tuple[Item, Report]] = []
+        for item in items:
+            if item.error:
+                result.refused.append((item.source, item.error))
+                continue
+            try:
+                fresh.append((item, item.report or analyze(item.the_article)))
+            except Exception as exc:  # one bad article must not stop the others
+                result.refused.append((item.source, f"analysis failed ({type(exc).__name__}: {exc})"))
+        for path in (self.index.path, self.index.path and self.index._sidecar()):
+            if path is not None:
+                Path(path).unlink(missing_ok=True)
+        self.index = VectorIndex(self.embedder.dim, self.index.path, self.embedder.name)
+        left = list(fresh)
+        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            write_lock(conn)
+            olds = run(conn, "SELECT id, url, content_hash, source, outlet, ingested_at FROM articles "
+                             "ORDER BY id").fetchall()
+            plan = []
+            for old_id, url, digest, source, outlet, ingested_at in olds:
+                at = next((n for n, f in enumerate(left) if _same_article(f, url, digest, source)), None)
+                if at is not None:
+                    item, report = left.pop(at)
+                    result.reanalysed.append(item.source)
+                else:
+                    stored = record.article(conn, old_id)
+                    report = Report.from_dict(stored)
+                plan.append((old_id, report, source, outlet, ingested_at))
+            _clear(conn)
+            run(conn, "DELETE FROM statement_overrides WHERE statement_id > :z", {"z": -1})
+            run(conn, "DELETE FROM entity_merges WHERE entity_id > :z", {"z": -1})
+            moved: dict[int, int] = {}
+            for old_id, report, source, outlet, ingested_at in plan:
+                prepared = _prepare(report, self.embedder)
+                self.catch_up(conn)
+                outcome = _write(conn, self.index, report, prepared, source or "", outlet, ingested_at=ingested_at)
+                if outcome.article_id is not None:
+                    moved[old_id] = outcome.article_id
+            self.catch_up(conn)
+            result.orphaned = reanchor(conn, moved)
+        for item, report in left:
+            outcome = self.add_report(report, source=item.source, outlet=item.outlet)
+            result.added += outcome.status in ("added", "copy")
+            if on_outcome is not None:
+                on_outcome(outcome)
+        return result
+
     def _check_embedder(self) -> None:
         with self.engine.connect().execution_options(write=True) as conn, conn.begin():
             write_lock(conn)
@@ -216,6 +277,42 @@ class Store:
             if not rows:
                 return
             self.index.add([r[0] for r in rows], np.stack([from_blob(r[1]) for r in rows]))
+
+
+@dataclass
+class Reanalysis:
+    """What ``Store.reanalyse`` did: the inputs analysed again, new articles added, refusals,
+    and the corrections orphaned now (their row is gone)."""
+
+    reanalysed: list[str] = field(default_factory=list)
+    added: int = 0
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    orphaned: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"reanalysed": self.reanalysed, "added": self.added,
+                "refused": [{"source": s, "reason": r} for s, r in self.refused],
+                "orphaned": [c.to_dict() for c in self.orphaned]}
+
+
+def _same_article(fresh: tuple[Item, Report], url: str | None, digest: str, source: str | None) -> bool:
+    """A new input is a stored article when it has its URL, its text, or came from its input path."""
+    item, report = fresh
+    new_url, new_digest = _keys(report.article)
+    return bool((new_url and new_url == url) or new_digest == digest or (source and _same_input(item.source, source)))
+
+
+def _same_input(a: str, b: str) -> bool:
+    """Two input names are one file (``story/a.txt`` and its absolute path), or equal."""
+    if a == b:
+        return True
+    if "://" in a or "://" in b:
+        return False
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except (OSError, ValueError):
+        return False
 
 
 #: Tables emptied before a store is rebuilt from its articles, children first.

@@ -14,7 +14,7 @@ from typing import Iterator
 
 from sqlalchemy import Connection, Engine, func, select, text
 
-from . import claims as store_claims, linking, names, record
+from . import claims as store_claims, corrections, linking, names, record
 from .schema import articles, claims, entities, entity_aliases, statements
 from .sql import in_list, run
 
@@ -68,6 +68,10 @@ class Statement:
     end: int | None
     when: str | None
     claim_id: int | None
+    #: People's review of the row (accepted, corrected, rejected; None: not reviewed) and the
+    #: corrections pointing at it (store/corrections.py); speaker, kind and stance are corrected.
+    reviewed: str | None = None
+    corrections: list = field(default_factory=list)
 
 
 @dataclass
@@ -118,6 +122,9 @@ class Event:
     #: The claim's status after this statement, and whether it changed here.
     status_after: str | None = None
     status_changed: bool = False
+    #: People's review of the statement and its corrections (as on ``Statement``).
+    reviewed: str | None = None
+    corrections: list = field(default_factory=list)
 
 
 @dataclass
@@ -221,12 +228,16 @@ def who(bind: Engine | Connection, name: str, limit: int = 500) -> tuple[list[En
         found = find_entities(conn, name)
         if not found:
             return [], []
-        # the ids in order from the (entity_id, published) index alone, then only those rows
-        where, params = in_list("e", [e.id for e in found])
-        ids = [r[0] for r in run(conn, f"SELECT id FROM statements WHERE entity_id IN {where} "
-                                       "ORDER BY coalesce(published, :late), id LIMIT :n",
-                                 {**params, "late": "9999", "n": limit}).fetchall()]
+        # the ids in order by their corrected speaker (store/corrections.py), then only those rows
+        ids = corrections.entity_statement_ids(conn, [e.id for e in found], limit)
         return found, _statements_by_id(conn, ids)
+
+
+def statements_by_id(bind: Engine | Connection, ids: list[int]) -> list[Statement]:
+    """``Statement`` records for these ids, in the order given, as people corrected them (a
+    rejected one left out)."""
+    with connection(bind) as conn:
+        return _statements_by_id(conn, ids)
 
 
 def _statements_by_id(conn: Connection, ids: list[int]) -> list[Statement]:
@@ -240,7 +251,7 @@ def _statements_by_id(conn: Connection, ids: list[int]) -> list[Statement]:
                      "FROM statements s JOIN articles a ON a.id = s.article_id "
                      f"LEFT OUTER JOIN entities e ON e.id = s.entity_id WHERE s.id IN {where}", params).fetchall()
     found = {r[0]: Statement(*r[:8], r[8] or r[9], *r[10:13], r[13] if r[13] else r[14], *r[15:]) for r in rows}
-    return [found[i] for i in ids]
+    return corrections.corrected_statements(conn, [found[i] for i in ids])
 
 
 # -- claims -------------------------------------------------------------------------------
@@ -316,6 +327,9 @@ def _judge_into(conn: Connection, info: ClaimInfo) -> store_claims.Verdict:
     changes = verdict.history()
     info.status_changed = changes[-1]["published"] if changes else None
     info.status = verdict.status
+    fixed = corrections.overrides(conn, [info.first_statement_id]) if info.first_statement_id else {}
+    if info.first_statement_id in fixed:  # the first report's speaker as people corrected it
+        info.first_speaker = fixed[info.first_statement_id]["speaker"]
     return verdict
 
 
@@ -403,22 +417,22 @@ def timeline(bind: Engine | Connection, ref: str | int) -> Timeline | None:
                             .order_by(func.coalesce(statements.c.published, "9999"), statements.c.article_id,
                                       statements.c.id)).all()
         verdict = store_claims.load_verdict(conn, claim_id)
-        return Timeline(info, _events(rows, verdict), _copies(conn, {r.article_id for r in rows}), verdict.history())
+        return Timeline(info, _events(conn, rows, verdict), _copies(conn, {r.article_id for r in rows}),
+                        verdict.history())
 
 
-def _events(rows, verdict: store_claims.Verdict) -> list[Event]:
+def _events(conn: Connection, rows, verdict: store_claims.Verdict) -> list[Event]:
     """Each statement with its relation to the claim (store/claims.py: first reported,
     repeated, confirmed, denied, disputed, declined, reported, retracted, corrected), its review
     flag, and the status after it; in date order, then article order."""
     judged = {j.row.id: j for j in verdict.rows}
     events = []
-    for r in rows:
-        s = _statement(r)
-        j = judged.get(r.id)
-        role = j.relation if j is not None else ROLE_NAMES.get(r.stance, r.stance)
+    for s in corrections.corrected_statements(conn, [_statement(r) for r in rows]):  # a rejected one left out
+        j = judged.get(s.id)
+        role = j.relation if j is not None else ROLE_NAMES.get(s.stance, s.stance)
         events.append(Event(role, s.published, s.outlet, s.entity, s.entity_id, s.words, s.article_id,
                             s.title, s.url, s.id, s.start, s.end, role, j.review if j else None,
-                            j.status_after if j else None, bool(j and j.changed)))
+                            j.status_after if j else None, bool(j and j.changed), s.reviewed, s.corrections))
     return events
 
 
@@ -484,7 +498,15 @@ def article(bind: Engine | Connection, article_id: int) -> dict | None:
     """One article's whole record, as ``onrecord analyze --format json`` gave it, plus the
     store's ids under ``store`` (``record.article``); None when there is no such article."""
     with connection(bind) as conn:
-        return record.article(conn, article_id)
+        data = record.article(conn, article_id)
+        if data is not None:
+            # people's corrections beside the engine's record: the entries, and each
+            # attribution's corrected values under ``store`` (None: not corrected)
+            ids = [a["statement_id"] for a in data["store"]["attributions"]]
+            data["corrections"], views = corrections.article_view(conn, article_id, ids)
+            for a, view in zip(data["store"]["attributions"], views):
+                a["corrected"] = view
+        return data
 
 
 def stats(bind: Engine | Connection) -> dict:

@@ -162,3 +162,53 @@ article_claim_statements = Table(
     Column("article_claim_id", Integer, ForeignKey("article_claims.id"), primary_key=True),
     Column("statement_id", Integer, ForeignKey("statements.id"), primary_key=True, index=True),
 )
+
+# -- corrections made by people (migration 0003; store/corrections.py) ---------------------
+#
+# ``corrections`` is the append-only log: an entry is never changed or deleted (an undo is a
+# new entry naming the one it undoes). The three tables after it are derived from the log and
+# the current statements, rebuilt whenever either changes: where each correction points now
+# (``correction_links``, moved by re-analysis), the corrected values of each corrected statement
+# (``statement_overrides``) and the entity merges in force (``entity_merges``).
+
+corrections = Table(
+    "corrections", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("target_type", String(16), nullable=False),
+    Column("target_id", Integer, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("before", Text),
+    Column("after", Text),
+    Column("by", String(256), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("undoes", Integer, ForeignKey("corrections.id"), index=True),
+    Column("anchor", Text),
+    Index("ix_corrections_target", "target_type", "target_id"),
+)
+
+correction_links = Table(
+    "correction_links", metadata,
+    Column("correction_id", Integer, ForeignKey("corrections.id"), primary_key=True),
+    Column("article_id", Integer, index=True),
+    Column("statement_id", Integer, index=True),
+    Column("entity_id", Integer, index=True),
+    Column("into_id", Integer),
+    Column("orphaned", Text),
+)
+
+statement_overrides = Table(
+    "statement_overrides", metadata,
+    Column("statement_id", Integer, primary_key=True),
+    Column("entity_id", Integer, index=True),
+    Column("speaker_name", Text),
+    Column("kind", String(16), nullable=False),
+    Column("stance", String(16), nullable=False),
+    Column("act", String(16)),
+    Column("review", String(16)),
+)
+
+entity_merges = Table(
+    "entity_merges", metadata,
+    Column("entity_id", Integer, primary_key=True),
+    Column("into_id", Integer, nullable=False, index=True),
+)

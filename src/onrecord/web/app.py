@@ -1,7 +1,8 @@
 """The explorer's FastAPI app: pages, JSON API, static files, security headers, one error shape.
 
 ``create_app(db)`` opens an existing store read-only in spirit: no route writes except
-``POST /api/articles``, and that one only with the token given at start. Errors on ``/api``
+``POST /api/articles`` and the correction routes (``web/corrections.py``), and those only with
+the token given at start. Errors on ``/api``
 routes are ``{"error": {"status", "message"}}``; on page routes they are a page saying the
 same. Static files come from the package's ``static`` folder only, through ``StaticFiles``.
 """
@@ -22,7 +23,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
 from onrecord import settings
-from onrecord.web import api, ingest, pages
+from onrecord.web import api, charts, corrections, ingest, pages
 from onrecord.web.views import safe_href
 
 HERE = Path(__file__).parent
@@ -67,6 +68,9 @@ def create_app(engine: Engine, *, db: str | None = None, token: str | None = Non
     _install_errors(app)
     app.mount("/static", StaticFiles(directory=HERE / "static", follow_symlink=False), name="static")
     app.include_router(api.router)
+    app.include_router(corrections.router)
+    app.include_router(corrections.pages)
+    app.include_router(charts.router)
     app.include_router(pages.router)
     return app
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, func, select
 
-from ..store import queries
+from ..store import corrections, queries
 from ..store.schema import articles, claims, entities, statements
 
 #: Most rows one page of a list holds: keeps a page under a few milliseconds of SQL and a
@@ -114,11 +114,9 @@ def person(bind: Engine | Connection, entity_id: int, page: int = 1, per_page: i
         info = queries.entity_info(conn, entity_id)
         if info is None:
             return None
-        total = conn.execute(select(func.count()).select_from(statements)
-                             .where(statements.c.entity_id == entity_id)).scalar()
-        ids = conn.execute(select(statements.c.id).where(statements.c.entity_id == entity_id)
-                           .order_by(func.coalesce(statements.c.published, "9999"), statements.c.id)
-                           .limit(per_page).offset(_offset(page, per_page))).scalars().all()
+        # by their corrected speaker (store/corrections.py): a rejected row is left out
+        total = corrections.count_entity_statements(conn, [entity_id])
+        ids = corrections.entity_statement_ids(conn, [entity_id], per_page, _offset(page, per_page))
         return PersonPage(info, statements_by_id(conn, ids), page, per_page, total)
 
 
@@ -133,7 +131,7 @@ def statements_by_id(bind: Engine | Connection, ids: list[int]) -> list[queries.
                             .outerjoin(entities, entities.c.id == statements.c.entity_id)
                             .where(statements.c.id.in_(ids))).all()
         by_id = {r.id: _statement(r) for r in rows}
-        return [by_id[i] for i in ids if i in by_id]
+        return corrections.corrected_statements(conn, [by_id[i] for i in ids if i in by_id])
 
 
 def _statement(r) -> queries.Statement:

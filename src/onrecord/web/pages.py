@@ -37,7 +37,8 @@ def article(request: Request, article_id: int = api.row_id()) -> HTMLResponse:
     data = api.api_article(request, article_id)
     title = data["metadata"].get("title") or data["store"]["title"] or f"Article {article_id}"
     return html(request, "article.html", title=title, a=data, meta=data["metadata"], st=data["store"],
-                cards=views.article_cards(data), body=views.article_html(data), twin=f"/api/articles/{article_id}")
+                cards=views.article_cards(data), body=views.article_html(data), twin=f"/api/articles/{article_id}",
+                writable=bool(request.app.state.token))
 
 
 @router.get("/people", response_class=HTMLResponse)

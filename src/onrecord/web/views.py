@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine
 
 from ..store import queries
-from . import highlight, listing
+from . import charts, highlight, listing
 
 
 def safe_href(url: str | None) -> str | None:
@@ -40,17 +40,25 @@ def article_html(data: dict) -> highlight.Markup:
     for rec, ids in zip(data["attributions"], data["store"]["attributions"]):
         sid = ids["statement_id"]
         marks += highlight.record_marks(text, rec, sid)
-        sp = rec.get("speaker") or {}
-        titles[sid] = f"{sp.get('entity') or sp.get('text') or 'unknown speaker'}: {rec.get('stance')}"
+        sp, fixed = rec.get("speaker") or {}, ids.get("corrected") or {}
+        who = fixed.get("speaker") or sp.get("entity") or sp.get("text") or "unknown speaker"
+        titles[sid] = f"{who}: {fixed.get('stance') or rec.get('stance')}" + (
+            f" ({fixed['review']})" if fixed.get("review") else "")
     return highlight.render(highlight.pieces(text, marks), titles)
 
 
 def article_cards(data: dict) -> list[dict]:
     """One card a statement for the article page: who, how, to whom, when, the claim, the words."""
     cards = []
+    entries: dict[int, list[dict]] = {}
+    for c in data.get("corrections") or []:
+        entries.setdefault(c["statement_id"], []).append(c)
     for rec, ids in zip(data["attributions"], data["store"]["attributions"]):
         sp, when = rec.get("speaker") or {}, rec.get("when")
         content, addressee, cue = rec.get("content"), rec.get("addressee"), rec.get("cue")
+        fixed = ids.get("corrected") or {}
+        mine = entries.get(ids["statement_id"], [])
+        rejecter = next((c["by"] for c in reversed(mine) if c["action"] == "reject" and c["undone_by"] is None), None)
         cards.append({
             "id": ids["statement_id"], "local_id": rec.get("id"), "speaker": sp.get("text"),
             "entity": sp.get("entity") or sp.get("text"), "entity_id": ids.get("entity_id"),
@@ -59,13 +67,40 @@ def article_cards(data: dict) -> list[dict]:
             "when": when["text"] if when else None, "when_value": when.get("value") if when else None,
             "claim_id": ids.get("claim_id"), "words": content["text"] if content else "",
             "anchored": bool(content)})
+        card = cards[-1]
+        if fixed:  # people's corrections: the corrected values, the engine's kept beside
+            engine = {"engine_entity": card["entity"], "engine_stance": card["stance"], "engine_kind": card["kind"]}
+            card.update({"entity": fixed.get("speaker"), "entity_id": fixed.get("entity_id"),
+                         "stance": fixed.get("stance"), "kind": fixed.get("kind")})
+            if (card["entity"], card["stance"], card["kind"]) != tuple(engine.values()):
+                card.update(engine)
+        card.update({"review": fixed.get("review"), "rejected_by": rejecter,
+                     "corrections": [dict(c, shown=correction_text(c)) for c in mine]})
     return cards
+
+
+def correction_text(c: dict) -> str:
+    """'speaker: Mara Quell -> Nina Brandt' for one log entry (plain text; the page escapes it)."""
+    def show(v):
+        if isinstance(v, dict):
+            return v.get("name") or "unknown"
+        return "not reviewed" if v is None else str(v)
+    if c["action"] == "note":
+        return f"note: {c['after']}"
+    if c["action"] == "undo":
+        return f"undo of correction {c['undoes']}"
+    return f"{c['action']}: {show(c['before'])} -> {show(c['after'])}"
 
 
 def person(engine: Engine, entity_id: int, page: int, per_page: int) -> dict | None:
     """A person or organisation, aliases included, and a page of their statements by date."""
     found = listing.person(engine, entity_id, page, per_page)
-    return asdict(found) if found is not None else None
+    if found is None:
+        return None
+    data = asdict(found)
+    with engine.connect() as conn:  # the chart over all their statements (web/charts.py)
+        data["chart"] = {"months": charts.person_months(conn, entity_id)}
+    return data
 
 
 def claim(engine: Engine, claim_id: int) -> dict | None:
