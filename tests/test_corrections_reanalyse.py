@@ -154,7 +154,7 @@ def test_export_gold_writes_only_fully_reviewed_articles(stored, tmp_path):
     assert gold["negatives"] == [{"line": 5, "cue": "confirmed", "note": "rejected by Bo"}]
     # the gold scorer reads it: the stand-in's own rows score as people decided
     from onrecord.quality import gold_checks
-    from onrecord.inputs.article import read_path
+    from onrecord.inputs.readers import read_path
     article = read_path(out / gold["article"])
     res = gold_checks.score_gold(gold, article.text, stand_in(article).records())
     assert (res.required, res.required_right, res.rows) == (2, 1, 3)  # Renn is not Soelberg
