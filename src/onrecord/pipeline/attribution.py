@@ -452,11 +452,34 @@ def _verb_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], str
         if piece[0] < piece[1]:
             return [piece], "indirect" if "comp" in learned[0] else "reference"
         return [], "indirect"  # the phrase is punctuation alone: nothing was said
+    before = _split_off_statement(ctx, verb)
+    if before is not None:
+        return [before], "indirect"
     quote = _adjacent_quote(ctx, verb) if cues.is_speech(verb) else None
     if quote is not None:
         return [(quote.start, quote.end)] + (_continuation(ctx, verb, quote.end) if quote.end <= verb.idx
                                              else _quote_chain(ctx, quote)), "direct"
     return [], ""
+
+
+def _split_off_statement(ctx: Context, verb: Token) -> tuple[int, int] | None:
+    """'Those who take on debt struggle, even with a "good" job, he said.' when the parser cut
+    the sentence at the comma: the cue's own sentence opens with that comma and holds nothing
+    but the cue and its subject, so what was said is the sentence before it, in its paragraph."""
+    if not cues.is_speech(verb):
+        return None
+    sent = verb.sent
+    words = [t for t in sent if not t.is_punct and not t.is_space]
+    if sent[0].text != "," or sent.start == 0 or any(
+            t.i != verb.i and t.dep_ not in ("nsubj", "advmod", "npadvmod", "aux", "compound", "det", "amod")
+            for t in words):
+        return None
+    prev = verb.doc[sent.start - 1].sent
+    block = ctx.article.block_at(verb.idx)
+    if block is None or prev.start_char < block.start:
+        return None
+    start, end = _trim(ctx.article.text, prev.start_char, sent.start_char)
+    return (start, end) if end > start else None
 
 
 #: Characters that end a quote's words right before its closing mark when the cue follows
@@ -786,7 +809,7 @@ def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
         e = drop_writer_inference(ctx.doc, s, e)
         cand.content = cand.content[:-1] + [(cand.content[-1][0], e)] if len(cand.content) > 1 else [(s, e)]
     for q in ctx.quotes_between(s, e + 1):  # a quote the content stops just short of ('"too little,' he added)
-        if s <= q.start < e < q.end <= e + _CLOSING_SLACK:
+        if s <= q.start < e < q.end and (q.end <= e + _CLOSING_SLACK or _cut_inside(ctx, q, e)):
             e = q.end
             cand.content[-1] = (cand.content[-1][0], e)
     quote = ctx.quote_covering(s, e)
@@ -812,6 +835,16 @@ def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
         if cand.cue_token is not None and cand.cue_token.pos_ == "VERB":
             cand.content += _continuation(ctx, cand.cue_token, cand.content[-1][1])
     return cand
+
+
+def _cut_inside(ctx: Context, q: Quote, end: int) -> bool:
+    """True when a content ending at ``end`` stops inside the quote ``q`` because the parser
+    ended the sentence inside the marks ('has said that he would "carpet-bomb them into
+    oblivion. I don't know if ..."'): the speaker's quoted words go on to the closing mark,
+    and PolNeAR train's contents take them whole. Only for a closed quote, after a word."""
+    return q.closed and ctx.article.text[end - 1:end].isalnum() and ctx.doc.char_span(
+        end, q.end, alignment_mode="expand") is not None and any(
+        t.is_sent_start for t in ctx.doc.char_span(end, q.end, alignment_mode="expand"))
 
 
 def cue_nouns(ctx: Context) -> list[Candidate]:
