@@ -799,7 +799,7 @@ def drop_writer_inference(doc: Doc, start: int, end: int) -> int:
 def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
     """Direct when the content is a quote, mixed when it holds a partial quote; quotes widened."""
     if cand.kind == "reference":
-        return cand
+        return _quote_after_sentence(ctx, cand)
     quoted = {(q.start, q.end): q for q in ctx.quotes_between(cand.content[0][0], cand.content[-1][1])}
     if cand.kind == "direct" and len(cand.content) > 1 and all(p in quoted for p in cand.content):
         cand.quote = quoted[cand.content[0]]
@@ -819,7 +819,7 @@ def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
             if more:  # 'X is Y, Schiff said. "And Z."': the quote goes on with the statement
                 cand.content += more
                 cand.kind = "mixed"
-        return cand
+        return _quote_after_sentence(ctx, cand)
     qs, qe = quote.start, quote.end
     if qs <= s + _MARK_SLACK and qe >= e - _MARK_SLACK or (min(e, qe) - max(s, qs)) > _QUOTED_SHARE * (e - s):
         cand.content = [(qs, qe)] if cand.kind != "direct" else cand.content
@@ -834,6 +834,30 @@ def _with_quote_kind(ctx: Context, cand: Candidate) -> Candidate:
         cand.kind = "mixed"
         if cand.cue_token is not None and cand.cue_token.pos_ == "VERB":
             cand.content += _continuation(ctx, cand.cue_token, cand.content[-1][1])
+    return cand
+
+
+def _quote_after_sentence(ctx: Context, cand: Candidate) -> Candidate:
+    """'Clinton touted her credentials as a co-sponsor. "We need to find ways ..."': a speech
+    verb's content that ends its sentence goes on with the quote opening the next sentence of
+    the paragraph, when that quote has no cue of its own (PolNeAR train's contents take it)."""
+    verb = cand.cue_token
+    if verb is None or verb.pos_ != "VERB" or not cues.is_speech(verb) or not cand.content:
+        return cand
+    text = ctx.article.text
+    e = cand.content[-1][1]
+    block = ctx.article.block_at(verb.idx)
+    if e <= verb.idx or block is None or e > verb.sent.end_char:
+        return cand
+    sent_end = verb.sent.end_char
+    rest = text[e:sent_end]
+    if rest.strip(" .!?\"'”’\n") or not (rest.strip() or text[e - 1:e] in ".!?"):
+        return cand  # the content stops before its sentence does, or the sentence has no stop
+    nxt = ctx.next_quote(sent_end, block.end)
+    if nxt is None or text[sent_end:nxt.start].strip() or _has_own_cue(ctx, nxt):
+        return cand
+    cand.content = cand.content + [(nxt.start, nxt.end)]
+    cand.kind = "mixed"
     return cand
 
 
