@@ -201,3 +201,27 @@ def test_a_verb_of_contesting_takes_the_clause_it_contests():
     assert row.content.text == "that the fares would double next spring"
     objects = onrecord.analyze("Mayor Ann Lee disputed the figures on Monday.").attributions
     assert [a.content.text for a in objects] == ["the figures"]
+
+
+def test_quote_handed_to_its_cue_wins_over_a_clause_after_it():
+    text = '"The ferry will run all winter," Ines Brandt said in an interview aired Monday on "Harbour Hour."'
+    a = one(text)[0]
+    assert a.kind == "direct" and a.content.text == '"The ferry will run all winter,"'
+
+
+def test_belief_inside_reported_speech_is_no_row_of_its_own():
+    text = "The mayor said the council would replace the pipes because engineers fear they will burst."
+    attrs = one(text)
+    assert [a.cue.text for a in attrs] == ["said"] and "fear" in attrs[0].content.text
+
+
+def test_phrasal_verb_of_saying_takes_its_quote():
+    text = 'Coach Lena Marsh looked at the board. "We will need every player on Sunday," she went on.'
+    attrs = one(text)
+    assert attrs and attrs[-1].cue.text == "went on" and attrs[-1].content.text.startswith('"We will need')
+
+
+def test_quote_after_the_sentence_of_its_cue_joins_the_content():
+    text = 'Councillor Joan Pryce tweeted a warning. "Do not drive across the old bridge tonight."'
+    a = one(text)[0]
+    assert a.kind == "mixed" and a.content.text.endswith('tonight."')

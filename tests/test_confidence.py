@@ -320,3 +320,22 @@ def test_fit_gives_a_model_the_plain_scorer_reads():
     bad = confidence.probability({"lemma=win": 1.0, "lemma_rate": 0.1}, m)
     assert 0.75 < good <= 1.0 and 0.0 <= bad < 0.35
     assert m["default_threshold"] > 0.2  # the cut keeps the "good" rows and drops the others
+
+
+def test_a_carried_paragraph_inside_a_gold_attribution_of_pieces_is_labelled_right():
+    from onrecord.quality.training import carried_right
+
+    text = ('Ana Lind said, "The ferry will run all winter."\n\n'
+            '"We have two crews ready and a spare boat."\n\nThe council met on Friday.')
+    first = (text.index('"The ferry'), text.index('winter."') + len('winter."'))
+    second = (text.index('"We have'), text.index('boat."') + len('boat."'))
+    speaker = (0, len("Ana Lind"))
+    gold = [{"content": [first, second], "source": [speaker], "cue": [(9, 13)]}]
+    row = {"content": {"start": second[0], "end": second[1], "spans": [list(second)]},
+           "speaker": {"text": "Ana Lind", "start": 0, "end": 8, "entity": "Ana Lind"}}
+    assert carried_right(text, gold, row)
+    wrong = dict(row, speaker={"text": "The council", "start": text.index("The council"),
+                               "end": text.index("The council") + 11, "entity": "the council"})
+    assert not carried_right(text, gold, wrong)
+    one_piece = [dict(gold[0], content=[second])]
+    assert not carried_right(text, one_piece, row)  # one piece: the scorer's own rule decides

@@ -19,7 +19,14 @@ reply respond continue acknowledge admit deny confirm suggest recall tweet post 
 concede contend emphasize emphasise stress assert maintain predict promise vow pledge allege
 testify reveal disclose remark observe mention repeat reiterate retort quip joke boast complain
 lament agree caution urge charge accuse counter speculate conclude brief inform assure remind
-hint imply demand exclaim shout scream yell whisper plead concur""".split())
+hint imply demand exclaim shout scream yell whisper plead concur confess muse interject interrupt
+scoff sigh snap gush marvel recount mutter murmur grumble chide scold proclaim opine rant""".split())
+
+#: Phrasal verbs of saying, as (lemma, particle): '"...," he went on', 'she shot back, "..."'.
+#: The particle may be parsed as a particle or an adverb ("shot back" often is).
+PHRASAL_SPEECH = {("go", "on"), ("shoot", "back"), ("fire", "back"), ("hit", "back"), ("cut", "in"),
+                  ("chime", "in"), ("pipe", "up"), ("break", "in"), ("write", "back"), ("snap", "back"),
+                  ("put", "it")}  # 'as Vulture put it, "..."': "it" is the verb's object
 
 #: Verbs of contesting whose clause is what they contest ("the engineer disputed that the fares
 #: would double"). PolNeAR train has them only with an object (its rate for "dispute" with a
@@ -108,7 +115,18 @@ def takes(verb: Token, relation: str) -> bool:
 
 def is_speech(verb: Token) -> bool:
     """A verb of saying (takes an adjacent quote or a governing clause as its content)."""
-    return verb.lemma_.lower() in SPEECH
+    return verb.lemma_.lower() in SPEECH or _phrasal_speech(verb)
+
+
+def _phrasal_speech(verb: Token) -> bool:
+    """True for a PHRASAL_SPEECH verb with its particle and no infinitive after it ("went on
+    to win" is no saying; "went on to say" is the say's)."""
+    lemma = verb.lemma_.lower()
+    if not any(lemma == v for v, _p in PHRASAL_SPEECH):
+        return False
+    kids = list(verb.children)
+    return not any(c.dep_ == "xcomp" for c in kids) and any(
+        c.dep_ in ("prt", "advmod", "dobj") and (lemma, c.lower_) in PHRASAL_SPEECH and c.i == verb.i + 1 for c in kids)
 
 
 def is_statement_cue(tok: Token) -> bool:
@@ -128,7 +146,7 @@ def is_cue_verb(tok: Token) -> bool:
         return False
     lemma = tok.lemma_.lower()
     return lemma in SPEECH or lemma in REFERENCE_VERBS or lemma in learned_lemmas() \
-        or lemma in _SILENCE_VERBS
+        or lemma in _SILENCE_VERBS or _phrasal_speech(tok)
 
 
 def allows_no_subject(verb: Token) -> bool:
