@@ -22,6 +22,11 @@
     copy.classList.add("selected");
     detail.replaceChildren(copy);
     detail.setAttribute("data-shown", sid);
+    detail.scrollTop = 0;
+    /* a narrow screen puts the panel below the text: bring it into view (a wide one keeps it
+       in view with position: sticky) */
+    var box = detail.getBoundingClientRect();
+    if (window.getComputedStyle(detail).position !== "sticky" && (box.top < 0 || box.top > window.innerHeight)) { detail.scrollIntoView({block: "nearest"}); }
     return true;
   }
 
