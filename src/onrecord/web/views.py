@@ -115,6 +115,7 @@ def claim(engine: Engine, claim_id: int) -> dict | None:
     data = asdict(found)
     for ev in data["events"]:
         ev["anchor"] = f"/articles/{ev['article_id']}#s{ev['statement_id']}"
+    data["chart"] = {"points": charts.claim_points(data)}  # drawn at /claims/{id}/chart.svg
     return data
 
 
