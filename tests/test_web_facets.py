@@ -156,6 +156,22 @@ def test_filters_read_the_corrected_view(client, engine):
     assert client.get(f"/people/{ivo}.json?stance=denies").json()["total"] == 1
 
 
+def test_filters_follow_a_merge(client, engine):
+    from onrecord.store.correct import merge, undo, writing
+
+    mara, ivo = ids_of(engine, "Mara Quell"), ids_of(engine, "Ivo Brandt")
+    with writing(engine) as conn:
+        entry = merge(conn, mara, ivo, "Ann")
+    try:  # Ivo's denial now counts as Mara's, in the people list and on her page
+        assert "Mara Quell" in [p["name"] for p in client.get("/people.json?stance=denies").json()["items"]]
+        assert client.get(f"/people/{mara}.json?stance=denies").json()["total"] == 1
+    finally:
+        with writing(engine) as conn:
+            undo(conn, entry, "Ann")
+    assert [p["name"] for p in client.get("/people.json?stance=denies").json()["items"]] == ["Ivo Brandt"]
+    assert client.get(f"/people/{mara}.json?stance=denies").json()["total"] == 0
+
+
 def test_claims_filter_sort_and_download(client):
     whole = client.get("/claims.json").json()
     assert whole["total"] >= 1

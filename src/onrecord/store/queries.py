@@ -657,7 +657,9 @@ def filter_entities(bind: Engine | Connection, f: Filters, sort: str | None = No
             where.append("e.type = :etype")
             params["etype"] = kind
         if any((f.outlet, f.since, f.until, f.kind, f.act, f.stance, f.status, f.min_confidence is not None)):
-            cond: list[str] = ["CASE WHEN o.statement_id IS NULL THEN s.entity_id ELSE o.entity_id END = e.id"]
+            speaker = _merged_sql(conn, "(CASE WHEN o.statement_id IS NULL THEN s.entity_id ELSE o.entity_id END)",
+                                  params)
+            cond: list[str] = [f"{speaker} = e.id"]
             _statement_where(conn, f, cond, params)
             where.append(f"EXISTS (SELECT 1 {_STATEMENT_FROM} WHERE {' AND '.join(cond)})")
         sql_where = " AND ".join(where)
@@ -666,6 +668,21 @@ def filter_entities(bind: Engine | Connection, f: Filters, sort: str | None = No
                                        "LIMIT :n OFFSET :o", params).fetchall()]
         total = run(conn, f"SELECT count(*) FROM entities e WHERE {sql_where}", params).fetchone()[0]
         return ids, total
+
+
+def _merged_sql(conn: Connection, speaker: str, params: dict) -> str:
+    """``speaker`` (an entity id in SQL) as the entity it stands for after people's merges
+    (``corrections.roots``): the merges in force are few (each one a person's decision), so
+    they are written into the query as one CASE."""
+    merged = [r[0] for r in run(conn, "SELECT entity_id FROM entity_merges").fetchall()]
+    if not merged:
+        return speaker
+    root = corrections.roots(conn, merged)
+    whens = []
+    for n, (e, r) in enumerate(sorted(root.items())):
+        whens.append(f"WHEN :me{n} THEN :mr{n}")
+        params[f"me{n}"], params[f"mr{n}"] = e, r
+    return f"(CASE {speaker} {' '.join(whens)} ELSE {speaker} END)"
 
 
 def filter_entity_statements(bind: Engine | Connection, entity_id: int, f: Filters, sort: str | None = None,
