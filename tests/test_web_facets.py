@@ -165,6 +165,12 @@ def test_filters_follow_a_merge(client, engine):
     try:  # Ivo's denial now counts as Mara's, in the people list and on her page
         assert "Mara Quell" in [p["name"] for p in client.get("/people.json?stance=denies").json()["items"]]
         assert client.get(f"/people/{mara}.json?stance=denies").json()["total"] == 1
+        # her two statements now, in each order a person's page offers
+        order = {k: [st["stance"] for st in client.get(f"/people/{mara}.json?sort={k}").json()["statements"]]
+                 for k in facets.SORTS["statements"]}
+        assert order == {"oldest": ["asserts", "denies"], "newest": ["denies", "asserts"],
+                         "confidence": ["asserts", "denies"], "-confidence": ["denies", "asserts"]}
+        assert [r["stance"] for r in read_csv(client.get(f"/people/{mara}.csv?sort=newest"))] == ["denies", "asserts"]
     finally:
         with writing(engine) as conn:
             undo(conn, entry, "Ann")

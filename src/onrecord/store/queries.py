@@ -659,9 +659,10 @@ def filter_entities(bind: Engine | Connection, f: Filters, sort: str | None = No
         if any((f.outlet, f.since, f.until, f.kind, f.act, f.stance, f.status, f.min_confidence is not None)):
             speaker = _merged_sql(conn, "(CASE WHEN o.statement_id IS NULL THEN s.entity_id ELSE o.entity_id END)",
                                   params)
-            cond: list[str] = [f"{speaker} = e.id"]
+            cond: list[str] = []
             _statement_where(conn, f, cond, params)
-            where.append(f"EXISTS (SELECT 1 {_STATEMENT_FROM} WHERE {' AND '.join(cond)})")
+            # one pass over the statements (not one a listed entity): the speakers passing
+            where.append(f"e.id IN (SELECT {speaker} {_STATEMENT_FROM} WHERE {' AND '.join(cond)})")
         sql_where = " AND ".join(where)
         order = _order(ENTITY_SORTS, sort, "statements")
         ids = [r[0] for r in run(conn, f"SELECT e.id FROM entities e WHERE {sql_where} ORDER BY {order} "
@@ -698,7 +699,8 @@ def filter_entity_statements(bind: Engine | Connection, entity_id: int, f: Filte
         _statement_where(conn, f, where, params)
         cond = " AND ".join(where)
         order = _order(STATEMENT_SORTS, sort, "oldest")
-        conf = _confidence_sql(conn)
+        # the confidence is read from each row's record only when the order needs it
+        conf = _confidence_sql(conn) if "conf" in order else "NULL"
         ids = [r[0] for r in run(conn, f"SELECT s.id, {conf} AS conf {_STATEMENT_FROM} WHERE {cond} "
                                        f"ORDER BY {order} LIMIT :n OFFSET :o", params).fetchall()]
         total = run(conn, f"SELECT count(*) {_STATEMENT_FROM} WHERE {cond}", params).fetchone()[0]
