@@ -48,7 +48,8 @@ def articles(request: Request, page: int = api.PageNo, per_page: int = api.PerPa
     outlet_links = ["/articles?" + fc.without("outlet").query(outlet=f["value"]) for f in found["facets"]["outlet"]]
     return html(request, "articles.html", title="Articles", found=found, sorts=facets.SORTS["articles"],
                 outlet_links=outlet_links,
-                twin=f"/api/articles?page={page}&per_page={per_page}&{fc.query()}", **_links("/articles", fc))
+                twin=f"/api/articles?page={page}&per_page={per_page}" + _links("/articles", fc)["fq"],
+                **_links("/articles", fc))
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
@@ -67,7 +68,7 @@ def people(request: Request, page: int = api.PageNo, per_page: int = api.PerPage
     """The list of people and organisations (of a type, with a statement passing the filters)."""
     found = views.people(request.app.state.engine, page, per_page, fc, type or None)
     return html(request, "people.html", title="People", found=found, sorts=facets.SORTS["people"], **CHOICES,
-                twin=f"/api/people?page={page}&per_page={per_page}&{fc.query()}",
+                twin=f"/api/people?page={page}&per_page={per_page}" + _links("/people", fc, type=type)["fq"],
                 **_links("/people", fc, type=type))
 
 
@@ -81,7 +82,8 @@ def person(request: Request, entity_id: int = api.row_id(), page: int = api.Page
     return html(request, "person.html", title=data["entity"]["name"], p=data, sorts=facets.SORTS["statements"],
                 stance_links=stance_links, **CHOICES,
                 pages=-(-data["total"] // data["per_page"]) or 1,
-                twin=f"/api/people/{entity_id}?page={page}&{fc.query()}", **_links(f"/people/{entity_id}", fc))
+                twin=f"/api/people/{entity_id}?page={page}" + _links(f"/people/{entity_id}", fc)["fq"],
+                **_links(f"/people/{entity_id}", fc))
 
 
 @router.get("/claims", response_class=HTMLResponse)
