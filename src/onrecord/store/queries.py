@@ -559,7 +559,7 @@ ARTICLE_SORTS = {"newest": "a.published DESC, a.id DESC", "oldest": "coalesce(a.
 ENTITY_SORTS = {"statements": "e.n_statements DESC, e.id", "name": "lower(e.name), e.id",
                 "-statements": "e.n_statements, e.id"}
 STATEMENT_SORTS = {"oldest": "coalesce(s.published, '9999'), s.id", "newest": "coalesce(s.published, '') DESC, s.id DESC",
-                   "confidence": "coalesce(conf, 2) DESC, s.id", "-confidence": "coalesce(conf, -1), s.id"}
+                   "confidence": "coalesce({conf}, 2) DESC, s.id", "-confidence": "coalesce({conf}, -1), s.id"}
 CLAIM_SORTS = ("reported", "statements", "newest", "oldest", "sources")
 
 
@@ -699,9 +699,10 @@ def filter_entity_statements(bind: Engine | Connection, entity_id: int, f: Filte
         _statement_where(conn, f, where, params)
         cond = " AND ".join(where)
         order = _order(STATEMENT_SORTS, sort, "oldest")
-        # the confidence is read from each row's record only when the order needs it
-        conf = _confidence_sql(conn) if "conf" in order else "NULL"
-        ids = [r[0] for r in run(conn, f"SELECT s.id, {conf} AS conf {_STATEMENT_FROM} WHERE {cond} "
+        # the confidence is read from each row's record only when the order needs it (the
+        # expression itself: PostgreSQL takes no output alias inside an ORDER BY expression)
+        order = order.format(conf=_confidence_sql(conn))
+        ids = [r[0] for r in run(conn, f"SELECT s.id {_STATEMENT_FROM} WHERE {cond} "
                                        f"ORDER BY {order} LIMIT :n OFFSET :o", params).fetchall()]
         total = run(conn, f"SELECT count(*) {_STATEMENT_FROM} WHERE {cond}", params).fetchone()[0]
         stances = run(conn, f"SELECT coalesce(o.stance, s.stance) AS st, count(*) AS n {_STATEMENT_FROM} "
