@@ -212,6 +212,7 @@ def test_search_filters_and_download(client):
     ("/people.json?min_confidence=2", "min_confidence"), ("/articles.json?stance=denies", "stance"),
     ("/claims.csv?kind=direct", "kind"), ("/search.json?q=ferry&sort=newest", "sort"),
     ("/articles.xml", "fmt"), ("/people/1.json?status=confirmed", "status"),
+    ("/claims.json?changed_since=2025-02-30", "changed_since"), ("/articles.json?since=20250101", "since"),
 ])
 def test_a_bad_parameter_is_a_422_naming_it(client, url, name):
     r = client.get(url)

@@ -81,12 +81,7 @@ class Facets:
             if name != "sort" and name not in APPLIES[kind]:
                 raise ApiError(422, f"{name}: not a filter of this list (it takes {', '.join(APPLIES[kind])})")
         for name in ("since", "until"):
-            value = self.given.get(name)
-            if value is not None:
-                try:
-                    dt.date.fromisoformat(value)
-                except ValueError:
-                    raise ApiError(422, f"{name}: a date as YYYY-MM-DD, not {value!r}") from None
+            check_date(name, self.given.get(name))
         status = self.given.get("status")
         if status is not None and status not in STATUS_VALUES.get(kind, ()):
             raise ApiError(422, f"status: one of {', '.join(STATUS_VALUES.get(kind, ()))}, not {status!r}")
@@ -102,6 +97,18 @@ class Facets:
     def without(self, name: str) -> "Facets":
         """These parameters without one (a facet link replaces its own)."""
         return Facets({k: v for k, v in self.given.items() if k != name})
+
+
+def check_date(name: str, value: str | None) -> None:
+    """A 422 unless ``value`` is None or a real day as YYYY-MM-DD (``2025-02-30`` is not)."""
+    if value is None:
+        return
+    try:
+        ok = len(value) == 10 and dt.date.fromisoformat(value) is not None
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ApiError(422, f"{name}: a date as YYYY-MM-DD, not {value!r}")
 
 
 def facet_params(

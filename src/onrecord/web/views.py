@@ -154,6 +154,7 @@ def people(engine: Engine, page_no: int, per_page: int, fc: facets_.Facets, kind
 def claims(engine: Engine, page_no: int, per_page: int, fc: facets_.Facets, changed_since: str | None = None) -> dict:
     """A page of the claim list passing ``fc`` (and changed since a date)."""
     fc.check("claims")
+    facets_.check_date("changed_since", changed_since)
     f = fc.filters()
     data = page(listing.list_claims(engine, page_no, per_page, f.status, outlet=f.outlet, since=f.since,
                                     until=f.until, changed_since=changed_since, sort=fc.sort))
