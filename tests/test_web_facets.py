@@ -116,6 +116,9 @@ def test_people_filter_by_their_statements_and_type(client):
     ledger = client.get("/people.json?outlet=Tidewater%20Ledger").json()
     assert [p["name"] for p in ledger["items"]] == ["Lena Vask"]
     assert client.get("/people.json?type=ORG").json()["total"] == 0
+    assert client.get("/people.json?type=ORG").json()["facets"]["type"] == [{"value": "PERSON", "count": 4}]
+    assert client.get("/people.json?stance=denies").json()["facets"]["type"] == [{"value": "PERSON", "count": 1}]
+    assert 'href="/people?stance=denies&amp;type=PERSON"' in client.get("/people?stance=denies").text
     sure = client.get("/api/people?min_confidence=0.65").json()
     assert {p["name"] for p in sure["items"]} == {"Mara Quell", "Ivo Brandt"}
     names = [p["name"] for p in client.get("/people.json?sort=name").json()["items"]]

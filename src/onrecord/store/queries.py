@@ -647,15 +647,13 @@ def article_outlets(bind: Engine | Connection, f: Filters, limit: int = 20) -> l
 
 
 def filter_entities(bind: Engine | Connection, f: Filters, sort: str | None = None, limit: int = 50,
-                    offset: int = 0, *, kind: str | None = None) -> tuple[list[int], int]:
+                    offset: int = 0, *, kind: str | None = None) -> tuple[list[int], int, dict[str, list[dict]]]:
     """Ids of the people and organisations (``kind``: an entity type, PERSON, ORG, ...) with a
     statement passing the statement facets of ``f`` (as corrected: by their corrected speaker,
-    a rejected row left out), sorted by ``ENTITY_SORTS``, and how many in all."""
+    a rejected row left out), sorted by ``ENTITY_SORTS``; how many in all; and the type facet
+    (the statement facets applied, not the type)."""
     with connection(bind) as conn:
         where, params = ["1 = 1"], {"n": limit, "o": offset}
-        if kind:
-            where.append("e.type = :etype")
-            params["etype"] = kind
         if any((f.outlet, f.since, f.until, f.kind, f.act, f.stance, f.status, f.min_confidence is not None)):
             speaker = _merged_sql(conn, "(CASE WHEN o.statement_id IS NULL THEN s.entity_id ELSE o.entity_id END)",
                                   params)
@@ -663,12 +661,17 @@ def filter_entities(bind: Engine | Connection, f: Filters, sort: str | None = No
             _statement_where(conn, f, cond, params)
             # one pass over the statements (not one a listed entity): the speakers passing
             where.append(f"e.id IN (SELECT {speaker} {_STATEMENT_FROM} WHERE {' AND '.join(cond)})")
+        types = run(conn, f"SELECT e.type, count(*) AS n FROM entities e WHERE {' AND '.join(where)} "
+                          "GROUP BY e.type ORDER BY n DESC, e.type", params).fetchall()
+        if kind:
+            where.append("e.type = :etype")
+            params["etype"] = kind
         sql_where = " AND ".join(where)
         order = _order(ENTITY_SORTS, sort, "statements")
         ids = [r[0] for r in run(conn, f"SELECT e.id FROM entities e WHERE {sql_where} ORDER BY {order} "
                                        "LIMIT :n OFFSET :o", params).fetchall()]
         total = run(conn, f"SELECT count(*) FROM entities e WHERE {sql_where}", params).fetchone()[0]
-        return ids, total
+        return ids, total, {"type": [{"value": r[0], "count": r[1]} for r in types]}
 
 
 def _merged_sql(conn: Connection, speaker: str, params: dict) -> str:

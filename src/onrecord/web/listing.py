@@ -25,6 +25,8 @@ class Page:
     page: int
     per_page: int
     total: int
+    #: Counts of the whole filtered list by value, where the list has them (``{"type": [...]}``).
+    facets: dict = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -81,8 +83,8 @@ def list_entities(bind: Engine | Connection, page: int = 1, per_page: int = 50,
     """People and organisations, the most quoted first (``EntityInfo`` items, with aliases);
     ``kind`` an entity type, ``f`` keeps those with a statement passing it (``queries.filter_entities``)."""
     with queries.connection(bind) as conn:
-        ids, total = queries.filter_entities(conn, f, sort, per_page, _offset(page, per_page), kind=kind)
-        return Page([queries.entity_info(conn, i) for i in ids], page, per_page, total)
+        ids, total, counts = queries.filter_entities(conn, f, sort, per_page, _offset(page, per_page), kind=kind)
+        return Page([queries.entity_info(conn, i) for i in ids], page, per_page, total, counts)
 
 
 def list_claims(bind: Engine | Connection, page: int = 1, per_page: int = 50,

@@ -67,7 +67,9 @@ def people(request: Request, page: int = api.PageNo, per_page: int = api.PerPage
            type: Optional[str] = api.EntityType) -> HTMLResponse:
     """The list of people and organisations (of a type, with a statement passing the filters)."""
     found = views.people(request.app.state.engine, page, per_page, fc, type or None)
+    type_links = ["/people?" + fc.query(type=f["value"]) for f in found["facets"]["type"]]
     return html(request, "people.html", title="People", found=found, sorts=facets.SORTS["people"], **CHOICES,
+                type_links=type_links,
                 twin=f"/api/people?page={page}&per_page={per_page}" + _links("/people", fc, type=type)["fq"],
                 **_links("/people", fc, type=type))
 

@@ -164,8 +164,11 @@ def claims(engine: Engine, page_no: int, per_page: int, fc: facets_.Facets, chan
 
 def page(found: listing.Page) -> dict:
     """A listing page as JSON-ready data."""
-    return {"items": [asdict(i) for i in found.items], "page": found.page, "per_page": found.per_page,
+    data = {"items": [asdict(i) for i in found.items], "page": found.page, "per_page": found.per_page,
             "total": found.total, "pages": found.pages}
+    if found.facets:
+        data["facets"] = found.facets
+    return data
 
 
 def home(engine: Engine) -> dict:
