@@ -11,6 +11,8 @@ and bad inputs reports each bad one and completes the rest (slow: spaCy).
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -110,7 +112,8 @@ def no_markup(page: str) -> None:
     """Nothing of the articles is a tag: no script but ours, no event handler, no javascript: link."""
     assert re.findall(r"<script[^>]*>", page) in ([], ['<script src="/static/explorer.js" defer>'])
     # onrecord's own charts, drawn on the server and shown as images (web/charts.py), are no article markup
-    page = re.sub(r'<img class="(bars|grid)" src="/(people/\d+/chart|outlets/claims)\.svg"', "", page)
+    page = re.sub(r'<img class="(bars|grid|timeline-chart)" src="/(people/\d+/chart|outlets/claims|claims/\d+/chart)\.svg"',
+                  "", page)
     for bad in ("<img", "<svg", "<b ", "<b>", "<u>", "<i>", "</textarea>", "<script>window"):
         assert bad not in page, bad
     tags = [re.sub(r'"[^"]*"', '""', t) for t in re.findall(r"<[^>]+>", page)]
@@ -165,11 +168,26 @@ def test_every_page_and_its_json_twin_render_the_hostile_articles(client):
         assert twin.status_code == 200, ("/api" + url, twin.status_code)
         json.loads(twin.text)
         assert twin.headers["content-type"] == "application/json"
+    # the JSON and CSV twins of every list (web/downloads.py): data, never markup run
+    lists = ["/articles", "/people", "/claims", "/search?q=harbour", "/search?q=%3Cscript%3E"]
+    lists += [f"/people/{p['id']}" for p in people]
+    for url in lists:
+        path, _, query = url.partition("?")
+        for fmt, kind in (("json", "application/json"), ("csv", "text/csv")):
+            twin = client.get(f"{path}.{fmt}" + (f"?{query}" if query else ""))
+            assert twin.status_code == 200 and twin.headers["content-type"].startswith(kind), (url, fmt)
+            if fmt == "json":
+                json.loads(twin.text)
+            else:
+                assert twin.headers["content-disposition"].startswith("attachment")
+                cells = [c for row in csv.reader(io.StringIO(twin.text)) for c in row]
+                assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], url
     # the charts (SVG drawn on the server): only onrecord's own tags, every name as text
-    for url in ["/outlets/claims.svg"] + [f"/people/{p['id']}/chart.svg" for p in people]:
+    for url in (["/outlets/claims.svg"] + [f"/people/{p['id']}/chart.svg" for p in people]
+                + [f"/claims/{c['id']}/chart.svg" for c in claims]):
         svg = client.get(url)
         assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml"), url
-        assert set(re.findall(r"<(\w+)", svg.text)) <= {"svg", "title", "rect", "text"}, url
+        assert set(re.findall(r"<(\w+)", svg.text)) <= {"svg", "title", "rect", "text", "line", "circle"}, url
         tags = [re.sub(r'"[^"]*"', '""', t) for t in re.findall(r"<[^>]+>", svg.text)]  # values are escaped
         assert not [t for t in tags if re.search(r"\son\w+\s*=|href", t)], url
 

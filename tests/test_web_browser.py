@@ -208,3 +208,65 @@ def test_the_page_hears_a_csp_violation_in_the_console(page, server):
                       " document.body.appendChild(s); }")
     assert page.evaluate("typeof window.pwned") == "undefined"
     assert any(e.startswith("console error:") and "Content Security Policy" in e for e in page.events), page.events
+
+
+def test_a_csv_download_keeps_the_filter(page, server, tmp_path):
+    import csv
+
+    articles = api(page, server, "/api/articles?per_page=100")
+    outlet = next(f for f in articles["facets"]["outlet"] if f["count"] < articles["total"])
+    page.goto(f"{server}/articles")
+    page.fill("form.facets input[name=outlet]", outlet["value"])
+    page.click("form.facets button[type=submit]")
+    page.wait_for_url("**/articles?*outlet=*")
+    shown = page.locator("table.list tbody tr").count()
+    assert shown == outlet["count"]
+    with page.expect_download() as info:
+        page.click("p.downloads a.csv")
+    path = tmp_path / "articles.csv"
+    info.value.save_as(path)
+    assert info.value.suggested_filename == "articles.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    assert len(rows) == outlet["count"] and {r["outlet"] for r in rows} == {outlet["value"]}
+    assert page.events == []
+
+
+def test_the_claim_chart_renders_with_its_marks(page, server, shots):
+    top = api(page, server, "/api/claims?per_page=1")["items"][0]
+    data = api(page, server, f"/api/claims/{top['id']}")
+    dated = [p for p in data["chart"]["points"] if p["published"]]
+    page.goto(f"{server}/claims/{top['id']}")
+    img = page.locator("img.timeline-chart")
+    img.wait_for()
+    page.wait_for_function("() => document.querySelector('img.timeline-chart').complete")
+    assert page.evaluate("() => document.querySelector('img.timeline-chart').naturalWidth") > 0
+    page.screenshot(path=str(shots / "claim-chart.png"), full_page=True)
+    assert page.events == []
+    page.goto(f"{server}/claims/{top['id']}/chart.svg")  # the drawing itself, parsed by the browser
+    assert page.locator("circle.dot").count() == len(dated) >= 2
+    fills = set(page.eval_on_selector_all("circle.dot", "els => els.map(e => e.getAttribute('fill'))"))
+    assert len(fills) >= 2  # coloured by relation
+    legend = page.locator("rect.key").count()
+    assert legend == len({p["relation"] for p in dated})
+
+
+def test_the_side_panel_stays_in_view_for_a_quote_near_the_end(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 420})
+    pg = context.new_page()
+    pg.set_default_timeout(WAIT_MS)
+    try:
+        articles = pg.request.get(server + "/api/articles?per_page=100").json()["items"]
+        longest = max(articles, key=lambda a: a["statements"])
+        pg.goto(f"{server}/articles/{longest['id']}")
+        last = pg.locator("#article-text .content").last
+        last.scroll_into_view_if_needed()
+        last.click()
+        pg.locator("#detail .card").wait_for()
+        box = pg.locator("#detail .who").bounding_box()
+        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 420, box
+        quote = last.bounding_box()  # and the words clicked are still in view beside it
+        assert quote is not None and quote["y"] + quote["height"] > 0 and quote["y"] < 420, quote
+        gaps = pg.locator("#article-text .gap").count()
+        assert gaps >= 1
+    finally:
+        context.close()

@@ -455,30 +455,41 @@ def fts5_query(text_: str) -> str:
     return " ".join(f'"{w}"' for w in words)
 
 
-def search(bind: Engine | Connection, query: str, limit: int = 20) -> list[SearchHit]:
-    """Articles whose title or text holds every word of ``query``, best match first."""
+def search(bind: Engine | Connection, query: str, limit: int = 20, f: Filters | None = None) -> list[SearchHit]:
+    """Articles whose title or text holds every word of ``query``, best match first; ``f``
+    keeps those of an outlet and a date span."""
+    where, fparams = ["1 = 1"], {}
+    if f is not None and f.outlet:
+        where.append("lower(a.outlet) = lower(:outlet)")
+        fparams["outlet"] = f.outlet
+    if f is not None:
+        _span_where("a.published", f, where, fparams)
+    cond = " AND ".join(where)
     with connection(bind) as conn:
         if conn.dialect.name == "postgresql":
             sql = ("SELECT a.id, a.title, a.outlet, a.published, a.url, ts_headline('english', a.text, q, "
                    "'StartSel=«,StopSel=»,MaxWords=30,MinWords=12') AS snippet FROM "
-                   "(SELECT id, ts_rank(tsv, q) AS r, q FROM articles, plainto_tsquery('english', :q) q "
-                   "WHERE tsv @@ q ORDER BY r DESC LIMIT :n) m JOIN articles a ON a.id = m.id ORDER BY m.r DESC")
-            params = {"q": query, "n": limit}
+                   "(SELECT a.id, ts_rank(a.tsv, q) AS r, q FROM articles a, plainto_tsquery('english', :q) q "
+                   f"WHERE a.tsv @@ q AND {cond} ORDER BY r DESC LIMIT :n) m JOIN articles a ON a.id = m.id "
+                   "ORDER BY m.r DESC")
+            params = {"q": query, "n": limit, **fparams}
         else:
-            return _search_sqlite(conn, fts5_query(query), limit)
+            return _search_sqlite(conn, fts5_query(query), limit, cond, fparams)
         return [SearchHit(r.id, r.title, r.outlet, r.published, r.url, r.snippet)
                 for r in conn.execute(text(sql), params)]
 
 
-def _search_sqlite(conn: Connection, query: str, limit: int) -> list[SearchHit]:
+def _search_sqlite(conn: Connection, query: str, limit: int, cond: str = "1 = 1",
+                   fparams: dict | None = None) -> list[SearchHit]:
     """FTS5: rank (bm25) the newest ``FTS_CANDIDATES`` matches, then build snippets for the
     ``limit`` best only (a snippet re-reads and re-tokenises its article's text)."""
     if not query:
         return []
     lowest = _newest_matches(conn, "articles_fts", query)
-    ids = [r[0] for r in run(conn, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH :q "
-                                   "AND rowid >= :lowest ORDER BY rank LIMIT :n",
-                             {"q": query, "lowest": lowest, "n": limit}).fetchall()]
+    ids = [r[0] for r in run(conn, "SELECT articles_fts.rowid FROM articles_fts JOIN articles a "
+                                   "ON a.id = articles_fts.rowid WHERE articles_fts MATCH :q "
+                                   f"AND articles_fts.rowid >= :lowest AND {cond} ORDER BY rank LIMIT :n",
+                             {"q": query, "lowest": lowest, "n": limit, **(fparams or {})}).fetchall()]
     if not ids:
         return []
     where, params = in_list("a", ids)
@@ -517,3 +528,202 @@ def stats(bind: Engine | Connection) -> dict:
         copies = conn.execute(select(func.count()).where(articles.c.copy_of.is_not(None))).scalar()
         return {"articles": count(articles), "copies": copies, "statements": count(statements),
                 "entities": count(entities), "claims": count(claims), "claims_by_status": by_status}
+
+
+# -- filtered lists (the explorer's facets and downloads) ---------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a list is narrowed to: an outlet (any case), a date span (YYYY-MM-DD, inclusive),
+    a statement's kind, act and stance, a status (a claim's; for statements their review:
+    ``unreviewed``, ``accepted``, ``corrected``) and a least confidence. Every value is as
+    people corrected it (``statement_overrides``); None keeps everything."""
+
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+    kind: str | None = None
+    act: str | None = None
+    stance: str | None = None
+    status: str | None = None
+    min_confidence: float | None = None
+
+
+#: The review statuses a statement list filters by (a rejected row is never listed).
+REVIEW_STATUSES = ("unreviewed", "accepted", "corrected")
+#: The orders each list can be sorted in: key -> SQL ORDER BY (claims: a Python key on ClaimInfo).
+ARTICLE_SORTS = {"newest": "a.published DESC, a.id DESC", "oldest": "coalesce(a.published, '9999'), a.id",
+                 "outlet": "lower(coalesce(a.outlet, '~')), a.published DESC, a.id",
+                 "title": "lower(coalesce(a.title, '~')), a.id", "statements": "a.n_statements DESC, a.id"}
+ENTITY_SORTS = {"statements": "e.n_statements DESC, e.id", "name": "lower(e.name), e.id",
+                "-statements": "e.n_statements, e.id"}
+STATEMENT_SORTS = {"oldest": "coalesce(s.published, '9999'), s.id", "newest": "coalesce(s.published, '') DESC, s.id DESC",
+                   "confidence": "coalesce({conf}, 2) DESC, s.id", "-confidence": "coalesce({conf}, -1), s.id"}
+CLAIM_SORTS = ("reported", "statements", "newest", "oldest", "sources")
+
+
+#: The record's calibrated confidence in SQL (one definition, store/corrections.py).
+_confidence_sql = corrections._confidence_sql
+
+
+def _act_sql(conn: Connection) -> str:
+    """The record's ``act`` (speech, refusal, belief, ...), in the database's JSON dialect."""
+    if conn.dialect.name == "postgresql":
+        return "(s.record::json->>'act')"
+    return "json_extract(s.record, '$.act')"
+
+
+def _span_where(column: str, f: Filters, where: list[str], params: dict) -> None:
+    if f.since:
+        where.append(f"{column} >= :since")
+        params["since"] = f.since
+    if f.until:  # a date with a time on the last day still counts
+        where.append(f"{column} <= :until")
+        params["until"] = f.until[:10] + "~"
+
+
+def _statement_where(conn: Connection, f: Filters, where: list[str], params: dict) -> None:
+    """Conditions on ``statements s`` (corrected values from ``statement_overrides o``, joined
+    LEFT OUTER) and ``articles a``: the one place the statement facets are turned into SQL."""
+    where.append("coalesce(o.review, '') <> 'rejected'")
+    if f.outlet:
+        where.append("lower(a.outlet) = lower(:outlet)")
+        params["outlet"] = f.outlet
+    _span_where("s.published", f, where, params)
+    for name, column in (("kind", "coalesce(o.kind, s.kind)"), ("stance", "coalesce(o.stance, s.stance)"),
+                         ("act", f"coalesce(o.act, {_act_sql(conn)})")):
+        if getattr(f, name):
+            where.append(f"{column} = :{name}")
+            params[name] = getattr(f, name)
+    if f.status:
+        if f.status not in REVIEW_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(REVIEW_STATUSES)}")
+        where.append("o.review IS NULL" if f.status == "unreviewed" else "o.review = :review")
+        params["review"] = f.status
+    if f.min_confidence is not None:
+        where.append(f"{_confidence_sql(conn)} >= :conf")
+        params["conf"] = f.min_confidence
+
+
+_STATEMENT_FROM = ("FROM statements s JOIN articles a ON a.id = s.article_id "
+                   "LEFT OUTER JOIN statement_overrides o ON o.statement_id = s.id")
+
+
+def _order(sorts: dict, sort: str | None, default: str) -> str:
+    key = sort or default
+    if key not in sorts:
+        raise ValueError(f"sort must be one of {', '.join(sorts)}")
+    return sorts[key]
+
+
+def filter_articles(bind: Engine | Connection, f: Filters, sort: str | None = None, limit: int = 50,
+                    offset: int = 0) -> tuple[list[int], int]:
+    """Ids of the articles in an outlet and a date span (``f.outlet``, ``f.since``/``f.until``),
+    in the order ``sort`` names (``ARTICLE_SORTS``, newest first by default), and how many in all."""
+    with connection(bind) as conn:
+        where, params = ["1 = 1"], {"n": limit, "o": offset}
+        if f.outlet:
+            where.append("lower(a.outlet) = lower(:outlet)")
+            params["outlet"] = f.outlet
+        _span_where("a.published", f, where, params)
+        cond = " AND ".join(where)
+        order = _order(ARTICLE_SORTS, sort, "newest")
+        ids = [r[0] for r in run(conn, f"SELECT a.id FROM articles a WHERE {cond} ORDER BY {order} "
+                                       "LIMIT :n OFFSET :o", params).fetchall()]
+        total = run(conn, f"SELECT count(*) FROM articles a WHERE {cond}", params).fetchone()[0]
+        return ids, total
+
+
+def article_outlets(bind: Engine | Connection, f: Filters, limit: int = 20) -> list[dict]:
+    """The outlet facet of ``filter_articles`` (the date span applied, not the outlet):
+    ``[{"value": outlet, "count": n}]``, the largest first."""
+    with connection(bind) as conn:
+        where, params = ["1 = 1"], {"n": limit}
+        _span_where("a.published", f, where, params)
+        rows = run(conn, f"SELECT a.outlet, count(*) AS n FROM articles a WHERE {' AND '.join(where)} "
+                         "GROUP BY a.outlet ORDER BY n DESC, a.outlet LIMIT :n", params).fetchall()
+        return [{"value": r[0], "count": r[1]} for r in rows if r[0]]
+
+
+def filter_entities(bind: Engine | Connection, f: Filters, sort: str | None = None, limit: int = 50,
+                    offset: int = 0, *, kind: str | None = None) -> tuple[list[int], int, dict[str, list[dict]]]:
+    """Ids of the people and organisations (``kind``: an entity type, PERSON, ORG, ...) with a
+    statement passing the statement facets of ``f`` (as corrected: by their corrected speaker,
+    a rejected row left out), sorted by ``ENTITY_SORTS``; how many in all; and the type facet
+    (the statement facets applied, not the type)."""
+    with connection(bind) as conn:
+        where, params = ["1 = 1"], {"n": limit, "o": offset}
+        if any((f.outlet, f.since, f.until, f.kind, f.act, f.stance, f.status, f.min_confidence is not None)):
+            speaker = _merged_sql(conn, "(CASE WHEN o.statement_id IS NULL THEN s.entity_id ELSE o.entity_id END)",
+                                  params)
+            cond: list[str] = []
+            _statement_where(conn, f, cond, params)
+            # one pass over the statements (not one a listed entity): the speakers passing
+            where.append(f"e.id IN (SELECT {speaker} {_STATEMENT_FROM} WHERE {' AND '.join(cond)})")
+        types = run(conn, f"SELECT e.type, count(*) AS n FROM entities e WHERE {' AND '.join(where)} "
+                          "GROUP BY e.type ORDER BY n DESC, e.type", params).fetchall()
+        if kind:
+            where.append("e.type = :etype")
+            params["etype"] = kind
+        sql_where = " AND ".join(where)
+        order = _order(ENTITY_SORTS, sort, "statements")
+        ids = [r[0] for r in run(conn, f"SELECT e.id FROM entities e WHERE {sql_where} ORDER BY {order} "
+                                       "LIMIT :n OFFSET :o", params).fetchall()]
+        total = run(conn, f"SELECT count(*) FROM entities e WHERE {sql_where}", params).fetchone()[0]
+        return ids, total, {"type": [{"value": r[0], "count": r[1]} for r in types]}
+
+
+def _merged_sql(conn: Connection, speaker: str, params: dict) -> str:
+    """``speaker`` (an entity id in SQL) as the entity it stands for after people's merges
+    (``corrections.roots``): the merges in force are few (each one a person's decision), so
+    they are written into the query as one CASE."""
+    merged = [r[0] for r in run(conn, "SELECT entity_id FROM entity_merges").fetchall()]
+    if not merged:
+        return speaker
+    root = corrections.roots(conn, merged)
+    whens = []
+    for n, (e, r) in enumerate(sorted(root.items())):
+        whens.append(f"WHEN :me{n} THEN :mr{n}")
+        params[f"me{n}"], params[f"mr{n}"] = e, r
+    return f"(CASE {speaker} {' '.join(whens)} ELSE {speaker} END)"
+
+
+def filter_entity_statements(bind: Engine | Connection, entity_id: int, f: Filters, sort: str | None = None,
+                             limit: int = 100, offset: int = 0) -> tuple[list[int], int, dict[str, list[dict]]]:
+    """Ids of an entity's statements (by corrected speaker, merges followed, a rejected row left
+    out, as ``corrections.entity_statement_ids``) passing ``f``, sorted by ``STATEMENT_SORTS``
+    (oldest first by default); how many in all; and the stance facet of those rows."""
+    with connection(bind) as conn:
+        members = sorted(corrections.merged_into(conn, set(corrections.roots(conn, [entity_id]).values())))
+        inside, params = in_list("e", members)
+        params.update({"n": limit, "o": offset})
+        where = [f"(CASE WHEN o.statement_id IS NULL THEN s.entity_id ELSE o.entity_id END) IN {inside}"]
+        _statement_where(conn, f, where, params)
+        cond = " AND ".join(where)
+        order = _order(STATEMENT_SORTS, sort, "oldest")
+        # the confidence is read from each row's record only when the order needs it (the
+        # expression itself: PostgreSQL takes no output alias inside an ORDER BY expression)
+        order = order.format(conf=_confidence_sql(conn))
+        ids = [r[0] for r in run(conn, f"SELECT s.id {_STATEMENT_FROM} WHERE {cond} "
+                                       f"ORDER BY {order} LIMIT :n OFFSET :o", params).fetchall()]
+        total = run(conn, f"SELECT count(*) {_STATEMENT_FROM} WHERE {cond}", params).fetchone()[0]
+        stances = run(conn, f"SELECT coalesce(o.stance, s.stance) AS st, count(*) AS n {_STATEMENT_FROM} "
+                            f"WHERE {cond} GROUP BY st ORDER BY n DESC, st", params).fetchall()
+        return ids, total, {"stance": [{"value": r[0], "count": r[1]} for r in stances]}
+
+
+def sort_claims(found: list[ClaimInfo], sort: str | None) -> list[ClaimInfo]:
+    """Claims in the order ``sort`` names (``CLAIM_SORTS``; ``reported``, the default, keeps
+    ``list_claims``'s order: the most reported first)."""
+    key = sort or "reported"
+    if key not in CLAIM_SORTS:
+        raise ValueError(f"sort must be one of {', '.join(CLAIM_SORTS)}")
+    if key == "statements":
+        return sorted(found, key=lambda c: (-c.statements, c.id))
+    if key == "sources":
+        return sorted(found, key=lambda c: (-c.sources, -c.outlets, c.id))
+    if key in ("newest", "oldest"):
+        dated = sorted(found, key=lambda c: (c.first_published or "", c.id), reverse=key == "newest")
+        return [c for c in dated if c.first_published] + [c for c in dated if not c.first_published]
+    return list(found)

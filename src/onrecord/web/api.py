@@ -6,20 +6,19 @@ function. The only route that writes is ``POST /api/articles``, and only with th
 from __future__ import annotations
 
 import hmac
-from typing import Literal, Optional
+from typing import Optional
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ..store import queries
-from . import listing, views
+from . import facets, listing, views
 from .responses import ApiError
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 PageNo = Query(1, ge=1, le=1_000_000, description="Page number, from 1.")
 PerPage = Query(50, ge=1, le=listing.MAX_PER_PAGE, description="Rows a page.")
-Status = Optional[Literal["confirmed", "contested", "unconfirmed", "stated", "retracted"]]
 
 
 def row_id():
@@ -44,10 +43,16 @@ def api_stats(request: Request) -> dict:
     return queries.stats(request.app.state.engine)
 
 
+Filtered = Depends(facets.facet_params)
+EntityType = Query(None, max_length=16, description="Only entities of this type (PERSON, ORG, OUTLET, GROUP).")
+
+
 @router.get("/articles", summary="Articles, newest first")
-def api_articles(request: Request, page: int = PageNo, per_page: int = PerPage) -> dict:
-    """One page of the article list."""
-    return views.page(listing.list_articles(request.app.state.engine, page, per_page))
+def api_articles(request: Request, page: int = PageNo, per_page: int = PerPage,
+                 fc: facets.Facets = Filtered) -> dict:
+    """One page of the article list, of an outlet and a date span, in ``sort``'s order, with
+    the outlet facet."""
+    return views.articles(request.app.state.engine, page, per_page, fc)
 
 
 @router.get("/articles/{article_id}", summary="One article: the analyze JSON record, plus store ids")
@@ -61,16 +66,18 @@ def api_article(request: Request, article_id: int = row_id()) -> dict:
 
 
 @router.get("/people", summary="People and organisations, most quoted first")
-def api_people(request: Request, page: int = PageNo, per_page: int = PerPage) -> dict:
-    """One page of the entity list, with aliases."""
-    return views.page(listing.list_entities(request.app.state.engine, page, per_page))
+def api_people(request: Request, page: int = PageNo, per_page: int = PerPage, fc: facets.Facets = Filtered,
+               type: Optional[str] = EntityType) -> dict:
+    """One page of the entity list, with aliases: of a type, with a statement passing the filters."""
+    return views.people(request.app.state.engine, page, per_page, fc, type or None)
 
 
 @router.get("/people/{entity_id}", summary="A person's statements across articles, by date")
 def api_person(request: Request, entity_id: int = row_id(), page: int = PageNo,
-               per_page: int = Query(listing.MAX_PER_PAGE, ge=1, le=listing.MAX_PER_PAGE)) -> dict:
-    """An entity, its aliases and a page of its statements."""
-    data = views.person(request.app.state.engine, entity_id, page, per_page)
+               per_page: int = Query(listing.MAX_PER_PAGE, ge=1, le=listing.MAX_PER_PAGE),
+               fc: facets.Facets = Filtered) -> dict:
+    """An entity, its aliases and a page of its statements (those passing the filters)."""
+    data = views.person(request.app.state.engine, entity_id, page, per_page, fc)
     if data is None:
         raise not_found("person or organisation", entity_id)
     return data
@@ -78,20 +85,15 @@ def api_person(request: Request, entity_id: int = row_id(), page: int = PageNo,
 
 #: A date of the claim filters: YYYY-MM-DD, as `onrecord claims` takes it.
 DATE = r"^\d{4}-\d{2}-\d{2}$"
-Outlet = Query(None, max_length=MAX_QUERY, description="Only claims with a statement in this outlet.")
-Since = Query(None, pattern=DATE, description="Only claims with a statement on or after this date (YYYY-MM-DD).")
-Until = Query(None, pattern=DATE, description="Only claims with a statement on or before this date (YYYY-MM-DD).")
 ChangedSince = Query(None, pattern=DATE, description="Only claims whose status changed on or after this date.")
 
 
 @router.get("/claims", summary="Claims, most reported first")
-def api_claims(request: Request, page: int = PageNo, per_page: int = PerPage, status: Status = None,
-               outlet: Optional[str] = Outlet, since: Optional[str] = Since, until: Optional[str] = Until,
+def api_claims(request: Request, page: int = PageNo, per_page: int = PerPage, fc: facets.Facets = Filtered,
                changed_since: Optional[str] = ChangedSince) -> dict:
     """One page of the claim list, optionally of one status, outlet, date span (a statement in
-    it) or of claims whose status changed since a date."""
-    return views.page(listing.list_claims(request.app.state.engine, page, per_page, status, outlet=outlet or None,
-                                          since=since, until=until, changed_since=changed_since))
+    it) or of claims whose status changed since a date, in ``sort``'s order."""
+    return views.claims(request.app.state.engine, page, per_page, fc, changed_since)
 
 
 @router.get("/claims/{claim_id}", summary="A claim's timeline")
@@ -105,9 +107,10 @@ def api_claim(request: Request, claim_id: int = row_id()) -> dict:
 
 @router.get("/search", summary="Articles, claims and people matching words")
 def api_search(request: Request, q: str = Query(..., min_length=1, max_length=MAX_QUERY),
-               limit: int = Query(20, ge=1, le=listing.MAX_PER_PAGE)) -> dict:
-    """Full-text search over articles, claims by their words, people by name."""
-    return views.search(request.app.state.engine, q, limit)
+               limit: int = Query(20, ge=1, le=listing.MAX_PER_PAGE), fc: facets.Facets = Filtered) -> dict:
+    """Full-text search over articles, claims by their words, people by name (articles and
+    claims of an outlet and a date span, claims of a status)."""
+    return views.search(request.app.state.engine, q, limit, fc)
 
 
 ARTICLE_BODY = {"requestBody": {"required": True, "content": {

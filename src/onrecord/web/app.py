@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 
 from onrecord import settings
-from onrecord.web import api, charts, corrections, ingest, pages
+from onrecord.web import api, charts, corrections, downloads, ingest, pages
 from onrecord.web.views import safe_href
 
 HERE = Path(__file__).parent
@@ -71,6 +71,7 @@ def create_app(engine: Engine, *, db: str | None = None, token: str | None = Non
     app.include_router(corrections.router)
     app.include_router(corrections.pages)
     app.include_router(charts.router)
+    app.include_router(downloads.router)  # before the pages: /people/3.csv is not /people/{id}
     app.include_router(pages.router)
     return app
 
@@ -173,9 +174,9 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 
 def is_api(request: Request) -> bool:
-    """True for JSON routes (the API and the OpenAPI description)."""
+    """True for JSON routes (the API, the OpenAPI description, the JSON and CSV downloads)."""
     path = request.url.path
-    return path == "/api" or path.startswith("/api/") or path.endswith(".json")
+    return path == "/api" or path.startswith("/api/") or path.endswith((".json", ".csv"))
 
 
 def error_response(request: Request, status: int, message: str, headers: dict | None = None) -> Response:

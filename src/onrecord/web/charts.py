@@ -1,4 +1,6 @@
-"""Pictures drawn on the server as SVG: a person's statements over time, outlets by claims.
+"""Pictures drawn on the server as SVG: a person's statements over time, outlets by claims, a
+claim's timeline (its sources by date, coloured by relation; ``/claims/{id}/chart.svg``, its
+data ``chart.points`` in the claim's JSON).
 
 The data and the geometry are computed here; a template (``person_chart.svg``, autoescaped
 like every template) writes the numbers out as ``<rect>`` elements with a fill per stance.
@@ -10,6 +12,9 @@ plotting library, and none renders SVG on the server without pulling in a browse
 plotting stack.
 """
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
@@ -165,4 +170,83 @@ def grid_svg(request: Request) -> Response:
     with request.app.state.engine.connect() as conn:
         geometry = grid_geometry(outlet_grid(conn))
     body = request.app.state.templates.get_template("grid.svg").render(g=geometry)
+    return Response(body, media_type="image/svg+xml")
+
+
+# -- a claim's timeline ------------------------------------------------------------------------
+
+#: Sources a claim's chart draws a row for at most (the first to speak first); the JSON keeps all.
+TIMELINE_SOURCES = 25
+#: The timeline drawing: the left margin for source names, the row height, the top margin
+#: (the legend) and the right margin.
+T_LEFT, T_ROW, T_TOP, T_RIGHT = 170, 20, 34, 24
+
+
+def claim_points(timeline: dict) -> list[dict]:
+    """A claim's statements as points of its chart (the timeline's events, as corrected):
+    ``[{"published", "source", "outlet", "relation", "statement_id"}]``, undated ones included
+    with ``published`` None (the drawing leaves them out)."""
+    return [{"published": (e["published"] or "")[:10] or None, "source": e["speaker"] or "unknown source",
+             "outlet": e["outlet"], "relation": e["relation"] or e["role"], "statement_id": e["statement_id"]}
+            for e in timeline["events"]]
+
+
+def timeline_geometry(points: list[dict]) -> dict:
+    """Where each dated point goes: a row per source (in the order they first spoke), x by
+    date between the first and the last; a dot coloured by relation; a legend of the
+    relations drawn; the first and last dates under the axis."""
+    dated = [p for p in points if p["published"]]
+    days = {}
+    for p in dated:
+        try:
+            days[p["published"]] = dt.date.fromisoformat(p["published"]).toordinal()
+        except ValueError:
+            continue
+    dated = [p for p in dated if p["published"] in days]
+    sources = list(dict.fromkeys(p["source"] for p in dated))[:TIMELINE_SOURCES]
+    width = WIDTH
+    height = T_TOP + max(1, len(sources)) * T_ROW + AXIS + 6
+    lo, hi = (min(days.values()), max(days.values())) if days else (0, 0)
+    span = max(hi - lo, 1)
+    inner = width - T_LEFT - T_RIGHT
+    dots, rows, seen = [], [], []
+    for n, source in enumerate(sources):
+        rows.append({"x": T_LEFT - 8, "y": T_TOP + n * T_ROW + T_ROW * 0.65, "text": source[:26]})
+    for p in dated:
+        if p["source"] not in sources:
+            continue
+        x = T_LEFT + (inner / 2 if hi == lo else (days[p["published"]] - lo) / span * inner)
+        y = T_TOP + sources.index(p["source"]) * T_ROW + T_ROW / 2
+        fill = RELATION_FILLS.get(p["relation"], "#8fa8c8")
+        dots.append({"cx": round(x, 1), "cy": round(y, 1), "r": 6, "fill": fill, "relation": p["relation"],
+                     "title": f"{p['published']}: {p['source']} ({p['outlet'] or 'unknown outlet'}), {p['relation']}"})
+        if p["relation"] not in seen:
+            seen.append(p["relation"])
+    legend, x = [], T_LEFT
+    for rel in seen:
+        legend.append({"x": x, "y": 10, "fill": RELATION_FILLS.get(rel, "#8fa8c8"), "text": rel})
+        x += 14 + 7 * len(rel) + 16
+    axis_y = height - AXIS
+    ticks = []
+    if days:
+        first = min(days, key=days.get)
+        last = max(days, key=days.get)
+        ticks.append({"x": T_LEFT, "y": axis_y + 13, "text": first, "anchor": "start"})
+        if last != first:
+            ticks.append({"x": width - T_RIGHT, "y": axis_y + 13, "text": last, "anchor": "end"})
+    return {"width": width, "height": height, "dots": dots, "rows": rows, "legend": legend, "ticks": ticks,
+            "axis": {"x1": T_LEFT, "x2": width - T_RIGHT, "y": axis_y}}
+
+
+@router.get("/claims/{claim_id}/chart.svg")
+def claim_chart(request: Request, claim_id: int = Path(ge=-2**63, le=2**63 - 1)) -> Response:
+    """A claim's timeline as an SVG drawing: its sources by date, coloured by relation (404
+    for an unknown claim)."""
+    from ..store import queries
+
+    found = queries.timeline(request.app.state.engine, claim_id)
+    if found is None:
+        raise ApiError(404, f"no claim c{claim_id} in the store")
+    geometry = timeline_geometry(claim_points(asdict(found)))
+    body = request.app.state.templates.get_template("claim_chart.svg").render(g=geometry, claim_id=claim_id)
     return Response(body, media_type="image/svg+xml")

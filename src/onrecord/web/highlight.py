@@ -9,6 +9,8 @@ on the page).
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -111,7 +113,22 @@ def render(pieces_: list[Piece], titles: dict[int, str]) -> Markup:
     out = []
     for p in pieces_:
         out.extend(Markup('<span id="s{}" class="anchor"></span>').format(a) for a in p.anchors)
-        out.append(_piece_html(p, titles) if p.roles else escape(p.text))
+        out.append(_piece_html(p, titles) if p.roles else _spaced(p.text))
+    return Markup("").join(out)
+
+
+#: A run of line breaks between two blocks of an article (paragraphs, headings).
+BREAKS = re.compile(r"\n[\s]*\n|\n")
+
+
+def _spaced(text: str) -> Markup:
+    """Plain text escaped, each run of line breaks in a ``gap`` span the stylesheet gives a
+    paragraph's spacing (the characters stay: copying the text gives the text)."""
+    out, at = [], 0
+    for m in BREAKS.finditer(text):
+        out += [escape(text[at:m.start()]), Markup('<span class="gap">{}</span>').format(m.group())]
+        at = m.end()
+    out.append(escape(text[at:]))
     return Markup("").join(out)
 
 

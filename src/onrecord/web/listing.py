@@ -25,6 +25,8 @@ class Page:
     page: int
     per_page: int
     total: int
+    #: Counts of the whole filtered list by value, where the list has them (``{"type": [...]}``).
+    facets: dict = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -54,6 +56,8 @@ class PersonPage:
     page: int = 1
     per_page: int = MAX_PER_PAGE
     total: int = 0
+    #: Counts of the filtered statements by value (``{"stance": [{"value", "count"}]}``).
+    facets: dict = field(default_factory=dict)
 
 
 
@@ -62,39 +66,42 @@ def _offset(page: int, per_page: int) -> int:
     return (max(page, 1) - 1) * per_page
 
 
-def list_articles(bind: Engine | Connection, page: int = 1, per_page: int = 50) -> Page:
-    """Articles, the newest first."""
+def list_articles(bind: Engine | Connection, page: int = 1, per_page: int = 50,
+                  f: queries.Filters = queries.Filters(), sort: str | None = None) -> Page:
+    """Articles, the newest first (or in ``sort``'s order), of an outlet and a date span
+    (``queries.filter_articles``: the filtering is the store's)."""
     with queries.connection(bind) as conn:
-        total = conn.execute(select(func.count()).select_from(articles)).scalar()
-        rows = conn.execute(select(articles.c.id, articles.c.title, articles.c.outlet, articles.c.published,
-                                   articles.c.url, articles.c.n_statements, articles.c.copy_of)
-                            .order_by(articles.c.published.desc(), articles.c.id.desc())
-                            .limit(per_page).offset(_offset(page, per_page))).all()
-        return Page([ArticleRow(*r) for r in rows], page, per_page, total)
+        ids, total = queries.filter_articles(conn, f, sort, per_page, _offset(page, per_page))
+        rows = {r[0]: ArticleRow(*r) for r in conn.execute(
+            select(articles.c.id, articles.c.title, articles.c.outlet, articles.c.published, articles.c.url,
+                   articles.c.n_statements, articles.c.copy_of).where(articles.c.id.in_(ids))).all()} if ids else {}
+        return Page([rows[i] for i in ids if i in rows], page, per_page, total)
 
 
-def list_entities(bind: Engine | Connection, page: int = 1, per_page: int = 50) -> Page:
-    """People and organisations, the most quoted first (``EntityInfo`` items, with aliases)."""
+def list_entities(bind: Engine | Connection, page: int = 1, per_page: int = 50,
+                  f: queries.Filters = queries.Filters(), sort: str | None = None, kind: str | None = None) -> Page:
+    """People and organisations, the most quoted first (``EntityInfo`` items, with aliases);
+    ``kind`` an entity type, ``f`` keeps those with a statement passing it (``queries.filter_entities``)."""
     with queries.connection(bind) as conn:
-        total = conn.execute(select(func.count()).select_from(entities)).scalar()
-        ids = conn.execute(select(entities.c.id).order_by(entities.c.n_statements.desc(), entities.c.id)
-                           .limit(per_page).offset(_offset(page, per_page))).scalars().all()
-        return Page([queries.entity_info(conn, i) for i in ids], page, per_page, total)
+        ids, total, counts = queries.filter_entities(conn, f, sort, per_page, _offset(page, per_page), kind=kind)
+        return Page([queries.entity_info(conn, i) for i in ids], page, per_page, total, counts)
 
 
 def list_claims(bind: Engine | Connection, page: int = 1, per_page: int = 50,
                 status: str | None = None, *, outlet: str | None = None, since: str | None = None,
-                until: str | None = None, changed_since: str | None = None) -> Page:
+                until: str | None = None, changed_since: str | None = None, sort: str | None = None) -> Page:
     """Claims, the most reported first (``ClaimInfo`` items; ``queries.list_claims`` ranks
     them by independent sources, distinct sources and outlets); ``status`` filters, and so do
     ``outlet``, ``since``/``until`` and ``changed_since`` as in ``onrecord claims`` (over the
-    ``queries.RANK_CANDIDATES`` largest claims, so the total is of those)."""
+    ``queries.RANK_CANDIDATES`` largest claims, so the total is of those); ``sort`` is one of
+    ``queries.CLAIM_SORTS`` (over those same candidates when it is not the default)."""
     if status is not None and status not in queries.STATUSES:
         raise ValueError(f"status must be one of {', '.join(queries.STATUSES)}")
     with queries.connection(bind) as conn:
-        if outlet or since or until or changed_since:
+        if outlet or since or until or changed_since or (sort and sort != "reported"):
             found = queries.list_claims(conn, status=status, limit=queries.RANK_CANDIDATES, outlet=outlet,
                                         since=since, until=until, changed_since=changed_since)
+            found = queries.sort_claims(found, sort)
             start = _offset(page, per_page)
             return Page(found[start:start + per_page], page, per_page, len(found))
         where = [claims.c.status == status] if status else []
@@ -108,16 +115,18 @@ def list_claims(bind: Engine | Connection, page: int = 1, per_page: int = 50,
         return Page([queries.claim_info(conn, i) for i in ids], page, per_page, total)
 
 
-def person(bind: Engine | Connection, entity_id: int, page: int = 1, per_page: int = MAX_PER_PAGE) -> PersonPage | None:
-    """One entity (``queries.entity_info``) and a page of its statements by date."""
+def person(bind: Engine | Connection, entity_id: int, page: int = 1, per_page: int = MAX_PER_PAGE,
+           f: queries.Filters = queries.Filters(), sort: str | None = None) -> PersonPage | None:
+    """One entity (``queries.entity_info``) and a page of its statements by date (or ``sort``),
+    those passing ``f`` (``queries.filter_entity_statements``), with their stance facet."""
     with queries.connection(bind) as conn:
         info = queries.entity_info(conn, entity_id)
         if info is None:
             return None
         # by their corrected speaker (store/corrections.py): a rejected row is left out
-        total = corrections.count_entity_statements(conn, [entity_id])
-        ids = corrections.entity_statement_ids(conn, [entity_id], per_page, _offset(page, per_page))
-        return PersonPage(info, statements_by_id(conn, ids), page, per_page, total)
+        ids, total, facets = queries.filter_entity_statements(conn, entity_id, f, sort, per_page,
+                                                               _offset(page, per_page))
+        return PersonPage(info, statements_by_id(conn, ids), page, per_page, total, facets)
 
 
 def statements_by_id(bind: Engine | Connection, ids: list[int]) -> list[queries.Statement]:

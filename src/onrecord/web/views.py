@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine
 
 from ..store import queries
-from . import charts, highlight, listing
+from . import charts, facets as facets_, highlight, listing
 
 
 def safe_href(url: str | None) -> str | None:
@@ -92,12 +92,16 @@ def correction_text(c: dict) -> str:
     return f"{c['action']}: {show(c['before'])} -> {show(c['after'])}"
 
 
-def person(engine: Engine, entity_id: int, page: int, per_page: int) -> dict | None:
-    """A person or organisation, aliases included, and a page of their statements by date."""
-    found = listing.person(engine, entity_id, page, per_page)
+def person(engine: Engine, entity_id: int, page: int, per_page: int,
+           fc: facets_.Facets | None = None) -> dict | None:
+    """A person or organisation, aliases included, and a page of their statements by date
+    (those passing the filters ``fc``), with the stance facet of those statements."""
+    fc = (fc or facets_.Facets()).check("statements")
+    found = listing.person(engine, entity_id, page, per_page, fc.filters(), fc.sort)
     if found is None:
         return None
     data = asdict(found)
+    data["filters"] = fc.given
     with engine.connect() as conn:  # the chart over all their statements (web/charts.py)
         data["chart"] = {"months": charts.person_months(conn, entity_id)}
     return data
@@ -111,22 +115,60 @@ def claim(engine: Engine, claim_id: int) -> dict | None:
     data = asdict(found)
     for ev in data["events"]:
         ev["anchor"] = f"/articles/{ev['article_id']}#s{ev['statement_id']}"
+    data["chart"] = {"points": charts.claim_points(data)}  # drawn at /claims/{id}/chart.svg
     return data
 
 
-def search(engine: Engine, q: str, limit: int) -> dict:
-    """Articles (full text), claims (their words and speakers) and people matching ``q``."""
+def search(engine: Engine, q: str, limit: int, fc: facets_.Facets | None = None) -> dict:
+    """Articles (full text), claims (their words and speakers) and people matching ``q``;
+    ``fc`` keeps articles and claims of an outlet and a date span, claims of a status."""
+    fc = (fc or facets_.Facets()).check("search")
+    f = fc.filters()
     with engine.connect() as conn:
-        hits = [asdict(h) for h in queries.search(conn, q, limit)]
-        found_claims = [asdict(c) for c in queries.list_claims(conn, about=q, limit=limit)]
+        hits = [asdict(h) for h in queries.search(conn, q, limit, f)]
+        found_claims = [asdict(c) for c in queries.list_claims(conn, about=q, status=f.status, limit=limit,
+                                                               outlet=f.outlet, since=f.since, until=f.until)]
         people = [asdict(e) for e in queries.find_entities(conn, q)[:limit]]
-    return {"query": q, "articles": hits, "claims": found_claims, "people": people}
+    return {"query": q, "articles": hits, "claims": found_claims, "people": people, "filters": fc.given}
+
+
+def articles(engine: Engine, page_no: int, per_page: int, fc: facets_.Facets) -> dict:
+    """A page of the article list passing ``fc``, with its outlet facet."""
+    fc.check("articles")
+    f = fc.filters()
+    with engine.connect() as conn:
+        data = page(listing.list_articles(conn, page_no, per_page, f, fc.sort))
+        data["facets"] = {"outlet": queries.article_outlets(conn, f)}
+    data["filters"] = fc.given
+    return data
+
+
+def people(engine: Engine, page_no: int, per_page: int, fc: facets_.Facets, kind: str | None = None) -> dict:
+    """A page of the people list: of an entity type ``kind``, with a statement passing ``fc``."""
+    fc.check("people")
+    data = page(listing.list_entities(engine, page_no, per_page, fc.filters(), fc.sort, kind))
+    data["filters"] = {**fc.given, **({"type": kind} if kind else {})}
+    return data
+
+
+def claims(engine: Engine, page_no: int, per_page: int, fc: facets_.Facets, changed_since: str | None = None) -> dict:
+    """A page of the claim list passing ``fc`` (and changed since a date)."""
+    fc.check("claims")
+    facets_.check_date("changed_since", changed_since)
+    f = fc.filters()
+    data = page(listing.list_claims(engine, page_no, per_page, f.status, outlet=f.outlet, since=f.since,
+                                    until=f.until, changed_since=changed_since, sort=fc.sort))
+    data["filters"] = {**fc.given, **({"changed_since": changed_since} if changed_since else {})}
+    return data
 
 
 def page(found: listing.Page) -> dict:
     """A listing page as JSON-ready data."""
-    return {"items": [asdict(i) for i in found.items], "page": found.page, "per_page": found.per_page,
+    data = {"items": [asdict(i) for i in found.items], "page": found.page, "per_page": found.per_page,
             "total": found.total, "pages": found.pages}
+    if found.facets:
+        data["facets"] = found.facets
+    return data
 
 
 def home(engine: Engine) -> dict:

@@ -22,6 +22,12 @@
     copy.classList.add("selected");
     detail.replaceChildren(copy);
     detail.setAttribute("data-shown", sid);
+    detail.scrollTop = 0;
+    /* position: sticky keeps the panel in view while the text scrolls, but not past the end of
+       the text: near the end of a long article, or on a narrow screen where the panel sits
+       below the text, its top can be out of the window, so the page scrolls to show it */
+    var box = detail.getBoundingClientRect();
+    if (box.top < 0 || box.top > window.innerHeight) { detail.scrollIntoView({block: "nearest"}); }
     return true;
   }
 
