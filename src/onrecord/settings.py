@@ -53,7 +53,7 @@ def fetch_private() -> bool:
 #: the threshold with the best end-to-end F1 among those keeping precision >= 0.80
 #: (``quality.training.TARGET_PRECISION``) on out-of-fold probabilities; it trades recall for
 #: rows a fact-checker can take as the record. A test checks it is the trained model's.
-DEFAULT_MIN_CONFIDENCE = 0.3
+DEFAULT_MIN_CONFIDENCE = 0.35
 
 
 def min_confidence(override: float | None = None, *, for_humans: bool = False) -> float:
