@@ -43,7 +43,7 @@ test-fast: $(STAMP)
 # parsed split is kept in TRAIN_CACHE, so a second run skips the parse.
 TRAIN_CACHE ?= /tmp/onrecord-polnear-train.spacy
 train: $(STAMP)
-	$(BIN)/python -m onrecord.quality.training ../shared/eval/polnear/train --cache $(TRAIN_CACHE)
+	$(BIN)/python -m onrecord.quality.training ../shared/eval/polnear/train --cache $(TRAIN_CACHE) $(if $(REVIEWED),--reviewed $(REVIEWED))
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_attribution.py

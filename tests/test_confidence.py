@@ -339,3 +339,34 @@ def test_a_carried_paragraph_inside_a_gold_attribution_of_pieces_is_labelled_rig
     assert not carried_right(text, gold, wrong)
     one_piece = [dict(gold[0], content=[second])]
     assert not carried_right(text, one_piece, row)  # one piece: the scorer's own rule decides
+
+
+@pytest.mark.slow
+def test_reviewed_gold_files_join_the_training_rows(tmp_path, monkeypatch):
+    # what `onrecord export gold` writes is a gold file beside its text: copy one of ours
+    import shutil
+
+    from onrecord.quality import training
+    for name in ("wire-port-strike.txt", "wire-port-strike.gold.json"):
+        shutil.copy(DATA / name, tmp_path / name)
+    rows = list(training.reviewed_rows(tmp_path))
+    labels = [ok for _d, _f, ok in rows]
+    # the strict gold check on this article: 11 rows, 9 right (docs/accuracy.md's table)
+    assert (len(labels), sum(labels)) == (11, 9)
+    assert {d for d, _f, _ok in rows} == {"reviewed:wire-port-strike.gold.json"}
+    assert all(isinstance(f, dict) and f for _d, f, _ok in rows)
+    assert training.reviewed_required(tmp_path) == 8
+
+    seen = {}
+    monkeypatch.setattr(training, "confidence_rows", lambda docs, cache: iter([]))
+    monkeypatch.setattr(training, "fit_confidence",
+                        lambda rows, n_gold: seen.update(rows=len(rows), n_gold=n_gold) or {"rows": len(rows)})
+    training.train_confidence({}, tmp_path / "model.json", reviewed=tmp_path)
+    assert seen == {"rows": 11, "n_gold": 8}
+
+
+def test_training_refuses_a_reviewed_folder_without_gold_files(tmp_path, monkeypatch):
+    from onrecord.quality import training
+    monkeypatch.setattr(evaluation, "load_polnear", lambda split: {"d": ("text", [])})
+    with pytest.raises(SystemExit, match="no .gold.json files"):
+        training.main([str(tmp_path), "--only", "confidence", "--reviewed", str(tmp_path)])

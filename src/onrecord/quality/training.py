@@ -13,9 +13,11 @@ articles' text is kept: only lemmas, dependency labels and counts.
    ``confidence.features``. A scikit-learn logistic regression is fitted to them, an
    isotonic map calibrates its out-of-fold probabilities (folds by article), and the default
    ``--min-confidence`` is chosen on those same out-of-fold probabilities. Only feature names
-   (lemmas, dependency labels, ...), weights and breakpoints are kept.
+   (lemmas, dependency labels, ...), weights and breakpoints are kept. With ``--reviewed DIR``
+   (``make train REVIEWED=DIR``), the rows of the gold files people made by reviewing the
+   store (``onrecord export gold DIR``) join the train rows, labelled by the strict gold check.
 
-    python -m onrecord.quality.training ../shared/eval/polnear/train [--only lexicon|confidence] [--cache DIR]
+    python -m onrecord.quality.training ../shared/eval/polnear/train [--only lexicon|confidence] [--cache DIR] [--reviewed DIR]
 """
 from __future__ import annotations
 
@@ -179,6 +181,39 @@ def confidence_rows(docs: dict[str, tuple[str, list[dict]]], cache: Path | None 
                 yield doc_id, confidence.features(attr, doc, article, report.attributions), ok
 
 
+def reviewed_rows(folder: Path):
+    """(doc id, features, right) for every row of the engine over the gold files of ``folder``
+    (what ``onrecord export gold`` writes from the rows people reviewed, or any gold file of
+    ``onrecord eval gold``'s format): a row paired with a gold attribution is right when its
+    speaker is (the strict gold check's rule), every other row is wrong. The doc id is the
+    gold file's, so the folds keep an article's rows together."""
+    from onrecord.inputs.readers import read_path
+    from onrecord.pipeline import component, confidence
+    from . import gold_checks
+
+    pipeline = nlp_module.load()
+    for gold_file in sorted(Path(folder).glob("*.gold.json")):
+        gold = evaluation.load_gold_file(gold_file)
+        article = read_path(gold_file.parent / gold.get("article", gold_file.name.replace(".gold.json", ".txt")),
+                            published=gold.get("published"))
+        with pipeline.select_pipes(disable=["onrecord"]):
+            doc = pipeline(article.text)
+        doc._.onrecord_article = article
+        report = component.run_stages(doc)
+        records = report.records()
+        res = gold_checks.score_gold(gold, article.text, records)
+        right = {id(p.row): p.speaker_right for p in res.pairs}
+        for attr, rec in zip(report.attributions, records):
+            yield f"reviewed:{gold_file.name}", confidence.features(attr, doc, article, report.attributions), \
+                right.get(id(rec), False)
+
+
+def reviewed_required(folder: Path) -> int:
+    """Required attributions of the gold files of ``folder`` (the recall base they add)."""
+    return sum(sum(bool(g.get("required", True)) for g in evaluation.load_gold_file(f)["attributions"])
+               for f in sorted(Path(folder).glob("*.gold.json")))
+
+
 def carried_right(text: str, gold: list[dict], rec: dict) -> bool:
     """A quote paragraph that continues the speaker before it is one row in onrecord and one
     piece of a longer attribution in PolNeAR (which makes a statement over several paragraphs
@@ -273,10 +308,15 @@ def choose_threshold(p, y, n_gold: int) -> tuple[float, list]:
     return (best[0] if best else 0.5), sweep
 
 
-def train_confidence(docs: dict[str, tuple[str, list[dict]]], out: Path, cache: Path | None = None) -> dict:
-    """Run the engine over the split, fit the confidence model and write its JSON."""
+def train_confidence(docs: dict[str, tuple[str, list[dict]]], out: Path, cache: Path | None = None,
+                     reviewed: Path | None = None) -> dict:
+    """Run the engine over the split (and the reviewed gold files of ``reviewed``, if given),
+    fit the confidence model and write its JSON."""
     rows = list(confidence_rows(docs, cache))
     n_gold = sum(len(g) for _t, g in docs.values())
+    if reviewed is not None:
+        rows += list(reviewed_rows(reviewed))
+        n_gold += reviewed_required(reviewed)
     model = fit_confidence(rows, n_gold)
     out.write_text(json.dumps(model, indent=0) + "\n", encoding="utf-8")
     return model
@@ -294,7 +334,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache", type=Path, default=None,
                         help="keep the parsed split here (a DocBin file) and reuse it on the next run")
     parser.add_argument("--limit", type=int, default=None, help="use the first N articles only")
+    parser.add_argument("--reviewed", type=Path, default=None,
+                        help="a folder of gold files people reviewed (onrecord export gold DIR): their rows "
+                             "join the confidence model's training rows")
     args = parser.parse_args(argv)
+    if args.reviewed is not None and not any(args.reviewed.glob("*.gold.json")):
+        raise SystemExit(f"onrecord: error: {args.reviewed}: no .gold.json files (write them with onrecord export gold)")
     docs = evaluation.load_polnear(args.split)
     if not docs:
         raise SystemExit(f"onrecord: error: {args.split}: no PolNeAR documents found")
@@ -309,7 +354,7 @@ def main(argv: list[str] | None = None) -> None:
         cues.learned_lemmas.cache_clear()
     if args.only in (None, "confidence"):
         path = args.out / "confidence_model.json"
-        model = train_confidence(docs, path, args.cache)
+        model = train_confidence(docs, path, args.cache, args.reviewed)
         print(f"{model['rows']} rows ({model['right']} right) of {model['articles']} articles, "
               f"C={model['C']}, {len(model['weights'])} weights, default threshold "
               f"{model['default_threshold']} -> {path}")
