@@ -179,6 +179,30 @@ def test_merge_two_entities_and_undo_splits_them(db):
     assert ids_of(db, "Mara Quell")[1] == [quell] and status(db)[1]["sources"] == 4
 
 
+def test_split_moves_the_named_statements_to_another_entity_all_or_none(db):
+    keep, (quell,) = ids_of(db, "Mara Quell")
+    other, (renn,) = ids_of(db, "Tomas Renn")
+    assert cli("merge", str(keep), str(other), "--by", "Ann", "--db", db).exit_code == 0
+    assert ids_of(db, "Mara Quell")[1] == [quell, renn]
+    # the wrong statement of the joined entity goes to a new person; the other stays
+    before = table_rows(db, "corrections")
+    res = cli("split", str(keep), str(renn), "--name", "Tomas Renner", "--by", "Ann", "--db", db, "--format", "json")
+    assert res.exit_code == 0, res.output
+    (entry,) = json.loads(res.stdout)
+    assert (entry["action"], entry["target_id"], entry["after"]["name"]) == ("speaker", renn, "Tomas Renner")
+    assert ids_of(db, "Mara Quell")[1] == [quell] and ids_of(db, "Tomas Renner")[1] == [renn]
+    assert table_rows(db, "corrections") == before + 1
+    # a statement that is not the entity's refuses the whole split: nothing written
+    res = cli("split", str(keep), str(quell), str(renn), "--name", "Someone Else", "--by", "Ann", "--db", db)
+    assert res.exit_code == 2 and f"statement {renn} is not entity {keep}'s" in res.stderr
+    assert table_rows(db, "corrections") == before + 1
+    res = cli("split", str(keep), str(quell), "--name", f"e{keep}", "--by", "Ann", "--db", db)
+    assert res.exit_code == 2 and "split to another name" in res.stderr
+    # undoing the entry gives the statement back to the entity it was split from
+    assert cli("undo", str(entry["id"]), "--by", "Ann", "--db", db).exit_code == 0
+    assert ids_of(db, "Mara Quell")[1] == [quell, renn]
+
+
 def test_a_store_written_before_corrections_upgrades_and_takes_them(tmp_path):
     old = tmp_path / "old.sqlite"
     shutil.copy(STORE_0002, old)
@@ -219,7 +243,23 @@ def test_api_refuses_corrections_without_the_token(clients, db):
     assert writable.post(f"/api/statements/{sid}/corrections", json=body, headers=auth("wrong")).status_code == 401
     assert writable.post("/api/entities/1/merge", json={"other": 2, "by": "Ann"}).status_code == 401
     assert writable.post("/api/corrections/1/undo", json={"by": "Ann"}).status_code == 401
+    assert writable.post("/api/entities/1/split", json={"statements": "1", "name": "X", "by": "Ann"}).status_code == 401
     assert table_rows(db, "corrections") == 0
+
+
+def test_api_split_gives_statements_to_another_entity(clients, db):
+    _readonly, writable, _engine = clients
+    keep, (quell,) = ids_of(db, "Mara Quell")
+    res = writable.post(f"/api/entities/{keep}/split", headers=auth(),
+                        json={"statements": str(quell), "name": "Nina Brandt", "by": "Ann"})
+    assert res.status_code == 201, res.text
+    (entry,) = res.json()
+    assert (entry["action"], entry["target_id"], entry["after"]["name"]) == ("speaker", quell, "Nina Brandt")
+    assert ids_of(db, "Nina Brandt")[1] == [quell]
+    bad = writable.post(f"/api/entities/{keep}/split", headers=auth(),
+                        json={"statements": "1,x", "name": "Nina Brandt", "by": "Ann"})
+    assert bad.status_code == 422 and "comma-separated" in bad.json()["error"]["message"]
+    assert table_rows(db, "corrections") == 1
 
 
 def test_api_round_trip_article_json_and_explorer_page(clients, db):

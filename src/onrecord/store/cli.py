@@ -444,6 +444,32 @@ def merge(
     _print_entry(entry, format)
 
 
+def split(
+    entity: str = typer.Argument(..., help="The entity to split (an id, as `onrecord who --format json` gives it)."),
+    statements: list[str] = typer.Argument(..., help="Its statements that someone else said (ids)."),
+    name: str = typer.Option(..., "--name", help="Who said them: a name (an entity of the store, else a new one) or e<ID>."),
+    by: Optional[str] = typer.Option(None, "--by", help="Who makes the correction (required)."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table or json (the new entries)."),
+) -> None:
+    """Split one person or organisation the store joined: the statements named go to another
+    entity (one speaker correction each, all or none written), the rest stay. Undo an entry to
+    give one statement back.
+
+    Example: onrecord split 3 14 15 --name "Ana Ruiz Ortega" --by "A. Editor" --db story.sqlite
+    """
+    from .correct import split as split_entity
+    from . import corrections as log
+    eid = _parse_id(entity, "e", "entity")
+    sids = [_parse_id(s, "s", "statement") for s in statements]
+    entries = _write_store(db, lambda conn: [log.get(conn, c) for c in split_entity(conn, eid, sids, name, by)])
+    if format == OutFormat.json:
+        _print_json([e.to_dict() for e in entries])
+    else:
+        for entry in entries:
+            sys.stdout.write(" ".join(_said(entry).split()) + "\n")
+
+
 def undo(
     correction_id: str = typer.Argument(..., help="The correction to undo (as `onrecord corrections` lists it)."),
     by: Optional[str] = typer.Option(None, "--by", help="Who undoes it (required)."),
@@ -526,6 +552,6 @@ def export_gold(
 
 def register(app: typer.Typer) -> None:
     """Add the store's commands to the ``onrecord`` app."""
-    for command in (ingest, who, claims, timeline, search, correct, merge, undo, corrections):
+    for command in (ingest, who, claims, timeline, search, correct, merge, split, undo, corrections):
         app.command(command.__name__)(command)
     app.add_typer(export_app, name="export")

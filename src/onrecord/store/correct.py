@@ -197,6 +197,30 @@ def merge(conn: Connection, keep: int, other: int, by: str | None) -> int:
     return cid
 
 
+def split(conn: Connection, entity_id: int, statement_ids: list[int], name: str, by: str | None) -> list[int]:
+    """Split entity ``entity_id``: the statements ``statement_ids`` (now its own) were said by
+    someone else, ``name`` (an entity of the store, e<ID>, or a new one, as for a speaker
+    correction). One speaker correction each, in the caller's transaction, so each can be
+    undone on its own; the new entries' ids."""
+    by = _author(by)
+    if not statement_ids:
+        raise CorrectionError("name the statements that belong to someone else")
+    if run(conn, "SELECT 1 FROM entities WHERE id = :e", {"e": entity_id}).fetchone() is None:
+        raise CorrectionError(f"no entity {entity_id} in the store (ids as `onrecord who --format json` gives them)", 404)
+    own = {entity_id} | set(log.merged_into(conn, [entity_id]))
+    for sid in statement_ids:
+        _statement(conn, sid)
+        values, _review = current(conn, sid)
+        if values["entity_id"] not in own:
+            raise CorrectionError(f"statement {sid} is not entity {entity_id}'s (its speaker is {values['speaker']})")
+    row = _statement(conn, statement_ids[0])
+    target = resolve_speaker(conn, name, row[4])
+    if target["entity_id"] in own:
+        raise CorrectionError(f"{target['name']} is entity {entity_id} itself: split to another name")
+    return [correct_statement(conn, sid, "speaker", f"e{target['entity_id']}" if target["entity_id"] is not None
+                              else target["name"], by) for sid in statement_ids]
+
+
 def undo(conn: Connection, correction_id: int, by: str | None) -> int:
     """Undo one entry (it stays in the log, marked undone by the new entry); the new entry's id."""
     by = _author(by)

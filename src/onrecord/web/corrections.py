@@ -1,5 +1,5 @@
-"""The explorer's correction routes: the same corrections as ``onrecord correct``, ``merge``
-and ``undo``, under the write token (``api.check_token``: 403 when the explorer is read-only,
+"""The explorer's correction routes: the same corrections as ``onrecord correct``, ``merge``,
+``split`` and ``undo``, under the write token (``api.check_token``: 403 when the explorer is read-only,
 401 without the right ``Authorization: Bearer TOKEN``), plus the log as JSON.
 
 Each POST takes a small JSON body and answers 201 with the new log entry; a refused
@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..store import corrections as log
-from ..store.correct import CorrectionError, correct_statement, merge, undo, writing
+from ..store.correct import CorrectionError, correct_statement, merge, split, undo, writing
 from .api import check_token, read_limited, row_id
 from .responses import ApiError, html
 
@@ -33,6 +33,12 @@ CORRECTION_BODY = {"requestBody": {"required": True, "content": {"application/js
 MERGE_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
     "type": "object", "required": ["other", "by"], "properties": {
         "other": {"type": "integer", "description": "the entity merged into this one"},
+        "by": {"type": "string"}}}}}}}
+SPLIT_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "required": ["statements", "name", "by"], "properties": {
+        "statements": {"type": "string", "description": "the ids of this entity's statements someone else said, "
+                                                        "comma-separated (\"14,15\")"},
+        "name": {"type": "string", "description": "who said them: a name or e<ID>"},
         "by": {"type": "string"}}}}}}}
 UNDO_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
     "type": "object", "required": ["by"], "properties": {"by": {"type": "string"}}}}}}}
@@ -83,6 +89,26 @@ async def api_merge(request: Request, entity_id: int = row_id()) -> dict:
         raise ApiError(422, "other: the id of the entity to merge into this one")
     return await run_in_threadpool(_write, request, lambda conn: merge(conn, entity_id, int(other),
                                                                        _str(data.get("by"))))
+
+
+@router.post("/entities/{entity_id}/split", status_code=201, openapi_extra=SPLIT_BODY,
+             summary="Give some of this entity's statements to another (needs the token)")
+async def api_split(request: Request, entity_id: int = row_id()) -> list[dict]:
+    """The statements named go to ``name`` (one speaker correction each, all or none)."""
+    data = await _body(request)
+    parts = [p.strip() for p in str(data.get("statements") or "").split(",") if p.strip()]
+    if not parts or not all(p.isdigit() for p in parts):
+        raise ApiError(422, "statements: the ids of this entity's statements, comma-separated")
+    ids = [int(p) for p in parts]
+
+    def write() -> list[dict]:
+        try:
+            with writing(request.app.state.engine) as conn:
+                return [log.get(conn, c).to_dict() for c in split(conn, entity_id, ids, _str(data.get("name")) or "",
+                                                                  _str(data.get("by")))]
+        except CorrectionError as exc:
+            raise ApiError(exc.status, str(exc)) from None
+    return await run_in_threadpool(write)
 
 
 @router.post("/corrections/{correction_id}/undo", status_code=201, openapi_extra=UNDO_BODY,
