@@ -317,8 +317,10 @@ def org_key(name: str) -> str:
     return " ".join((stripped or name).lower().split())
 
 
+@functools.lru_cache(maxsize=8192)
 def clean_name(text: str) -> str:
-    """A person's name without titles, ranks, parentheses, possessive and dates."""
+    """A person's name without titles, ranks, parentheses, possessive and dates (a pure
+    function of the words, cached: it is asked for every person mention before each pronoun)."""
     text = trim_dates(text, 0, len(text))[0] or text
     text = re.sub(r"\([^)]*\)", " ", text)
     text = re.sub(r"['’]s$", "", text.strip())
@@ -942,21 +944,25 @@ def _only_described(ent, span) -> bool:
     return False
 
 
+def _iter_people_before(doc: Doc, index: EntityIndex, offset: int):
+    """The people named before ``offset``, the one named last first, each once."""
+    seen: list[Cluster] = []
+    for e in reversed([e for e in ents_in(doc, 0, offset) if e.label_ == "PERSON"]):
+        cluster = index.match_person(clean_name(e.text))
+        if cluster is not None and cluster not in seen:
+            seen.append(cluster)
+            yield cluster
+
+
 def _people_before(doc: Doc, index: EntityIndex, offset: int) -> list[Cluster]:
     """The people named before ``offset``, the one named last first (a pronoun's antecedents
     when no speaker came first)."""
-    out: list[Cluster] = []
-    for e in reversed([e for e in ents_in(doc, 0, offset) if e.label_ == "PERSON"]):
-        cluster = index.match_person(clean_name(e.text))
-        if cluster is not None and cluster not in out:
-            out.append(cluster)
-    return out
+    return list(_iter_people_before(doc, index, offset))
 
 
 def _last_person_before(doc: Doc, index: EntityIndex, offset: int) -> Cluster | None:
-    """The person named last before ``offset``."""
-    people = _people_before(doc, index, offset)
-    return people[0] if people else None
+    """The person named last before ``offset`` (the first of them found: no need to match the rest)."""
+    return next(_iter_people_before(doc, index, offset), None)
 
 
 def _title_before(ent) -> str | None:

@@ -19,6 +19,7 @@ When the publication date is unknown a relative expression keeps a TIMEX3 relati
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
@@ -567,11 +568,20 @@ def _own_time(attr: Attribution, doc: Doc, dated: list[Timex]) -> Timex | None:
     verb = cue_token(attr, doc)
     if verb is None:
         return None
-    clause = _clause_tokens(_clause_root(verb))
+    clause = sorted((tok.idx, tok.idx + len(tok)) for tok in _clause_tokens(_clause_root(verb)))
+    starts = [s for s, _e in clause]
     pieces = attr.content.spans or [(attr.content.start, attr.content.end)] if attr.content else []
-    inside = [t for t in dated if any(tok.idx <= t.start < tok.idx + len(tok) or t.start <= tok.idx < t.end
-                                      for tok in clause)
-              and not any(s <= t.start < e for s, e in pieces)]
+
+    def in_clause(t: Timex) -> bool:
+        """A clause token holds the timex's start, or starts inside the timex (by bisection:
+        every row asks this of every dated timex)."""
+        i = bisect.bisect_right(starts, t.start) - 1
+        if i >= 0 and clause[i][0] <= t.start < clause[i][1]:
+            return True
+        j = bisect.bisect_left(starts, t.start)
+        return j < len(starts) and starts[j] < t.end
+
+    inside = [t for t in dated if in_clause(t) and not any(s <= t.start < e for s, e in pieces)]
     return min(inside, key=lambda t: abs(t.start - verb.idx), default=None)
 
 
