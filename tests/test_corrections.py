@@ -395,6 +395,18 @@ def test_corrections_on_postgresql(pg_url):
         assert queries.who(engine, "Henrik Soelberg")[1] == []
         (claim,) = queries.list_claims(engine)  # ids are new after the rebuild (PostgreSQL's sequences go on)
         assert claim.status == "confirmed" and "Soelberg" not in claim.reason
+        # the review queue's SQL and a split run on PostgreSQL too
+        from onrecord.store import corrections as log
+        from onrecord.store.correct import split
+        with engine.connect() as conn:
+            rows, left = log.unreviewed(conn, 50)
+        assert left == len(rows) >= 3
+        sure = [-1 if c is None else c for _i, c in rows]
+        assert sure == sorted(sure)
+        quell_id, (quell_row,) = (lambda e, s: (e[0].id, [x.id for x in s]))(*queries.who(engine, "Mara Quell"))
+        with writing(engine) as conn:
+            (entry,) = split(conn, quell_id, [quell_row], "Nina Brandt", "Ann")
+        assert [x.id for x in queries.who(engine, "Nina Brandt")[1]] == [quell_row]
 
 
 def test_review_queue_least_sure_first_and_what_is_left(clients, db):

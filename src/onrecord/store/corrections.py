@@ -421,8 +421,10 @@ def unreviewed(conn: Connection, limit: int, offset: int = 0) -> tuple[list[tupl
     It reads every statement's record (the confidence is not a column): a queue, not a
     question asked per article."""
     conf = _confidence_sql(conn)
-    rows = [(r[0], r[1]) for r in run(conn, f"SELECT s.id, {conf} AS conf {_UNREVIEWED} "
-                                            "ORDER BY coalesce(conf, -1), s.id LIMIT :n OFFSET :o",
+    # ordered outside the query that names ``conf``: PostgreSQL takes an output column's alias
+    # in ORDER BY only on its own, not inside an expression
+    rows = [(r[0], r[1]) for r in run(conn, f"SELECT id, conf FROM (SELECT s.id AS id, {conf} AS conf "
+                                            f"{_UNREVIEWED}) q ORDER BY coalesce(conf, -1), id LIMIT :n OFFSET :o",
                                       {"n": limit, "o": offset}).fetchall()]
     left = run(conn, f"SELECT count(*) {_UNREVIEWED}").fetchone()[0]
     return rows, left
