@@ -1,5 +1,6 @@
 """A correction end to end in a real browser (Debian's Chromium through Playwright): enter the
-token, change a speaker, see it after the reload, undo it; a wrong token writes nothing.
+token, change a speaker, see it after the reload and after the store is analysed again, undo
+it; a wrong token writes nothing.
 
 The store holds the hand-made story reports of tests/test_store.py (no spaCy needed); the
 explorer runs with a token on a free 127.0.0.1 port. Skipped, with the reason, when
@@ -118,6 +119,20 @@ def test_change_a_speaker_see_it_after_reload_and_undo_it(browser, server, store
         assert card.locator("dd.who").inner_text().startswith("Nina Brandt")
         pg.reload()
         assert "Nina Brandt" in pg.locator(".cards .card").first.locator("dd.who").inner_text()
+        # the store is analysed again while the explorer serves it: the correction is still there
+        from onrecord.store.embeddings import HashingEmbedder
+        from onrecord.store.ingest import Store
+        from onrecord.store.sources import Item
+        with Store.open(store, HashingEmbedder()) as s:
+            done = s.reanalyse([Item(f"{r.article.doc_id}.txt", report=r) for r in story_reports()])
+        assert len(done.reanalysed) == 4 and done.orphaned == []
+        with sqlite3.connect(store) as conn:  # the rebuild may give the article a new id
+            (article_id,) = conn.execute("SELECT id FROM articles WHERE source = ?",
+                                         (f"{story_reports()[0].article.doc_id}.txt",)).fetchone()
+        pg.goto(f"{server}/articles/{article_id}")
+        card = pg.locator(".cards .card").first
+        assert card.locator("dd.who").inner_text().startswith("Nina Brandt")
+        assert "speaker: Mara Quell -> Nina Brandt" in " ".join(card.inner_text().split())
         # undo: the token is kept for the tab, the name is asked
         with pg.expect_navigation():
             pg.locator(".cards .card").first.locator("button.undo").click()
