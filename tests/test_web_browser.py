@@ -270,3 +270,25 @@ def test_the_side_panel_stays_in_view_for_a_quote_near_the_end(browser, server):
         assert gaps >= 1
     finally:
         context.close()
+
+
+def test_hostile_article_stays_inert_in_the_new_views(page, server):
+    """The review queue, the filtered lists, the outlet grid and the charts show the hostile
+    article's words and outlet as text: nothing runs, no element comes from them."""
+    person = api(page, server, "/api/people?per_page=1")["items"][0]
+    claims = api(page, server, "/api/claims")["items"]
+    routes = ["/review", "/outlets/claims", "/outlets/claims.svg", "/articles?outlet=%3Ci%3EHostile%3C%2Fi%3E",
+              f"/people/{person['id']}", f"/people/{person['id']}/chart.svg", "/search?q=pwned&since=2025-01-01"]
+    routes += [f"/claims/{c['id']}/chart.svg" for c in claims[:3]]
+    for route in routes:
+        r = page.goto(server + route)
+        assert r.status == 200, route
+        assert page.evaluate("typeof window.pwned") == "undefined", route
+        assert page.locator("script:not([src]), a[href^='javascript:' i]").count() == 0, route
+        assert all("Hostile" not in el.text_content() for el in page.locator("i, b").all()), route
+        assert page.locator("svg script, svg [onload], img[onerror]").count() == 0, route
+    page.goto(server + "/review?per_page=100")  # the deputy mayor's quote, markup and all, as text
+    assert "<svg onload=window.pwned=5>" in page.locator("body").inner_text()
+    page.goto(server + "/articles?outlet=%3Ci%3EHostile%3C%2Fi%3E")
+    assert "<i>Hostile</i>" in page.locator("body").inner_text()
+    assert page.events == []
