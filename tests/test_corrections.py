@@ -179,6 +179,19 @@ def test_merge_two_entities_and_undo_splits_them(db):
     assert ids_of(db, "Mara Quell")[1] == [quell] and status(db)[1]["sources"] == 4
 
 
+def test_claims_with_a_stance_follow_a_rejected_denial(db):
+    _, (denial,) = ids_of(db, "Henrik Soelberg")
+    def denied():
+        res = cli("claims", "--stance", "denies", "--db", db, "--format", "json")
+        assert res.exit_code == 0, res.output
+        return [c["id"] for c in json.loads(res.stdout)]
+    assert denied() == [1]
+    assert cli("correct", str(denial), "--reject", "--by", "Ann", "--db", db).exit_code == 0
+    assert denied() == []
+    res = cli("claims", "--stance", "shouts", "--db", db)
+    assert res.exit_code == 2 and "--stance" in res.stderr
+
+
 def test_split_moves_the_named_statements_to_another_entity_all_or_none(db):
     keep, (quell,) = ids_of(db, "Mara Quell")
     other, (renn,) = ids_of(db, "Tomas Renn")

@@ -191,6 +191,11 @@ def test_claims_filter_sort_and_download(client):
     assert client.get("/claims.json?sort=statements").json()["items"][0]["id"] == cid
     rows = read_csv(client.get("/claims.csv?since=2025-01-01"))
     assert rows and rows[0]["id"] == str(cid) and rows[0]["text"]
+    # claims someone denied, as people corrected the stances
+    denied = client.get("/claims.json?stance=denies").json()
+    assert denied["total"] >= 1 and denied["filters"]["stance"] == "denies"
+    assert client.get("/claims.json?stance=retracts").json()["total"] == 0
+    assert client.get("/claims.json?stance=shouts").status_code == 422
 
 
 def test_search_filters_and_download(client):

@@ -236,6 +236,7 @@ def claims(
     until: Optional[str] = typer.Option(None, help="Only claims with a statement on or before this date (YYYY-MM-DD)."),
     changed_since: Optional[str] = typer.Option(None, "--changed-since",
                                                 help="Only claims whose status changed on or after this date."),
+    stance: Optional[str] = typer.Option(None, help="Only claims with a statement of this stance (denies, disputes, retracts, ...)."),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table or json."),
     limit: int = typer.Option(50, help="Most claims shown."),
@@ -249,9 +250,12 @@ def claims(
     for name, value in (("--since", since), ("--until", until), ("--changed-since", changed_since)):
         if value is not None and not _is_date(value):
             fail(f"{name}: {value!r} is not a date (YYYY-MM-DD)", 2)
+    from onrecord.records import STANCES
+    if stance is not None and stance not in STANCES:
+        fail(f"--stance: {stance!r} is not one of {', '.join(STANCES)}", 2)
     try:
         found = list_claims(_open_read(db), about, status, limit, outlet=outlet, since=since, until=until,
-                            changed_since=changed_since)
+                            changed_since=changed_since, stance=stance)
     except ValueError as exc:
         fail(f"--status: {exc}", 2)
     if format == OutFormat.json:

@@ -259,16 +259,18 @@ def _statements_by_id(conn: Connection, ids: list[int]) -> list[Statement]:
 
 def list_claims(bind: Engine | Connection, about: str | None = None, status: str | None = None,
                 limit: int = 50, *, outlet: str | None = None, since: str | None = None,
-                until: str | None = None, changed_since: str | None = None) -> list[ClaimInfo]:
+                until: str | None = None, changed_since: str | None = None,
+                stance: str | None = None) -> list[ClaimInfo]:
     """Claims worth a fact-checker's attention first: the most reported (two independent
     sources or a dispute), then by distinct sources and outlets. ``about`` matches the words
     said and the speakers' names (best match first); ``outlet`` keeps claims with a statement
     in that outlet, ``since``/``until`` (YYYY-MM-DD) those with a statement in that span,
-    ``changed_since`` those whose status changed on or after that date."""
+    ``changed_since`` those whose status changed on or after that date, ``stance`` those with a
+    statement of that stance (as people corrected it: "claims someone denied")."""
     if status is not None and status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}")
     with connection(bind) as conn:
-        filtered = bool(outlet or since or until or changed_since)
+        filtered = bool(outlet or since or until or changed_since or stance)
         if about:
             ids = _claims_about(conn, about, status, limit if not filtered else RANK_CANDIDATES)
         else:
@@ -282,6 +284,8 @@ def list_claims(bind: Engine | Connection, about: str | None = None, status: str
             if (since or until) and not any(_in_span(j.row.published, since, until) for j in verdict.rows):
                 continue
             if changed_since and not verdict.changed_since(changed_since):
+                continue
+            if stance and not any(j.row.stance == stance for j in verdict.rows):
                 continue
             kept.append(info)
         if not about:

@@ -39,7 +39,7 @@ APPLIES = {
     "articles": ("outlet", "since", "until"),
     "people": ("outlet", "since", "until", "kind", "act", "stance", "status", "min_confidence"),
     "statements": ("outlet", "since", "until", "kind", "act", "stance", "status", "min_confidence"),
-    "claims": ("outlet", "since", "until", "status"),
+    "claims": ("outlet", "since", "until", "status", "stance"),
     "search": ("outlet", "since", "until", "status"),
 }
 #: The sort keys of each list (the first is the default).

@@ -89,18 +89,19 @@ def list_entities(bind: Engine | Connection, page: int = 1, per_page: int = 50,
 
 def list_claims(bind: Engine | Connection, page: int = 1, per_page: int = 50,
                 status: str | None = None, *, outlet: str | None = None, since: str | None = None,
-                until: str | None = None, changed_since: str | None = None, sort: str | None = None) -> Page:
+                until: str | None = None, changed_since: str | None = None, sort: str | None = None,
+                stance: str | None = None) -> Page:
     """Claims, the most reported first (``ClaimInfo`` items; ``queries.list_claims`` ranks
     them by independent sources, distinct sources and outlets); ``status`` filters, and so do
-    ``outlet``, ``since``/``until`` and ``changed_since`` as in ``onrecord claims`` (over the
+    ``outlet``, ``since``/``until``, ``changed_since`` and ``stance`` as in ``onrecord claims`` (over the
     ``queries.RANK_CANDIDATES`` largest claims, so the total is of those); ``sort`` is one of
     ``queries.CLAIM_SORTS`` (over those same candidates when it is not the default)."""
     if status is not None and status not in queries.STATUSES:
         raise ValueError(f"status must be one of {', '.join(queries.STATUSES)}")
     with queries.connection(bind) as conn:
-        if outlet or since or until or changed_since or (sort and sort != "reported"):
+        if outlet or since or until or changed_since or stance or (sort and sort != "reported"):
             found = queries.list_claims(conn, status=status, limit=queries.RANK_CANDIDATES, outlet=outlet,
-                                        since=since, until=until, changed_since=changed_since)
+                                        since=since, until=until, changed_since=changed_since, stance=stance)
             found = queries.sort_claims(found, sort)
             start = _offset(page, per_page)
             return Page(found[start:start + per_page], page, per_page, len(found))

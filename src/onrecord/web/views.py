@@ -157,7 +157,7 @@ def claims(engine: Engine, page_no: int, per_page: int, fc: facets_.Facets, chan
     facets_.check_date("changed_since", changed_since)
     f = fc.filters()
     data = page(listing.list_claims(engine, page_no, per_page, f.status, outlet=f.outlet, since=f.since,
-                                    until=f.until, changed_since=changed_since, sort=fc.sort))
+                                    until=f.until, changed_since=changed_since, sort=fc.sort, stance=f.stance))
     data["filters"] = {**fc.given, **({"changed_since": changed_since} if changed_since else {})}
     return data
 
