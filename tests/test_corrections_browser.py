@@ -8,9 +8,7 @@ Playwright or /usr/bin/chromium is missing.
 """
 from __future__ import annotations
 
-import socket
 import sqlite3
-import threading
 import time
 from pathlib import Path
 
@@ -26,7 +24,7 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium): browser tests skipped", allow_module_level=True)
 
 from test_store import story_reports  # noqa: E402
-from test_web_browser import ARGS, START_SECONDS, WAIT_MS  # noqa: E402
+from test_web_browser import ARGS, WAIT_MS, serve  # noqa: E402
 
 pytestmark = pytest.mark.slow  # a browser
 TOKEN = "browser-token-123"
@@ -46,27 +44,8 @@ def store(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(store):
-    import uvicorn
-
-    from onrecord.store.db import open_engine
-    from onrecord.web.app import LOOPBACK_HOSTS, create_app
-
-    engine = open_engine(store, create=False)[0]
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    srv = uvicorn.Server(uvicorn.Config(create_app(engine, token=TOKEN, allowed_hosts=LOOPBACK_HOSTS),
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + START_SECONDS
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "the explorer did not start"
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    srv.should_exit = True
-    thread.join(START_SECONDS)
-    sock.close()
-    engine.dispose()
+    """The explorer with the write token, on 127.0.0.1 at a free port."""
+    yield from serve(store, token=TOKEN)
 
 
 @pytest.fixture(scope="module")

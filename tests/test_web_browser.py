@@ -58,9 +58,9 @@ def store(tmp_path_factory) -> Path:
     return work / "story.sqlite"
 
 
-@pytest.fixture(scope="module")
-def server(store):
-    """The explorer on 127.0.0.1 at a free port, as ``onrecord serve`` builds it."""
+def serve(store, **options):
+    """The explorer over ``store`` on 127.0.0.1 at a free port, as ``onrecord serve`` builds it
+    (``options`` go to ``create_app``); yields its URL, then stops it."""
     import uvicorn
 
     from onrecord.store.db import open_engine
@@ -69,7 +69,7 @@ def server(store):
     engine = open_engine(store, create=False)[0]
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))  # the OS picks a free port; the bound socket is handed to uvicorn
-    app = create_app(engine, allowed_hosts=LOOPBACK_HOSTS)
+    app = create_app(engine, allowed_hosts=LOOPBACK_HOSTS, **options)
     srv = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -82,6 +82,12 @@ def server(store):
     thread.join(START_SECONDS)
     sock.close()
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def server(store):
+    """The explorer on 127.0.0.1 at a free port."""
+    yield from serve(store)
 
 
 @pytest.fixture(scope="module")
