@@ -225,3 +225,49 @@ def test_quote_after_the_sentence_of_its_cue_joins_the_content():
     text = 'Councillor Joan Pryce tweeted a warning. "Do not drive across the old bridge tonight."'
     a = one(text)[0]
     assert a.kind == "mixed" and a.content.text.endswith('tonight."')
+
+
+@pytest.mark.parametrize("text, content", [
+    # a non-restrictive relative clause about the object is the writer's, not the speaker's
+    ("The harbour master denounced the new timetable in a radio interview, which the ferry "
+     "company later called unfair.", "the new timetable in a radio interview"),
+    # a participial clause after a comma: what the speaker was doing, not what was said
+    ('The skipper has repeatedly wondered whether the inspectors will be "fair" to the crew, '
+     "engaging in what the union called old tactics.", 'whether the inspectors will be "fair" to the crew'),
+    # the comma that sets the clause off sits inside the quote's closing mark
+    ('The two mayors introduced the "Clean Harbour Pledge," which not only banned diesel but also '
+     "raised the mooring fees.", 'the "Clean Harbour Pledge,"'),
+])
+def test_an_aside_after_the_content_is_left_out(text, content):
+    rows = [a for a in one(text) if a.content.text.startswith(content.split()[0])]
+    assert rows and rows[0].content.text == content
+
+
+def test_an_aside_with_a_subject_of_its_own_stays_in_the_content():
+    text = ("Acts of protest, the pastor said, are acts of faith, whether it was sitting at a counter "
+            "or wearing a shirt.")
+    (row,) = one(text)
+    assert "or wearing a shirt" in row.content.text
+
+
+def test_a_clause_before_a_semicolon_is_not_the_next_cues_content():
+    text = "It is an unlikely outcome; the skipper's union says she will keep the route until spring."
+    (row,) = one(text)
+    assert row.content.text == "she will keep the route until spring"
+
+
+def test_a_cue_hung_off_the_subject_takes_its_clause():
+    text = "The difference now, the harbour master told me on Friday, is that the ferry runs at night."
+    (row,) = one(text)
+    assert row.cue.text == "told" and "the ferry runs at night" in row.content.text
+
+
+@pytest.mark.parametrize("text", [
+    '"Every time you say that," Senator Ilse Varga said, referring to the fare rise, "you give the '
+    'critics ammunition."',
+    '"I like the skipper," he said, but "when it comes to timetables, she is always late."',
+    'Holm "got a waiver," Councillor Pavel Reef said, and still "got to sit on the panel that judged it."',
+])
+def test_the_quote_resumes_after_the_cue(text):
+    rows = [a for a in one(text) if a.cue.text == "said"]
+    assert len(rows) == 1 and len(rows[0].content.spans) == 2

@@ -232,6 +232,8 @@ def _from_cue_verb(ctx: Context, verb: Token) -> Candidate | None:
     content, kind = _verb_content(ctx, verb)
     if not content and not kind:
         content, kind = _postposed_cue(verb)
+    if kind in ("indirect", "reference") and content:
+        content = content[:-1] + [_shed_aside(ctx, verb, content[-1])]
     if not content and kind != "reference":
         return None
     gap = None
@@ -479,7 +481,7 @@ def _verb_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], str
     if clause is not None and (cues.takes(verb, clause.dep_) or ctx.quote_covering(*_subtree_span(clause))):
         return _clause_pieces(clause, verb), "indirect"
     if _governs_content(verb):
-        pieces = _clause_without(verb.head, verb)
+        pieces = _clause_without(_governed_clause(verb), verb)
         if pieces:
             return pieces, "indirect"
     obj = cues.referred_object(verb)
@@ -501,6 +503,61 @@ def _verb_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], str
         return [(quote.start, quote.end)] + (_continuation(ctx, verb, quote.end) if quote.end <= verb.idx
                                              else _quote_chain(ctx, quote)), "direct"
     return [], ""
+
+
+import os as _os
+_ASIDE_VARIANT = set(_os.environ.get("ONRECORD_ASIDE", "relcl,advcl,appos").split(","))
+#: Words that open a non-restrictive relative clause ("..., which RT pointed to as an example").
+_WH_WORDS = {"which", "who", "whom", "whose", "where"}
+
+
+def _aside(tok: Token) -> bool:
+    """True for the head of a phrase the writer adds after a comma or dash about the content's
+    last words, not part of what was said: a non-restrictive relative clause ("the annexation,
+    which RT pointed to ..."), a participial clause ("... be 'fair' to him, engaging in ..."),
+    an appositive ("Donald Trump's campaign, the latest chapter in ...")."""
+    dep = tok.dep_
+    if dep == "relcl":
+        first = min(tok.subtree, key=lambda t: t.i)
+        return "relcl" in _ASIDE_VARIANT and first.lower_ in _WH_WORDS
+    if dep in ("advcl", "acl"):  # a participle with no subject or conjunction of its own
+        return "advcl" in _ASIDE_VARIANT and tok.tag_ == "VBG" and tok.left_edge.i == tok.i
+    if dep == "appos":
+        return "appos" in _ASIDE_VARIANT
+    return False
+
+
+def _shed_aside(ctx: Context, verb: Token, piece: tuple[int, int]) -> tuple[int, int]:
+    """``piece`` without a trailing aside (:func:`_aside`) set off by a comma or dash outside
+    any quote: PolNeAR's annotators end the content before it."""
+    start, end = piece
+    doc = verb.doc
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) < 4:
+        return piece
+    last = span.end - 1
+    while last > span.start and doc[last].is_punct:
+        last -= 1
+    for tok in span[1:]:
+        if not _aside(tok) or ctx.in_quote(tok.idx) or tok.head.i < span.start or tok.head.i > last:
+            continue
+        left = tok.left_edge.i
+        right = tok.right_edge.i
+        if right < last or left <= span.start + 1:
+            continue  # an aside in the middle, or the whole content
+        mark = doc[left - 1]
+        end_at = mark.idx
+        if mark.text in QUOTE_CHARS and left >= 2 and doc[left - 2].text == ",":
+            end_at = mark.idx + len(mark)  # 'the "War On Drugs," which ...': the comma inside the quote
+            mark = doc[left - 2]
+        elif ctx.in_quote(mark.idx):
+            continue
+        if mark.text not in (",",) and mark.text not in DASHES and mark.text not in ("--",):
+            continue
+        cut = _trim(doc_text(doc), start, end_at)
+        if cut[1] > cut[0]:
+            return cut
+    return piece
 
 
 def _split_off_statement(ctx: Context, verb: Token) -> tuple[int, int] | None:
@@ -576,6 +633,29 @@ def _quote_chain(ctx: Context, first: Quote) -> list[tuple[int, int]]:
     return out
 
 
+#: What may stand between a cue's clause and the quote that resumes its speaker's words in the
+#: same sentence: a comma, or a comma and a conjunction ("..., he said, but \"...\"", "and still").
+_RESUME_GAP = re.compile(r"[\s,]*(?:(?:and|but)(?:\s+(?:still|then|also))?)?[\s,]*")
+
+
+_MAX_ASIDE_TOKENS = 12
+
+
+def _participle_aside(doc: Doc, start: int, end: int) -> bool:
+    """True when the text between ``start`` and ``end`` is ", <participle phrase>," and no
+    saying of its own ('..., she said, referring to the report, "..."')."""
+    toks = [t for t in doc if start <= t.idx < end and not t.is_space]
+    while toks and toks[0].text == ",":
+        toks = toks[1:]
+    while toks and toks[-1].text == ",":
+        toks = toks[:-1]
+    if not toks or len(toks) > _MAX_ASIDE_TOKENS:
+        return False
+    head = toks[0]
+    return head.tag_ == "VBG" and not cues.is_speech(head) and all(
+        t.i == head.i or head.i in {a.i for a in t.ancestors} for t in toks)
+
+
 def _continuation(ctx: Context, verb: Token, content_end: int) -> list[tuple[int, int]]:
     """The quote that resumes right after '"...," he said.' in the same paragraph (only when
     the content came before its cue)."""
@@ -586,13 +666,17 @@ def _continuation(ctx: Context, verb: Token, content_end: int) -> list[tuple[int
     if block is None:
         return []
     # '"X," she said, "Y."': the quote resumes in the cue's own sentence, after a comma
+    joined = {t.i for c in verb.children if c.dep_ in ("conj", "cc") and c.i > verb.i for t in c.subtree}
     clause_end = max([t.idx + len(t) for t in verb.subtree if t.i >= verb.i and not ctx.in_quote(t.idx)
+                      and t.i not in joined
                       and t.text not in QUOTE_CHARS and not t.is_punct and not t.is_space] + [verb.idx + len(verb)])
     same = ctx.next_quote(clause_end, block.end)
     gap = text[clause_end:same.start] if same is not None else ""
-    if same is not None and same.start < verb.sent.end_char and "," in gap and not gap.strip(" ,") and not any(
-            t.i != verb.i and cues.is_cue_verb(t) and not ctx.in_quote(t.idx)
+    if same is not None and same.start < verb.sent.end_char and "," in gap and (
+            _RESUME_GAP.fullmatch(gap) or _participle_aside(verb.doc, clause_end, same.start)) and not any(
+            t.i != verb.i and cues.is_speech(t) and not ctx.in_quote(t.idx)
             for t in verb.doc[verb.i:verb.sent.end] if t.idx < same.start):
+        # '"X," she said, "Y."', '..., he said, but "Y"', '..., she said, referring to the report, "Y"';
         return [(same.start, same.end)]  # not '"X," Trump said, adding later, "Y."': Y is the adding's
     stop = gap.strip() == "." or not gap.strip() and text[clause_end - 1:clause_end] == "."
     if same is not None and same.start < verb.sent.end_char and stop and not _has_own_cue(ctx, same):
@@ -622,9 +706,26 @@ def _has_own_cue(ctx: Context, q: Quote) -> bool:
 _MAX_GOV_DISTANCE = 60
 
 
+def _stops_between(doc: Doc, left: int, right: int) -> bool:
+    """True when a semicolon or colon stands between tokens ``left`` and ``right``: what comes
+    before it is a statement of its own, not the content of a cue after it."""
+    return any(t.text in (";", ":") for t in doc[left + 1:right])
+
+
+def _governed_clause(verb: Token) -> Token:
+    """The clause a parenthetical speech cue sits in: its head, or the verb of that head when
+    the parser hung the cue off the clause's subject ("The difference now, he told me, is
+    that ...": ``told`` a parataxis of ``difference``)."""
+    head = verb.head
+    if verb.dep_ == "parataxis" and head.pos_ in ("NOUN", "PROPN", "PRON") and head.dep_ in SUBJECTS \
+            and head.head.i > verb.i:
+        return head.head
+    return head
+
+
 def _governs_content(verb: Token) -> bool:
     """True for a speech verb set into the clause it reports: "X is Y, he said" or "X, he said, is Y"."""
-    head = verb.head
+    head = _governed_clause(verb)
     if head.i == verb.i or head.pos_ not in ("VERB", "AUX") or not cues.is_speech(verb):
         return False
     if abs(verb.i - head.i) >= _MAX_GOV_DISTANCE or cues.is_speech(head) and head.i < verb.i:
@@ -660,6 +761,8 @@ def _postposed_cue(verb: Token) -> tuple[list[tuple[int, int]], str]:
 def _clausal_complement(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in ("ccomp", "csubj") and child.i != verb.i:
+            if child.i < verb.i and _stops_between(verb.doc, child.right_edge.i, verb.i):
+                continue  # "X is unlikely; her team says she'll go on": the clause is the next one
             return child
         if child.dep_ == "xcomp" and verb.lemma_ in cues.XCOMP_CONTENT:
             return child
@@ -1222,7 +1325,7 @@ def _quoted_phrase(ctx: Context, q: Quote) -> Candidate | None:
         return None
     obj = next((c for c in verb.rights if c.dep_ == "dobj" and c.i < head.i), None)
     head = obj or head  # "heralded [the deal as a 'breakthrough']": the object is what was heralded
-    content = [_rest_of_phrase(verb, head)]
+    content = [_shed_aside(ctx, verb, _rest_of_phrase(verb, head))]
     if content[0][0] >= content[0][1]:
         return None  # the phrase is punctuation alone
     cue = cues.cue_span(verb)
