@@ -267,19 +267,23 @@ def test_min_confidence_filters_machine_output_only_when_given(monkeypatch):
 
 @pytest.mark.slow
 def test_table_hides_rows_below_the_default(tmp_path, monkeypatch):
-    # the default is patched to 0.5 so that this original text has rows on both sides of it
-    # (a cue-less quote paragraph, "seemed to suggest", "oppose" score between 0.3 and 0.5)
+    # the default is patched to a cut between this original text's lowest and highest row
+    # (a cue-less quote paragraph, "seemed to suggest", "oppose" score below a plain "said"),
+    # so that rows lie on both sides of it whatever the retrained model gives each
     monkeypatch.delenv("ONRECORD_MIN_CONFIDENCE", raising=False)
-    monkeypatch.setattr(settings, "DEFAULT_MIN_CONFIDENCE", 0.5)
     text = ("Harbourmaster Ines Calder said the new pier would open in June.\n\n\"It will be fine.\"\n\n"
             "It seemed to suggest a delay. The council is known to oppose the wall.\n")
     path = tmp_path / "pier.txt"
     path.write_text(text, encoding="utf-8")
     every = [json.loads(x) for x in _cli("analyze", str(path), "-f", "jsonl").stdout.splitlines()]
-    low = [r for r in every if r["confidence"] < 0.5]
+    scores = sorted(r["confidence"] for r in every)
+    assert len(every) >= 3 and scores[0] < scores[-1], scores
+    cut = round((scores[0] + scores[-1]) / 2, 2)
+    monkeypatch.setattr(settings, "DEFAULT_MIN_CONFIDENCE", cut)
+    low = [r for r in every if r["confidence"] < cut]
     assert low and len(low) < len(every), [(r["cue"], r["confidence"]) for r in every]
     table = _cli("analyze", str(path)).stdout
-    assert f"{len(low)} more below confidence 0.5 hidden" in table
+    assert f"{len(low)} more below confidence {cut:g} hidden" in table
     assert "new pier" in table and not any(r["content"]["text"][:12] in table for r in low)
     shown = _cli("analyze", str(path), "--min-confidence", "0").stdout
     assert "hidden" not in shown and all(r["content"]["text"][:12] in shown for r in low)

@@ -505,25 +505,20 @@ def _verb_content(ctx: Context, verb: Token) -> tuple[list[tuple[int, int]], str
     return [], ""
 
 
-import os as _os
-_ASIDE_VARIANT = set(_os.environ.get("ONRECORD_ASIDE", "relcl,advcl,appos").split(","))
 #: Words that open a non-restrictive relative clause ("..., which RT pointed to as an example").
 _WH_WORDS = {"which", "who", "whom", "whose", "where"}
 
 
 def _aside(tok: Token) -> bool:
-    """True for the head of a phrase the writer adds after a comma or dash about the content's
-    last words, not part of what was said: a non-restrictive relative clause ("the annexation,
-    which RT pointed to ..."), a participial clause ("... be 'fair' to him, engaging in ..."),
-    an appositive ("Donald Trump's campaign, the latest chapter in ...")."""
-    dep = tok.dep_
-    if dep == "relcl":
-        first = min(tok.subtree, key=lambda t: t.i)
-        return "relcl" in _ASIDE_VARIANT and first.lower_ in _WH_WORDS
-    if dep in ("advcl", "acl"):  # a participle with no subject or conjunction of its own
-        return "advcl" in _ASIDE_VARIANT and tok.tag_ == "VBG" and tok.left_edge.i == tok.i
-    if dep == "appos":
-        return "appos" in _ASIDE_VARIANT
+    """True for the head of a phrase the writer adds after a comma about the content's last
+    words, not part of what was said: a non-restrictive relative clause ("the annexation,
+    which RT pointed to ..."), a participial clause with no subject of its own ("... be 'fair'
+    to him, engaging in ..."). Measured on a fifth of PolNeAR train (e2e F1 at the default
+    confidence .661 without, .662 with; appositives too: .661), and dev agrees (+.004)."""
+    if tok.dep_ == "relcl":
+        return min(tok.subtree, key=lambda t: t.i).lower_ in _WH_WORDS
+    if tok.dep_ in ("advcl", "acl"):
+        return tok.tag_ == "VBG" and tok.left_edge.i == tok.i
     return False
 
 
