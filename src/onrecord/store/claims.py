@@ -483,6 +483,34 @@ def load_verdict(conn, claim_id: int) -> Verdict:
     return judge(load_rows(conn, claim_id))
 
 
+def last_change(v: Verdict) -> str | None:
+    """The date of the latest dated status change (None when no dated statement changed it):
+    ``v.changed_since(d)`` is true exactly when this is on or after ``d``."""
+    dates = [j.row.published for j in v.rows if j.changed and j.row.published]
+    return max(dates) if dates else None
+
+
+def verdict_columns(v: Verdict) -> dict:
+    """The claims table's verdict columns for a verdict (schema.py, migration 0004)."""
+    import json
+    return {"status": v.status, "reason": v.reason, "decided_by": json.dumps(v.decided_by),
+            "sources": v.sources, "outlets": v.outlets, "most_reported": worth_attention(v),
+            "status_changed": last_change(v)}
+
+
+def store_verdict(conn, claim_id: int) -> Verdict:
+    """Judge a stored claim and write its verdict to its row; the verdict. Every change of a
+    claim's statements, of their stance or speaker (corrections, merges, undos) or of its
+    membership calls this for the claims it touches (linking.refresh_claim), so the stored
+    verdict is always the one ``load_verdict`` gives."""
+    from .sql import run
+    verdict = load_verdict(conn, claim_id)
+    run(conn, "UPDATE claims SET status = :status, reason = :reason, decided_by = :decided_by, sources = :sources, "
+              "outlets = :outlets, most_reported = :most_reported, status_changed = :status_changed WHERE id = :c",
+        {**verdict_columns(verdict), "c": claim_id})
+    return verdict
+
+
 def stated_statements(report) -> list:
     """The engine's ``stated`` claims (the outlet's own voice) as speakerless statements, so the
     store can follow what an outlet reported and later corrected. Their ``kind`` is ``stated``

@@ -187,6 +187,10 @@ def _maybe_rename(conn: Connection, entity_id: int, name: str) -> None:
     if len(names.person_words(name)) > len(names.person_words(current)):
         run(conn, "UPDATE entities SET name = :name WHERE id = :id",
             {"name": names.display_name(name), "id": entity_id})
+        # a stored reason names its sources: the claims this person speaks in say the new name
+        for (claim_id,) in run(conn, "SELECT DISTINCT claim_id FROM statements WHERE entity_id = :id "
+                                     "AND claim_id IS NOT NULL", {"id": entity_id}).fetchall():
+            store_claims.store_verdict(conn, claim_id)
 
 
 #: One statement instead of a look-up and an insert: an alias already recorded is kept as it is.
@@ -364,7 +368,8 @@ def link_statement(conn: Connection, index, st: NewStatement, pending: list[NewS
 
 
 def refresh_claim(conn: Connection, claim_id: int) -> None:
-    """Recompute a claim's anchor, text, first report, status and size from its statements."""
+    """Recompute a claim's anchor, text, first report and size from its statements, and its
+    stored verdict (``claims.store_verdict``)."""
     rows = [ClaimRow(*r) for r in run(
         conn, "SELECT id, stance, claim_text, published, entity_id, speaker_name FROM statements "
               "WHERE claim_id = :c ORDER BY coalesce(published, :late), id", {"c": claim_id, "late": "9999"})]
@@ -372,9 +377,9 @@ def refresh_claim(conn: Connection, claim_id: int) -> None:
         return
     first = anchor_of(rows)
     run(conn, "UPDATE claims SET text = :text, first_published = :pub, first_statement_id = :first, "
-              "status = :status, n_statements = :n WHERE id = :c",
-        {"text": first.claim_text, "pub": first.published, "first": first.id,
-         "status": store_claims.load_verdict(conn, claim_id).status, "n": len(rows), "c": claim_id})
+              "n_statements = :n WHERE id = :c",
+        {"text": first.claim_text, "pub": first.published, "first": first.id, "n": len(rows), "c": claim_id})
+    store_claims.store_verdict(conn, claim_id)
 
 
 #: A statement as ``refresh_claim`` reads it.
