@@ -94,7 +94,7 @@ class ClaimInfo:
     sources: int = 0
     outlets: int = 0
     most_reported: bool = False
-    #: The date of the statement that last changed the status.
+    #: The date of the latest dated statement that changed the status (stored with the verdict).
     status_changed: str | None = None
 
 
