@@ -187,7 +187,8 @@ def corpus(db: Path) -> dict[str, list]:
         arts = {r["id"]: r["content_hash"] for r in rows("SELECT id, content_hash FROM articles")}
         ents = {r["id"]: (r["name"], r["type"]) for r in rows("SELECT id, name, type FROM entities")}
         claim_text = {r["id"]: r["text"] for r in rows("SELECT id, text FROM claims")}
-        drop = {"id", "article_id", "entity_id", "claim_id", "ingested_at", "copy_of", "first_statement_id"}
+        # statement ids differ with the order articles are stored in: first_statement_id and decided_by
+        drop = {"id", "article_id", "entity_id", "claim_id", "ingested_at", "copy_of", "first_statement_id", "decided_by"}
 
         def clean(r):
             out = {k: v for k, v in r.items() if k not in drop}
