@@ -389,6 +389,9 @@ def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float],
                  pending: list[NewStatement] = ()) -> tuple[int | None, float | None]:
     """The claim a statement joins (see SAME_CLAIM, RELATED_CLAIM), or (None, None); the
     claim of its engine group first, and never one it may not join (store/claims.py)."""
+    stake = store_claims.stake_claim(conn, st, scores, pending)  # "declined to comment to the Gazette"
+    if stake is not None and store_claims.allowed(conn, st, stake, pending):
+        return stake, scores.get(stake)
     same_group = store_claims.group_claim(st, pending)
     if same_group is not None and store_claims.allowed(conn, st, same_group, pending):
         return same_group, scores.get(same_group)
@@ -402,7 +405,7 @@ def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float],
     refusal = store_claims.refusal_claim(conn, st, scores)  # "declined to comment on the fares"
     if refusal is not None and store_claims.allowed(conn, st, refusal, pending):
         return refusal, scores.get(refusal)
-    for back in store_claims.back_reference_claims(conn, st, pending):  # "she stood by her account"
+    for back in store_claims.back_reference_claims(conn, st, pending, scores):  # "she stood by her account"
         if store_claims.allowed(conn, st, back, pending):
             return back, scores.get(back)
     return None, None
