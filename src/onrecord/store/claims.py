@@ -688,13 +688,13 @@ def refusal_claim(conn, st, scores: dict[int, float]) -> int | None:
     return best
 
 
-def stake_claim(conn, st, scores: dict[int, float], pending) -> int | None:
+def stake_claim(conn, st, pending) -> int | None:
     """The claim a refusal naming no matter is about when its speaker has answered one before:
-    among the claims this article speaks of, then the nearest claims (``scores``), one the
-    speaker denied, disputed or declined on already ("Siri Vold declined to comment to the
-    Gazette" after she denied the tannery's dye: the refusal is hers on that claim, whatever
-    the article leads with). The words of refusing, the speaker's name and the outlet's are no
-    matter. None otherwise."""
+    among the claims this article speaks of (never another: someone who denied one claim last
+    month refuses today on today's), the first one the speaker denied, disputed or declined on
+    already ("Siri Vold declined to comment to the Gazette" after she denied the tannery's
+    dye, in an article leading with the anglers' samples). The words of refusing, the
+    speaker's name and the outlet's are no matter. None otherwise."""
     if st.stance != "declines" or st.speaker is None:
         return None
     from .sql import run
@@ -704,9 +704,7 @@ def stake_claim(conn, st, scores: dict[int, float], pending) -> int | None:
         - _stems(" ".join(_speaker_words(conn, st.speaker) + [found[0] if found and found[0] else ""]))
     if matter - {"decli", "answe", "calls", "phone", "comme", "respo", "did", "could"}:
         return None
-    article = [p.claim_id for p in pending if p.claim_id is not None]
-    near = sorted(scores, key=lambda c: -scores[c])
-    for claim_id in dict.fromkeys(article + near):
+    for claim_id in dict.fromkeys(p.claim_id for p in pending if p.claim_id is not None):
         if run(conn, "SELECT 1 FROM statements WHERE claim_id = :c AND entity_id = :e AND stance IN "
                      "('denies', 'disputes', 'declines') LIMIT 1", {"c": claim_id, "e": st.speaker}).fetchone():
             return claim_id

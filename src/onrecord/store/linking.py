@@ -389,7 +389,7 @@ def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float],
                  pending: list[NewStatement] = ()) -> tuple[int | None, float | None]:
     """The claim a statement joins (see SAME_CLAIM, RELATED_CLAIM), or (None, None); the
     claim of its engine group first, and never one it may not join (store/claims.py)."""
-    stake = store_claims.stake_claim(conn, st, scores, pending)  # "declined to comment to the Gazette"
+    stake = store_claims.stake_claim(conn, st, pending)  # "declined to comment to the Gazette"
     if stake is not None and store_claims.allowed(conn, st, stake, pending):
         return stake, scores.get(stake)
     same_group = store_claims.group_claim(st, pending)
