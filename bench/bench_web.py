@@ -33,7 +33,7 @@ from sqlalchemy import func, insert, select
 sys.path.insert(0, str(Path(__file__).parent))
 import bench_store  # noqa: E402  (the store benchmark's article generator)
 
-from onrecord.store import queries  # noqa: E402
+from onrecord.store import claims as store_claims, queries  # noqa: E402
 from onrecord.store import record as store_record  # noqa: E402
 from onrecord.store.db import open_engine  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
@@ -76,6 +76,8 @@ def bulk_build(db: Path, n: int) -> None:
         _flush(conn, rows)
         for eid, k in counts.items():
             conn.execute(entities.update().where(entities.c.id == eid).values(n_statements=k))
+        for (cid,) in conn.execute(select(claims.c.id)).all():  # the verdicts, as ingest stores them
+            store_claims.store_verdict(conn, cid)
     engine.dispose()
 
 

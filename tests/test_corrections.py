@@ -19,7 +19,7 @@ from typer.testing import CliRunner  # noqa: E402
 
 from onrecord.cli import app  # noqa: E402
 from onrecord.store import queries  # noqa: E402
-from onrecord.store.db import open_engine  # noqa: E402
+from onrecord.store.db import HEAD, open_engine  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
 from onrecord.store.ingest import Store  # noqa: E402
 from onrecord.web.app import create_app  # noqa: E402
@@ -224,7 +224,7 @@ def test_a_store_written_before_corrections_upgrades_and_takes_them(tmp_path):
         before = conn.execute("SELECT id, record FROM statements ORDER BY id").fetchall()
     _, (denial,) = ids_of(str(old), "Henrik Soelberg")  # opening migrates
     with sqlite3.connect(old) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
         assert conn.execute("SELECT count(*) FROM corrections").fetchone() == (0,)
         assert conn.execute("SELECT id, record FROM statements ORDER BY id").fetchall() == before
     assert cli("correct", str(denial), "--reject", "--by", "Ann", "--db", str(old)).exit_code == 0
@@ -513,3 +513,47 @@ def test_the_grid_escapes_a_hostile_outlet(tmp_path):
         engine.dispose()
     assert "<script>" not in svg and "<a href" not in svg and "&lt;script&gt;alert(1)" in svg
     assert "<script>alert" not in page
+
+
+def stored_and_fresh(db: str) -> tuple[list, list]:
+    """Every claim's stored verdict columns, and the same judged from its statements now."""
+    from onrecord.store import claims as store_claims
+
+    engine = open_engine(db, create=False)[0]
+    cols = ("status", "reason", "decided_by", "sources", "outlets", "most_reported", "status_changed")
+    with engine.connect() as conn:
+        ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM claims ORDER BY id")]
+        stored = [dict(zip(cols, conn.exec_driver_sql(f"SELECT {', '.join(cols)} FROM claims WHERE id = ?",
+                                                      (i,)).fetchone())) for i in ids]
+        fresh = [store_claims.verdict_columns(store_claims.load_verdict(conn, i)) for i in ids]
+    engine.dispose()
+    for s in stored:
+        s["most_reported"] = bool(s["most_reported"])
+    return stored, fresh
+
+
+def test_the_stored_verdict_is_the_fresh_one_after_every_correction_and_undo(db):
+    stored, fresh = stored_and_fresh(db)
+    assert stored == fresh and stored[0]["status"] == "confirmed" and stored[0]["most_reported"]
+    _, (denial,) = ids_of(db, "Henrik Soelberg")
+    _, (confirm,) = ids_of(db, "Lena Vask")
+    keep, (quell,) = ids_of(db, "Mara Quell")
+    other, (renn,) = ids_of(db, "Tomas Renn")
+    steps = [("correct", str(confirm), "--stance", "disputes"), ("correct", str(denial), "--reject"),
+             ("merge", str(keep), str(other)), ("split", str(keep), str(renn), "--name", "Tomas Renner")]
+    seen = {stored[0]["status"]}
+    entries = []
+    for step in steps:
+        res = cli(*step, "--by", "Ann", "--db", db, "--format", "json")
+        assert res.exit_code == 0, res.output
+        got = json.loads(res.stdout)
+        entries += got if isinstance(got, list) else [got]
+        stored, fresh = stored_and_fresh(db)
+        assert stored == fresh, step
+        seen.add(stored[0]["status"])
+    assert {"confirmed", "contested"} <= seen  # the stance correction changed the stored status
+    for entry in reversed(entries):
+        assert cli("undo", str(entry["id"]), "--by", "Ann", "--db", db).exit_code == 0
+        stored, fresh = stored_and_fresh(db)
+        assert stored == fresh, entry["action"]
+    assert stored[0]["status"] == "confirmed"

@@ -236,3 +236,11 @@ def test_cli_and_explorer_show_the_reason(story_store):
     page = TestClient(create_app(store.engine)).get(f"/claims/{data[0]['id']}").text
     assert "Why confirmed: confirmed: Lena Vask, 18 September 2025 (in Ledger)" in page
     assert "contested (2025-04-14)" in page
+
+
+def test_what_a_speaker_says_it_said_before_points_back():
+    assert claims.points_back("We said from the start that the tannery was behind this")
+    assert claims.points_back("as we said, the figures do not add up")
+    assert claims.points_back("she had warned all along that the dam would fail")
+    assert not claims.points_back("the start of the season was delayed")
+    assert not claims.points_back("we said the river was clean")

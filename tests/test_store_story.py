@@ -103,3 +103,55 @@ def test_who_lists_statements_by_date_with_exact_words(engine):
     for s in rows:
         text = queries.article(engine, s.article_id)["text"]
         assert text[s.start:s.end] == s.words
+
+
+def test_stored_verdicts_are_the_fresh_ones_after_ingest_correction_and_undo(engine, tmp_path):
+    """The story through the real engine: every claim's stored verdict equals the one judged
+    from its statements now, after the ingest, after a stance correction and a rejection on
+    the lead claim, and after undoing both."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from onrecord.cli import app
+    from onrecord.store import claims as store_claims
+    from onrecord.store.db import open_engine
+
+    db = tmp_path / "copy.sqlite"
+    shutil.copy(engine.url.database, db)
+    cols = ("status", "reason", "decided_by", "sources", "outlets", "most_reported", "status_changed")
+
+    def stored_and_fresh():
+        eng = open_engine(db, create=False)[0]
+        with eng.connect() as conn:
+            rows = conn.exec_driver_sql(f"SELECT id, {', '.join(cols)} FROM claims ORDER BY id").fetchall()
+            stored = [dict(zip(cols, (*r[1:6], bool(r[6]), r[7]))) for r in rows]
+            fresh = [store_claims.verdict_columns(store_claims.load_verdict(conn, r[0])) for r in rows]
+        eng.dispose()
+        return stored, fresh
+
+    def lead_status():
+        eng = open_engine(db, create=False)[0]
+        status = queries.claim_info(eng, claim_of(eng, GOLD["claims"][0]["find"])).status
+        eng.dispose()
+        return status
+
+    stored, fresh = stored_and_fresh()
+    assert stored == fresh and len(stored) > 3
+    assert lead_status() == GOLD["claims"][0]["status"] == "confirmed"
+    line = queries.timeline(engine, claim_of(engine, GOLD["claims"][0]["find"]))
+    confirms = [e.statement_id for e in line.events if e.role == "confirmed"]
+    denial = next(e.statement_id for e in line.events if e.role == "denied")
+    runner, undo = CliRunner(), []
+    for step in [[str(c), "--stance", "disputes"] for c in confirms] + [[str(denial), "--reject"]]:
+        res = runner.invoke(app, ["correct", *step, "--by", "Ann", "--db", str(db), "--format", "json"])
+        assert res.exit_code == 0, res.output
+        undo.append(json.loads(res.stdout)["id"])
+        stored, fresh = stored_and_fresh()
+        assert stored == fresh, step
+    assert lead_status() == "contested"  # the confirmations now dispute it
+    for entry in reversed(undo):
+        assert runner.invoke(app, ["undo", str(entry), "--by", "Ann", "--db", str(db)]).exit_code == 0
+        stored, fresh = stored_and_fresh()
+        assert stored == fresh, entry
+    assert lead_status() == "confirmed"

@@ -325,7 +325,9 @@ _PERSON_TITLES = names.TITLES - {"council", "member", "head", "st", "official", 
 def resolve_title_speakers(report) -> dict[str, str]:
     """Article speakers named by a role alone ("Councillor" or "Clinic board" in a headline,
     a title such as "the councillor" in the body) -> the one person of the article whose own mention carries every word of that
-    role ("Harlow councillor Nils Ott", "The director of the Harlow Health Clinic, Sara Lind").
+    role ("Harlow councillor Nils Ott", "The director of the Harlow Health Clinic, Sara Lind");
+    in a headline, when no person carries it, the one body speaking in the body text whose
+    name carries every word ("County confirms ..." -> "the county environment office").
 
     A role given to no one, or to two people, resolves to nothing."""
     named = [(names.fold(a.speaker.text), a.speaker.entity) for a in report.attributions
@@ -337,6 +339,10 @@ def resolve_title_speakers(report) -> dict[str, str]:
     named += [(" ".join(names.fold(text[max(0, s - 40):s]).split()[-3:] + [names.fold(text[s:e2])]), e.name)
               for e in report.entities if e.type == "PERSON" and len(names.person_words(e.name)) >= 2
               for s, e2 in e.mentions]  # "Harlow councillor Nils Ott": the three words before a mention
+    # the bodies speaking in the article's body text ("the county environment office"), for a
+    # headline naming one by a word of its name alone
+    bodies = {a.speaker.entity for a in report.attributions if a.speaker is not None and a.speaker.entity
+              and a.speaker.type != "PERSON" and not is_headline(report, a)}
     out = {}
     for a in report.attributions:
         sp = a.speaker
@@ -349,6 +355,9 @@ def resolve_title_speakers(report) -> dict[str, str]:
             continue
         headline = is_headline(report, a)
         holders = {person for phrase, person in named if all(_role_word_in(w, phrase, headline) for w in role)}
+        if not holders and headline:  # "County confirms ...": the one body of the body text so named
+            holders = {body for body in bodies if body != sp.entity
+                       and all(re.search(rf"\b{re.escape(w)}\b", names.fold(body)) for w in role)}
         if len(holders) == 1:
             out[sp.entity] = holders.pop()
     return out
@@ -483,6 +492,34 @@ def load_verdict(conn, claim_id: int) -> Verdict:
     return judge(load_rows(conn, claim_id))
 
 
+def last_change(v: Verdict) -> str | None:
+    """The date of the latest dated status change (None when no dated statement changed it):
+    ``v.changed_since(d)`` is true exactly when this is on or after ``d``."""
+    dates = [j.row.published for j in v.rows if j.changed and j.row.published]
+    return max(dates) if dates else None
+
+
+def verdict_columns(v: Verdict) -> dict:
+    """The claims table's verdict columns for a verdict (schema.py, migration 0004)."""
+    import json
+    return {"status": v.status, "reason": v.reason, "decided_by": json.dumps(v.decided_by),
+            "sources": v.sources, "outlets": v.outlets, "most_reported": worth_attention(v),
+            "status_changed": last_change(v)}
+
+
+def store_verdict(conn, claim_id: int) -> Verdict:
+    """Judge a stored claim and write its verdict to its row; the verdict. Every change of a
+    claim's statements, of their stance or speaker (corrections, merges, undos) or of its
+    membership calls this for the claims it touches (linking.refresh_claim), so the stored
+    verdict is always the one ``load_verdict`` gives."""
+    from .sql import run
+    verdict = load_verdict(conn, claim_id)
+    run(conn, "UPDATE claims SET status = :status, reason = :reason, decided_by = :decided_by, sources = :sources, "
+              "outlets = :outlets, most_reported = :most_reported, status_changed = :status_changed WHERE id = :c",
+        {**verdict_columns(verdict), "c": claim_id})
+    return verdict
+
+
 def stated_statements(report) -> list:
     """The engine's ``stated`` claims (the outlet's own voice) as speakerless statements, so the
     store can follow what an outlet reported and later corrected. Their ``kind`` is ``stated``
@@ -532,7 +569,8 @@ def engine_groups(report) -> dict[str, str]:
       what the body says in twenty;
     - a refusal the engine tied to nothing follows the article's assertion it shares words
       with ("questions about the meetings"), or, naming no matter at all ("did not respond to
-      questions"), the article's first assertion by a named source.
+      questions", "did not answer calls from the Gazette": the outlet's name is no matter),
+      the article's first assertion by a named source.
 
     Statements of one article in two groups of one speaker say different things."""
     out = {}
@@ -545,6 +583,10 @@ def engine_groups(report) -> dict[str, str]:
     titles = resolve_title_speakers(report)
     who = lambda a: titles.get(a.speaker.entity, a.speaker.entity) if a.speaker is not None else None  # noqa: E731
     responses = ("denies", "disputes", "declines", "confirms")
+    # an outlet's name in a refusal is who asked, not the matter ("did not answer calls from the
+    # Ridgeway Gazette", "declined to comment to the Gazette")
+    outlet_words = _stems(" ".join([report.article.outlet or ""] + [e.name for e in report.entities
+                                                                   if e.type == "OUTLET"]))
 
     def group_of(target) -> str:  # an ungrouped statement leads a group of its own
         return out.setdefault(target.id, LEAD + target.id)
@@ -568,7 +610,7 @@ def engine_groups(report) -> dict[str, str]:
                 out[a.id] = FOLLOW + _lead(group_of(before))  # "she had seen internal test sheets"
             continue
         if a.stance == "declines":
-            own = _stems(a.content.text if a.content else "") - {w[:5] for w in _GENERIC}
+            own = _stems(a.content.text if a.content else "") - {w[:5] for w in _GENERIC} - outlet_words
             claims_ = [b for b in body if b.stance == "asserts" and b.speaker is not None and b.content
                        and b is not a and who(b) != who(a)]
             if own:
@@ -644,6 +686,29 @@ def refusal_claim(conn, st, scores: dict[int, float]) -> int | None:
                 and st.entities & _named(conn, claim_id):
             best, best_n = claim_id, n
     return best
+
+
+def stake_claim(conn, st, pending) -> int | None:
+    """The claim a refusal naming no matter is about when its speaker has answered one before:
+    among the claims this article speaks of (never another: someone who denied one claim last
+    month refuses today on today's), the first one the speaker denied, disputed or declined on
+    already ("Siri Vold declined to comment to the Gazette" after she denied the tannery's
+    dye, in an article leading with the anglers' samples). The words of refusing, the
+    speaker's name and the outlet's are no matter. None otherwise."""
+    if st.stance != "declines" or st.speaker is None:
+        return None
+    from .sql import run
+    found = run(conn, "SELECT a.outlet FROM statements s JOIN articles a ON a.id = s.article_id WHERE s.id = :s",
+                {"s": st.id}).fetchone()
+    matter = _stems(st.text) - _REFUSAL_STEMS - {w[:5] for w in _GENERIC} \
+        - _stems(" ".join(_speaker_words(conn, st.speaker) + [found[0] if found and found[0] else ""]))
+    if matter - {"decli", "answe", "calls", "phone", "comme", "respo", "did", "could"}:
+        return None
+    for claim_id in dict.fromkeys(p.claim_id for p in pending if p.claim_id is not None):
+        if run(conn, "SELECT 1 FROM statements WHERE claim_id = :c AND entity_id = :e AND stance IN "
+                     "('denies', 'disputes', 'declines') LIMIT 1", {"c": claim_id, "e": st.speaker}).fetchone():
+            return claim_id
+    return None
 
 
 def _speaker_words(conn, entity_id) -> list[str]:
@@ -738,8 +803,12 @@ def _claimants_side(conn, st, rows: list[Row]) -> bool:
 #: A statement that points back at something said before instead of saying it again: a
 #: statement or a figure named by a demonstrative, a possessive or "the same" ("she stood by
 #: her account", "the same figure", "these numbers", "who made the claim"), or what was said
-#: taken up by a pronoun ("I said this in March"). Hand-written: the sentence model scores such
-#: words at 0.05-0.25 against the claim they point at (tests/data/story, story-ferry).
+#: taken up by a pronoun ("I said this in March"), or what the speaker says it said before
+#: ("We said from the start that ...", "as we said"). Hand-written: the sentence model scores such
+#: words at 0.05-0.25 against the claim they point at (tests/data/story, story-ferry), and
+#: "We said from the start that the tannery was behind this" at 0.36 (story-tannery).
+_SAID_BEFORE = (r"\b(?:said|warned|argued|maintained)\s+(?:from\s+the\s+(?:start|beginning|outset|first)|all\s+along)\b"
+                r"|\bas\s+(?:i|we|he|she|they)\s+(?:said|warned|have\s+said|had\s+said)\b")
 _POINTING = (r"(?:the\s+same|this|these|those|such|her|his|their|its|my|our)\s+(?:[a-z-]+\s+)?"
              r"(?:account|accounts|claim|claims|allegation|allegations|accusation|accusations|figure|figures"
              r"|number|numbers|version|statement|statements|finding|findings|warning|warnings|words|charge|charges)")
@@ -747,7 +816,8 @@ _POINTS_BACK = re.compile(
     rf"\b{_POINTING}\b"
     r"|\bthe\s+(?:claim|claims|allegation|allegations|accusation|accusations)\b"
     r"|\b(?:said|say|says|saying|told|repeated|warned)\s+(?:this|so)\b"
-    r"|\bst(?:ood|ands?)\s+by\b", re.I)
+    r"|\bst(?:ood|ands?)\s+by\b"
+    r"|" + _SAID_BEFORE, re.I)
 
 
 def points_back(text: str) -> bool:
@@ -755,11 +825,13 @@ def points_back(text: str) -> bool:
     return bool(_POINTS_BACK.search(text or ""))
 
 
-def back_reference_claims(conn, st, pending) -> list[int]:
+def back_reference_claims(conn, st, pending, scores: dict[int, float] | None = None) -> list[int]:
     """The claims an assertion that points back may mean (``points_back``), best first, among
     the claims this article already speaks of: those its speaker stands behind (asserts or
     confirms) first, then the others; each set by the statements the article gives it, then
-    in article order. A statement pointing back names no matter of its own, so the claim the
+    in article order; one that says what its speaker said from the start (``_SAID_BEFORE``)
+    means first the earliest claim its speaker stands behind, among those and the nearest
+    claims (``scores``). A statement pointing back names no matter of its own, so the claim the
     article is about is what it points at. Empty for any other statement."""
     if st.stance != "asserts" or not points_back(st.text):
         return []
@@ -768,12 +840,22 @@ def back_reference_claims(conn, st, pending) -> list[int]:
     for p in pending:
         if p.claim_id is not None:
             counts[p.claim_id] = counts.get(p.claim_id, 0) + 1
-    if not counts:
-        return []
     order = {cid: i for i, cid in enumerate(counts)}
 
     def behind(claim_id: int) -> bool:
         return st.speaker is not None and run(
             conn, "SELECT 1 FROM statements WHERE claim_id = :c AND entity_id = :e "
                   "AND stance IN ('asserts', 'confirms') LIMIT 1", {"c": claim_id, "e": st.speaker}).fetchone() is not None
-    return sorted(counts, key=lambda c: (not behind(c), -counts[c], order[c]))
+    first = []
+    if re.search(_SAID_BEFORE, st.text or "", re.I) and st.speaker is not None:
+        # "we said from the start": the speaker's first claim among the article's and the nearest
+        mine = [c for c in dict.fromkeys(list(counts) + list(scores or {})) if behind(c)]
+        if mine:
+            from .sql import in_list
+            where, params = in_list("c", mine)
+            dates = dict(run(conn, f"SELECT id, first_published FROM claims WHERE id IN {where}", params).fetchall())
+            first = sorted(mine, key=lambda c: (dates.get(c) or "9999", c))[:1]
+    if not counts:
+        return first
+    rest = sorted(counts, key=lambda c: (not behind(c), -counts[c], order[c]))
+    return first + [c for c in rest if c not in first]

@@ -393,6 +393,8 @@ class Prepared:
     stances: list[str]
     vectors: np.ndarray | None
     ids: list[int] = field(default_factory=list)
+    #: The words alone of each response whose text is its sentence (None for the others).
+    content_vectors: list = field(default_factory=list)
 
 
 def _prepare(report: Report, embedder: Embedder) -> Prepared:
@@ -403,7 +405,14 @@ def _prepare(report: Report, embedder: Embedder) -> Prepared:
     texts = [linking.claim_text(a, text) or (a.content.text if a.content else "") for a in attrs]
     stances = [a.stance for a in attrs]
     vectors = embedder.embed(texts) if texts else None
-    return Prepared(attrs, texts, stances, vectors)
+    # claims: a response is linked by its sentence and by its words alone (linking.response_content)
+    contents = [linking.response_content(a) for a in attrs]
+    todo = [i for i, c in enumerate(contents) if c]
+    found = embedder.embed([contents[i] for i in todo]) if todo else []
+    content_vectors: list[np.ndarray | None] = [None] * len(attrs)
+    for i, v in zip(todo, found):
+        content_vectors[i] = v
+    return Prepared(attrs, texts, stances, vectors, content_vectors=content_vectors)
 
 
 def _keys(article) -> tuple[str | None, str]:
@@ -529,7 +538,8 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
                  [{"s": sid, "e": e} for e in ents])
         speaker = _speaker_set(attr, entity_ids)
         st = linking.NewStatement(sid, prep.vectors[i], next(iter(speaker), None), ents | speaker,
-                                  prep.stances[i], prep.texts[i], hits=hits[i], group=groups.get(attr.id))
+                                  prep.stances[i], prep.texts[i], hits=hits[i], group=groups.get(attr.id),
+                                  content_vector=prep.content_vectors[i] if prep.content_vectors else None)
         linking.link_statement(conn, index, st, pending)
         pending.append(st)
     for claim_id in {st.claim_id for st in pending}:
@@ -582,10 +592,10 @@ _INSERT_STATEMENT = (
     "INSERT INTO statements (article_id, local_id, entity_id, speaker_text, speaker_name, speaker_type, "
     "speaker_start, speaker_end, kind, stance, cue_text, content_text, content_start, content_end, "
     "claim_text, when_value, published, claim_id, similarity, embedding, cue_start, cue_end, addressee_text, "
-    "when_text, hedged, record) VALUES (:article_id, :local_id, "
+    "when_text, hedged, record, content_embedding) VALUES (:article_id, :local_id, "
     ":entity_id, :speaker_text, :speaker_name, :speaker_type, :speaker_start, :speaker_end, :kind, :stance, "
     ":cue_text, :content_text, :content_start, :content_end, :claim_text, :when_value, :published, NULL, "
-    "NULL, :embedding, :cue_start, :cue_end, :addressee_text, :when_text, :hedged, :record)")
+    "NULL, :embedding, :cue_start, :cue_end, :addressee_text, :when_text, :hedged, :record, :content_embedding)")
 
 
 def _insert_statement(conn, report: Report, attr: Attribution, article_id: int, entity_ids: dict[str, int],
@@ -603,6 +613,8 @@ def _insert_statement(conn, report: Report, attr: Attribution, article_id: int, 
         content_end=ct.end if ct else None, claim_text=prep.texts[i] if i is not None else "",
         when_value=wh.value if wh else None, published=published,
         embedding=to_blob(prep.vectors[i]) if i is not None else None,
+        content_embedding=to_blob(prep.content_vectors[i]) if i is not None and prep.content_vectors
+        and prep.content_vectors[i] is not None else None,
         cue_start=cue.start if cue else None, cue_end=cue.end if cue else None,
         addressee_text=attr.addressee.text if attr.addressee else None,
         when_text=wh.text if wh else None, hedged=bool(attr.hedged),

@@ -8,7 +8,9 @@ articles: two spokeswomen in two articles are not one source.
 Claims: each statement is embedded (the words said; the whole sentence when the words are
 only a reference such as "declined to comment on Friday"), its nearest stored statements are
 found in the vector index, and it joins the claim of the best neighbour when the cosine is
-high (``SAME_CLAIM``), or moderately high (``RELATED_CLAIM``) with an entity in common.
+high (``SAME_CLAIM``), or moderately high (``RELATED_CLAIM``) with an entity in common. A
+denial, dispute or confirmation is also compared by its words alone with every member of a
+nearby claim (``response_content``): what it answers is often said best by another response.
 A statement's stance is the engine's (``pipeline/stance.py``): linking never changes it.
 """
 from __future__ import annotations
@@ -53,6 +55,11 @@ ORG_RATIO = 90
 LINKED_TYPES = ("PERSON", "ORG", "OUTLET")
 #: Stances that answer someone else's claim rather than make one.
 RESPONSES = ("denies", "disputes", "declines", "confirms")
+#: Responses whose words are compared with a claim's members (``response_content``).
+CONTENT_RESPONSES = ("denies", "disputes", "confirms")
+#: A claim's members a response's words are compared with: its first this many statements
+#: (by id; refusals left out). Bounds the look-up on a claim of thousands of statements.
+MEMBERS_COMPARED = 50
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+|\n")
 
@@ -77,6 +84,19 @@ def claim_text(attr: Attribution, text: str) -> str:
         return content
     anchor = attr.cue or attr.speaker or attr.content
     return sentence_around(text, anchor.start) if anchor else content
+
+
+def response_content(attr: Attribution) -> str | None:
+    """The words alone of a denial, dispute or confirmation that says what it answers (at
+    least MIN_CLAIM_WORDS words), compared with a claim's members besides its sentence
+    (``claim_candidates``); None for any other statement. "Dahl disputed that the fares would
+    double, saying ..." scores 0.36 as a sentence against the claim's anchor, its words 0.75
+    against the earlier denial "that the company planned to double its fares in November"
+    (story-ferry). Refusals are left out: their words name a matter, not a proposition."""
+    if attr.stance not in CONTENT_RESPONSES or attr.content is None or attr.kind == "reference":
+        return None
+    content = attr.content.text.strip(" \"“”'")
+    return content if len(content.split()) >= MIN_CLAIM_WORDS else None
 
 
 # -- entities -----------------------------------------------------------------------------
@@ -187,6 +207,10 @@ def _maybe_rename(conn: Connection, entity_id: int, name: str) -> None:
     if len(names.person_words(name)) > len(names.person_words(current)):
         run(conn, "UPDATE entities SET name = :name WHERE id = :id",
             {"name": names.display_name(name), "id": entity_id})
+        # a stored reason names its sources: the claims this person speaks in say the new name
+        for (claim_id,) in run(conn, "SELECT DISTINCT claim_id FROM statements WHERE entity_id = :id "
+                                     "AND claim_id IS NOT NULL", {"id": entity_id}).fetchall():
+            store_claims.store_verdict(conn, claim_id)
 
 
 #: One statement instead of a look-up and an insert: an alias already recorded is kept as it is.
@@ -231,6 +255,8 @@ class NewStatement:
     hits: list[tuple[int, float]] | None = None
     #: The engine's per-article claim holding it (store/claims.py engine_groups), if any.
     group: str | None = None
+    #: A response's words alone (``response_content``), embedded; None for other statements.
+    content_vector: np.ndarray | None = None
 
 
 def claim_candidates(conn: Connection, index, st: NewStatement, pending: list[NewStatement]) -> dict[int, float]:
@@ -240,20 +266,57 @@ def claim_candidates(conn: Connection, index, st: NewStatement, pending: list[Ne
     closest member less ``MEMBER_PENALTY``: a claim grows by paraphrase without drifting
     through a chain of loosely related statements. A response (denial, refusal) is compared
     with anchors that are assertions only: refusals to comment all read alike, whatever
-    they refuse to comment on.
+    they refuse to comment on. A denial, dispute or confirmation that says what it answers
+    is compared by its words too, with every member of the claim (``_content_scores``): the
+    anchor's words, or another member's less ``MEMBER_PENALTY``; the best of its sentence and
+    its words counts. Joining still takes SAME_CLAIM, or RELATED_CLAIM with an entity in
+    common, and never sets a source against its own claim (``choose_claim``).
     """
     members = _member_scores(conn, index, st, pending)
-    anchors = anchor_vectors(conn, list(members))
+    words = _content_scores(conn, index, st, pending, members) if st.content_vector is not None else {}
+    anchors = anchor_vectors(conn, list(members | words))
     scores = {}
-    for claim_id, member in members.items():
+    for claim_id in members | words:
         vector, anchor_stance = anchors.get(claim_id, (None, None))
         anchor = float(np.dot(st.vector, vector)) if vector is not None else -1.0
         if st.stance in RESPONSES:
             if anchor_stance == "asserts":
-                scores[claim_id] = anchor
+                scores[claim_id] = max(anchor, words.get(claim_id, -1.0))
         else:
-            scores[claim_id] = max(anchor, member - MEMBER_PENALTY)
+            scores[claim_id] = max(anchor, members[claim_id] - MEMBER_PENALTY)
     return scores
+
+
+def _content_scores(conn: Connection, index, st: NewStatement, pending: list[NewStatement],
+                    members: dict[int, float]) -> dict[int, float]:
+    """Claim id -> a response's words (``st.content_vector``) against the claim: the best cosine
+    to its anchor, or to any other of its members (their words alone when they are responses)
+    less MEMBER_PENALTY; for the claims of the statement's neighbours by its sentence and by
+    its words. Refusals among the members are left out (they all read alike)."""
+    cv = st.content_vector
+    claims = set(members)
+    hits = index.search(cv, NEIGHBOURS) if index is not None else []
+    if hits:
+        ids, params = in_list("s", [h for h, _ in hits])
+        claims |= {r[0] for r in run(conn, f"SELECT claim_id FROM statements WHERE id IN {ids} "
+                                           "AND claim_id IS NOT NULL", params).fetchall()}
+    claims |= {p.claim_id for p in pending if p.claim_id is not None}
+    out: dict[int, float] = {}
+    for claim_id in claims:
+        rows = run(conn, "SELECT s.id, s.embedding, s.content_embedding, c.first_statement_id FROM statements s "
+                         "JOIN claims c ON c.id = s.claim_id WHERE s.claim_id = :c AND s.stance <> 'declines' "
+                         f"ORDER BY s.id LIMIT {MEMBERS_COMPARED}", {"c": claim_id}).fetchall()
+        for sid, emb, content_emb, first in rows:
+            blob = content_emb if content_emb is not None else emb
+            if blob is None:
+                continue
+            cos = float(np.dot(cv, from_blob(blob))) - (0.0 if sid == first else MEMBER_PENALTY)
+            out[claim_id] = max(out.get(claim_id, -1.0), cos)
+    for p in pending:
+        if p.claim_id is not None and p.stance != "declines":
+            vec = p.content_vector if p.content_vector is not None else p.vector
+            out[p.claim_id] = max(out.get(p.claim_id, -1.0), float(np.dot(cv, vec)) - MEMBER_PENALTY)
+    return out
 
 
 def _member_scores(conn: Connection, index, st: NewStatement, pending: list[NewStatement]) -> dict[int, float]:
@@ -326,6 +389,9 @@ def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float],
                  pending: list[NewStatement] = ()) -> tuple[int | None, float | None]:
     """The claim a statement joins (see SAME_CLAIM, RELATED_CLAIM), or (None, None); the
     claim of its engine group first, and never one it may not join (store/claims.py)."""
+    stake = store_claims.stake_claim(conn, st, pending)  # "declined to comment to the Gazette"
+    if stake is not None and store_claims.allowed(conn, st, stake, pending):
+        return stake, scores.get(stake)
     same_group = store_claims.group_claim(st, pending)
     if same_group is not None and store_claims.allowed(conn, st, same_group, pending):
         return same_group, scores.get(same_group)
@@ -339,7 +405,7 @@ def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float],
     refusal = store_claims.refusal_claim(conn, st, scores)  # "declined to comment on the fares"
     if refusal is not None and store_claims.allowed(conn, st, refusal, pending):
         return refusal, scores.get(refusal)
-    for back in store_claims.back_reference_claims(conn, st, pending):  # "she stood by her account"
+    for back in store_claims.back_reference_claims(conn, st, pending, scores):  # "she stood by her account"
         if store_claims.allowed(conn, st, back, pending):
             return back, scores.get(back)
     return None, None
@@ -364,7 +430,8 @@ def link_statement(conn: Connection, index, st: NewStatement, pending: list[NewS
 
 
 def refresh_claim(conn: Connection, claim_id: int) -> None:
-    """Recompute a claim's anchor, text, first report, status and size from its statements."""
+    """Recompute a claim's anchor, text, first report and size from its statements, and its
+    stored verdict (``claims.store_verdict``)."""
     rows = [ClaimRow(*r) for r in run(
         conn, "SELECT id, stance, claim_text, published, entity_id, speaker_name FROM statements "
               "WHERE claim_id = :c ORDER BY coalesce(published, :late), id", {"c": claim_id, "late": "9999"})]
@@ -372,9 +439,9 @@ def refresh_claim(conn: Connection, claim_id: int) -> None:
         return
     first = anchor_of(rows)
     run(conn, "UPDATE claims SET text = :text, first_published = :pub, first_statement_id = :first, "
-              "status = :status, n_statements = :n WHERE id = :c",
-        {"text": first.claim_text, "pub": first.published, "first": first.id,
-         "status": store_claims.load_verdict(conn, claim_id).status, "n": len(rows), "c": claim_id})
+              "n_statements = :n WHERE id = :c",
+        {"text": first.claim_text, "pub": first.published, "first": first.id, "n": len(rows), "c": claim_id})
+    store_claims.store_verdict(conn, claim_id)
 
 
 #: A statement as ``refresh_claim`` reads it.

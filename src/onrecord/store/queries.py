@@ -8,6 +8,7 @@ PostgreSQL; matched words in snippets are wrapped in « and ».
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Iterator
@@ -19,10 +20,8 @@ from .schema import articles, claims, entities, entity_aliases, statements
 from .sql import in_list, run
 
 STATUSES = store_claims.STATUSES
-#: Claims judged per listing without ``about`` (the largest by statements that pass the
-#: filters) before they are ranked by distinct sources and outlets: the ranking reads each
-#: candidate's statements, so it is bounded; a claim outside the bound has fewer statements
-#: than all of them.
+#: Full-text matches of ``claims --about`` kept before the other filters of a listing apply
+#: (ranked by match, the filters then read each one's stored verdict).
 RANK_CANDIDATES = 500
 #: Full-text matches ranked per query on SQLite: the newest this many articles (for
 #: ``search``) or statements (for ``claims --about``) holding every word. A query matching
@@ -95,7 +94,7 @@ class ClaimInfo:
     sources: int = 0
     outlets: int = 0
     most_reported: bool = False
-    #: The date of the statement that last changed the status.
+    #: The date of the latest dated statement that changed the status (stored with the verdict).
     status_changed: str | None = None
 
 
@@ -260,81 +259,87 @@ def _statements_by_id(conn: Connection, ids: list[int]) -> list[Statement]:
 def list_claims(bind: Engine | Connection, about: str | None = None, status: str | None = None,
                 limit: int = 50, *, outlet: str | None = None, since: str | None = None,
                 until: str | None = None, changed_since: str | None = None,
-                stance: str | None = None) -> list[ClaimInfo]:
+                stance: str | None = None, sort: str | None = None, offset: int = 0) -> list[ClaimInfo]:
     """Claims worth a fact-checker's attention first: the most reported (two independent
-    sources or a dispute), then by distinct sources and outlets. ``about`` matches the words
-    said and the speakers' names (best match first); ``outlet`` keeps claims with a statement
-    in that outlet, ``since``/``until`` (YYYY-MM-DD) those with a statement in that span,
-    ``changed_since`` those whose status changed on or after that date, ``stance`` those with a
-    statement of that stance (as people corrected it: "claims someone denied")."""
+    sources or a dispute), then by distinct sources and outlets (or in the order ``sort``
+    names, ``CLAIM_SORTS``). ``about`` matches the words said and the speakers' names (best
+    match first); ``outlet`` keeps claims with a statement in that outlet, ``since``/``until``
+    (YYYY-MM-DD) those with a statement in that span, ``changed_since`` those whose status
+    changed on or after that date, ``stance`` those with a statement of that stance (as people
+    corrected it: "claims someone denied"). A rejected statement counts for none of them.
+
+    Every figure is the claim's stored verdict (``claims.store_verdict``): the ranking and the
+    filters are one SQL query over every claim, nothing is judged here."""
     if status is not None and status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    where, params = _claim_where(status, outlet, since, until, changed_since, stance)
     with connection(bind) as conn:
-        filtered = bool(outlet or since or until or changed_since or stance)
         if about:
-            ids = _claims_about(conn, about, status, limit if not filtered else RANK_CANDIDATES)
-        else:
-            ids = _claim_candidates(conn, status, outlet, since, until)
-        infos = [i for i in _claim_infos(conn, ids) if i is not None]
-        kept = []
-        for info in infos:
-            verdict = _judge_into(conn, info)
-            if outlet and not any(names.fold(j.row.outlet or "") == names.fold(outlet) for j in verdict.rows):
-                continue
-            if (since or until) and not any(_in_span(j.row.published, since, until) for j in verdict.rows):
-                continue
-            if changed_since and not verdict.changed_since(changed_since):
-                continue
-            if stance and not any(j.row.stance == stance for j in verdict.rows):
-                continue
-            kept.append(info)
-        if not about:
-            kept.sort(key=lambda c: (not c.most_reported, -c.sources, -c.outlets, -c.statements, c.id))
-        return kept[:limit]
+            filtered = bool(outlet or since or until or changed_since or stance)
+            ids = _claims_about(conn, about, status, limit + offset if not filtered else RANK_CANDIDATES)
+            if filtered and ids:
+                keep, kp = in_list("k", ids)
+                kept = {r[0] for r in run(conn, f"SELECT c.id FROM claims c WHERE c.id IN {keep} AND "
+                                                + " AND ".join(where), {**params, **kp}).fetchall()}
+                ids = [i for i in ids if i in kept]
+            infos = [i for i in _claim_infos(conn, ids) if i is not None]
+            return (sort_claims(infos, sort) if sort else infos)[offset:offset + limit]
+        sql = f"SELECT c.id FROM claims c WHERE {' AND '.join(where)} ORDER BY {_claim_order(sort)} " \
+              "LIMIT :n OFFSET :off"
+        ids = [r[0] for r in run(conn, sql, {**params, "n": limit, "off": offset}).fetchall()]
+        return [i for i in _claim_infos(conn, ids) if i is not None]
 
 
-def _in_span(published: str | None, since: str | None, until: str | None) -> bool:
-    return published is not None and (since is None or published >= since) and (until is None or published <= until[:10] + "~")
+def count_claims(bind: Engine | Connection, status: str | None = None, *, outlet: str | None = None,
+                 since: str | None = None, until: str | None = None, changed_since: str | None = None,
+                 stance: str | None = None) -> int:
+    """How many claims pass the filters of ``list_claims`` (without ``about``)."""
+    where, params = _claim_where(status, outlet, since, until, changed_since, stance)
+    with connection(bind) as conn:
+        return run(conn, f"SELECT count(*) FROM claims c WHERE {' AND '.join(where)}", params).fetchone()[0]
 
 
-def _claim_candidates(conn: Connection, status: str | None, outlet: str | None, since: str | None,
-                      until: str | None) -> list[int]:
-    """The largest claims passing the status, outlet and date filters (RANK_CANDIDATES at most)."""
-    where, params = [], {"n": RANK_CANDIDATES}
+#: ``list_claims``'s orders in SQL over the stored verdict columns (``sort_claims`` in Python).
+_CLAIM_ORDERS = {
+    "reported": "c.most_reported DESC, c.sources DESC, c.outlets DESC, c.n_statements DESC, c.id",
+    "statements": "c.n_statements DESC, c.id",
+    "sources": "c.sources DESC, c.outlets DESC, c.id",
+    "newest": "CASE WHEN c.first_published IS NULL THEN 1 ELSE 0 END, c.first_published DESC, c.id DESC",
+    "oldest": "CASE WHEN c.first_published IS NULL THEN 1 ELSE 0 END, c.first_published, c.id",
+}
+
+
+def _claim_order(sort: str | None) -> str:
+    key = sort or "reported"
+    if key not in CLAIM_SORTS:
+        raise ValueError(f"sort must be one of {', '.join(CLAIM_SORTS)}")
+    return _CLAIM_ORDERS[key]
+
+
+def _claim_where(status, outlet, since, until, changed_since, stance) -> tuple[list[str], dict]:
+    """Conditions on ``claims c``: the stored status and last change, and a statement of the
+    claim (not rejected; its stance as corrected) in the outlet, the span, of the stance."""
+    where, params = ["1 = 1"], {}
     if status:
         where.append("c.status = :status")
         params["status"] = status
-    if outlet or since or until:
-        cond = ["s.claim_id = c.id"]
-        if outlet:
-            cond.append("lower(a.outlet) = lower(:outlet)")
-            params["outlet"] = outlet
-        if since:
-            cond.append("s.published >= :since")
-            params["since"] = since
-        if until:
-            cond.append("s.published <= :until")
-            params["until"] = until[:10] + "~"
-        where.append("EXISTS (SELECT 1 FROM statements s JOIN articles a ON a.id = s.article_id WHERE "
-                     + " AND ".join(cond) + ")")
-    sql = "SELECT c.id FROM claims c" + (" WHERE " + " AND ".join(where) if where else "") + \
-        " ORDER BY c.n_statements DESC, c.id LIMIT :n"
-    return [r[0] for r in run(conn, sql, params).fetchall()]
-
-
-def _judge_into(conn: Connection, info: ClaimInfo) -> store_claims.Verdict:
-    """Judge a claim from its statements and fill its reason, counts and last status change."""
-    verdict = store_claims.load_verdict(conn, info.id)
-    info.reason, info.decided_by = verdict.reason, verdict.decided_by
-    info.sources, info.outlets = verdict.sources, verdict.outlets
-    info.most_reported = store_claims.worth_attention(verdict)
-    changes = verdict.history()
-    info.status_changed = changes[-1]["published"] if changes else None
-    info.status = verdict.status
-    fixed = corrections.overrides(conn, [info.first_statement_id]) if info.first_statement_id else {}
-    if info.first_statement_id in fixed:  # the first report's speaker as people corrected it
-        info.first_speaker = fixed[info.first_statement_id]["speaker"]
-    return verdict
+    if changed_since:
+        where.append("c.status_changed >= :changed")
+        params["changed"] = changed_since
+    one = ("EXISTS (SELECT 1 FROM statements s JOIN articles a ON a.id = s.article_id "
+           "LEFT OUTER JOIN statement_overrides o ON o.statement_id = s.id WHERE s.claim_id = c.id "
+           "AND coalesce(o.review, '') <> 'rejected' AND {})")
+    if outlet:
+        where.append(one.format("lower(a.outlet) = lower(:outlet)"))
+        params["outlet"] = outlet
+    if since or until:
+        span = [c for c, v in (("s.published >= :since", since), ("s.published <= :until", until)) if v]
+        where.append(one.format(" AND ".join(span)))
+        params.update({k: v for k, v in (("since", since), ("until", until[:10] + "~" if until else None)) if v})
+    if stance:
+        where.append(one.format("coalesce(o.stance, s.stance) = :stance"))
+        params["stance"] = stance
+    return where, params
 
 
 def _claims_about(conn: Connection, about: str, status: str | None, limit: int) -> list[int]:
@@ -370,31 +375,32 @@ def _newest_matches(conn: Connection, fts_table: str, query: str) -> int:
 
 
 def claim_info(bind: Engine | Connection, claim_id: int) -> ClaimInfo | None:
-    """One claim with its first report (date, outlet, speaker)."""
+    """One claim with its first report (date, outlet, speaker) and its stored verdict."""
     with connection(bind) as conn:
-        row = conn.execute(
-            select(claims, articles.c.outlet, statements.c.speaker_name)
-            .outerjoin(statements, statements.c.id == claims.c.first_statement_id)
-            .outerjoin(articles, articles.c.id == statements.c.article_id)
-            .where(claims.c.id == claim_id)).first()
-        if row is None:
-            return None
-        info = ClaimInfo(row.id, row.text, row.status, row.first_published, row.outlet,
-                         row.speaker_name, row.n_statements, row.first_statement_id)
-        _judge_into(conn, info)
-        return info
+        found = _claim_infos(conn, [claim_id])
+        return found[0] if found else None
 
 
 def _claim_infos(conn: Connection, ids: list[int]) -> list[ClaimInfo | None]:
-    """``claim_info`` of each id, in one query."""
+    """``claim_info`` of each id, in one query: the stored verdict columns, the first report's
+    speaker as people corrected it."""
     if not ids:
         return []
     where, params = in_list("c", ids)
     rows = run(conn, "SELECT c.id, c.text, c.status, c.first_published, a.outlet, s.speaker_name, "
-                     "c.n_statements, c.first_statement_id FROM claims c "
+                     "c.n_statements, c.first_statement_id, c.reason, c.decided_by, c.sources, c.outlets, "
+                     "c.most_reported, c.status_changed FROM claims c "
                      "LEFT OUTER JOIN statements s ON s.id = c.first_statement_id "
                      f"LEFT OUTER JOIN articles a ON a.id = s.article_id WHERE c.id IN {where}", params).fetchall()
-    found = {r[0]: ClaimInfo(*r) for r in rows}
+    found = {}
+    for r in rows:
+        found[r[0]] = ClaimInfo(*r[:8], reason=r[8], decided_by=json.loads(r[9] or "[]"), sources=r[10] or 0,
+                                outlets=r[11] or 0, most_reported=bool(r[12]), status_changed=r[13])
+    firsts = [i.first_statement_id for i in found.values() if i.first_statement_id]
+    fixed = corrections.overrides(conn, firsts) if firsts else {}
+    for info in found.values():
+        if info.first_statement_id in fixed:  # the first report's speaker as people corrected it
+            info.first_speaker = fixed[info.first_statement_id]["speaker"]
     return [found.get(i) for i in ids]
 
 

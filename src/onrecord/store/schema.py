@@ -11,7 +11,9 @@ kept by triggers on SQLite, a generated ``tsvector`` column with a GIN index on 
 - ``statements``: one attribution of one article, with its speaker's corpus entity, its
   role toward a corpus claim, and its sentence embedding.
 - ``statement_entities``: corpus entities named inside a statement's words.
-- ``claims``: one proposition across articles; its timeline is its statements by date.
+- ``claims``: one proposition across articles; its timeline is its statements by date; its
+  verdict (status, reason, deciding statements, distinct sources and outlets, most reported,
+  last status change) is stored with it.
 - ``article_entities``: the entities of one article as the engine found them (record JSON:
   name, type, aliases, mentions), each with the corpus entity it was linked to.
 - ``article_claims`` / ``article_claim_statements``: the per-article claims (record JSON) and
@@ -26,7 +28,7 @@ sort on.
 from __future__ import annotations
 
 from sqlalchemy import (BigInteger, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer,
-                        LargeBinary, MetaData, String, Table, Text, UniqueConstraint)
+                        LargeBinary, MetaData, String, Table, Text, UniqueConstraint, false)
 
 metadata = MetaData()
 
@@ -89,8 +91,18 @@ claims = Table(
     Column("first_published", String(32)),
     Column("first_statement_id", Integer),
     Column("n_statements", Integer, nullable=False, default=0),
+    # the verdict (migration 0004; store/claims.py store_verdict), judged again whenever the
+    # claim's statements or their corrections change, never at read time
+    Column("reason", Text),
+    Column("decided_by", Text),
+    Column("sources", Integer, nullable=False, default=0, server_default="0"),
+    Column("outlets", Integer, nullable=False, default=0, server_default="0"),
+    Column("most_reported", Boolean, nullable=False, default=False, server_default=false()),
+    Column("status_changed", String(32)),
     Index("ix_claims_size", "n_statements"),
     Index("ix_claims_status_size", "status", "n_statements"),
+    Index("ix_claims_rank", "most_reported", "sources", "outlets", "n_statements"),
+    Index("ix_claims_status_changed", "status_changed"),
 )
 
 statements = Table(
@@ -116,6 +128,8 @@ statements = Table(
     Column("claim_id", Integer, ForeignKey("claims.id")),
     Column("similarity", Float),
     Column("embedding", LargeBinary),
+    # the words said alone, for a response whose sentence is its embedding (migration 0004)
+    Column("content_embedding", LargeBinary),
     Column("cue_start", Integer),
     Column("cue_end", Integer),
     Column("addressee_text", Text),

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, select
 
 from ..store import corrections, queries
-from ..store.schema import articles, claims, entities, statements
+from ..store.schema import articles, entities, statements
 
 #: Most rows one page of a list holds: keeps a page under a few milliseconds of SQL and a
 #: few hundred kilobytes of HTML even on a 100k-article store.
@@ -93,27 +93,16 @@ def list_claims(bind: Engine | Connection, page: int = 1, per_page: int = 50,
                 stance: str | None = None) -> Page:
     """Claims, the most reported first (``ClaimInfo`` items; ``queries.list_claims`` ranks
     them by independent sources, distinct sources and outlets); ``status`` filters, and so do
-    ``outlet``, ``since``/``until``, ``changed_since`` and ``stance`` as in ``onrecord claims`` (over the
-    ``queries.RANK_CANDIDATES`` largest claims, so the total is of those); ``sort`` is one of
-    ``queries.CLAIM_SORTS`` (over those same candidates when it is not the default)."""
+    ``outlet``, ``since``/``until``, ``changed_since`` and ``stance`` as in ``onrecord claims``, over
+    every claim (their stored verdicts); ``sort`` is one of ``queries.CLAIM_SORTS``."""
     if status is not None and status not in queries.STATUSES:
         raise ValueError(f"status must be one of {', '.join(queries.STATUSES)}")
+    filters = {"outlet": outlet, "since": since, "until": until, "changed_since": changed_since, "stance": stance}
     with queries.connection(bind) as conn:
-        if outlet or since or until or changed_since or stance or (sort and sort != "reported"):
-            found = queries.list_claims(conn, status=status, limit=queries.RANK_CANDIDATES, outlet=outlet,
-                                        since=since, until=until, changed_since=changed_since, stance=stance)
-            found = queries.sort_claims(found, sort)
-            start = _offset(page, per_page)
-            return Page(found[start:start + per_page], page, per_page, len(found))
-        where = [claims.c.status == status] if status else []
-        total = conn.execute(select(func.count()).select_from(claims).where(*where)).scalar()
-        if page * per_page <= queries.RANK_CANDIDATES:
-            ranked = queries.list_claims(conn, status=status, limit=page * per_page)
-            return Page(ranked[_offset(page, per_page):], page, per_page, total)
-        ids = conn.execute(select(claims.c.id).where(*where)
-                           .order_by(claims.c.n_statements.desc(), claims.c.id)
-                           .limit(per_page).offset(_offset(page, per_page))).scalars().all()
-        return Page([queries.claim_info(conn, i) for i in ids], page, per_page, total)
+        total = queries.count_claims(conn, status, **filters)
+        found = queries.list_claims(conn, status=status, limit=per_page, offset=_offset(page, per_page),
+                                    sort=sort, **filters)
+        return Page(found, page, per_page, total)
 
 
 def person(bind: Engine | Connection, entity_id: int, page: int = 1, per_page: int = MAX_PER_PAGE,
