@@ -24,7 +24,7 @@ from onrecord.pipeline import cues, entities
 from onrecord.inputs.article import Article
 from onrecord.pipeline.quotes import QUOTE_CHARS, Quote, find_quotes
 from onrecord.records import Attribution, Content, Span, Speaker
-from onrecord.pipeline.doccache import doc_ents, doc_text
+from onrecord.pipeline.doccache import doc_ents, doc_text, token_indices
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 #: Capitalised sentence openers that are never a misparsed name.
@@ -210,7 +210,9 @@ def _not_nested(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
 def cue_verbs(ctx: Context) -> list[Candidate]:
     """Candidates anchored on a verb from the cue lexicon."""
     out = []
-    for tok in ctx.doc:
+    doc = ctx.doc
+    for i in token_indices(doc, "pos", "VERB", "AUX"):  # a cue verb is one of these (cues.is_cue_verb)
+        tok = doc[i]
         if not cues.is_cue_verb(tok) or ctx.in_boilerplate(tok.idx) or ctx.in_quote(tok.idx):
             continue  # a cue inside a quotation is the speaker's own report, not the article's
         if cues.is_non_cue(tok) or cues.is_idiom(tok):
@@ -940,7 +942,9 @@ def cue_nouns(ctx: Context) -> list[Candidate]:
     """Candidates anchored on a cue noun with an owner: "[his] claim [that ...]",
     "[the senator's] criticism [of the plan]"."""
     out = []
-    for tok in ctx.doc:
+    doc = ctx.doc
+    for i in token_indices(doc, "pos", "NOUN"):  # a cue noun is a NOUN (cues.is_cue_noun)
+        tok = doc[i]
         if not cues.is_cue_noun(tok) or ctx.in_boilerplate(tok.idx) or ctx.in_quote(tok.idx):
             continue
         learned = cues.learned_relation(tok)
@@ -1000,8 +1004,10 @@ def transcript_lines(ctx: Context) -> list[Candidate]:
 def according_to(ctx: Context) -> list[Candidate]:
     """'According to X, CONTENT' and 'CONTENT, according to X'."""
     out = []
-    for tok in ctx.doc:
-        if tok.lower_ != "according" or ctx.in_boilerplate(tok.idx):
+    doc = ctx.doc
+    for i in token_indices(doc, "lower", "according"):
+        tok = doc[i]
+        if ctx.in_boilerplate(tok.idx):
             continue
         # the "to" after "according" only: a misparse can hang another sentence's "to" before it
         to = next((c for c in tok.children if c.lower_ == "to" and c.i > tok.i), None)

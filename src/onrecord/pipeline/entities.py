@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from onrecord.records import Attribution, Entity
 from onrecord.pipeline import agreement
-from onrecord.pipeline.doccache import doc_ents, doc_text, ents_in
+from onrecord.pipeline.doccache import doc_ents, doc_text, ents_in, token_indices
 
 #: A speaker's type is one of DESIGN.md's: a country or government speaks as an organisation,
 #: a nationality or party ("Democrats") as a group.
@@ -926,7 +926,8 @@ def _tie_nominals(doc: Doc, index: EntityIndex) -> None:
     ("Harrow Civil is the contractor"). "The contractor said" then resolves to Harrow Civil
     (``EntityIndex.by_title``; a nominal tied to two sources resolves to neither)."""
     clusters = {m: c for c in index.clusters for m in c.mentions}
-    for tok in doc:
+    for i in token_indices(doc, "dep", "appos", "attr"):
+        tok = doc[i]
         pair = None
         if tok.dep_ == "appos":
             pair = (tok.head, tok)
