@@ -24,7 +24,7 @@ from onrecord.pipeline import cues, entities
 from onrecord.inputs.article import Article
 from onrecord.pipeline.quotes import QUOTE_CHARS, Quote, find_quotes
 from onrecord.records import Attribution, Content, Span, Speaker
-from onrecord.pipeline.doccache import doc_ents, doc_text, token_indices
+from onrecord.pipeline.doccache import any_token, doc_ents, doc_text, token_indices
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 #: Capitalised sentence openers that are never a misparsed name.
@@ -544,8 +544,9 @@ def _leading_quote(ctx: Context, verb: Token) -> Quote | None:
     before = [t for t in verb.subtree if t.i < verb.i and not ctx.in_quote(t.idx) and t.text not in QUOTE_CHARS
               and not t.is_punct]
     left = min([t.idx for t in before] + [verb.idx])
+    own = {b.i for b in before}
     if any(t.i < verb.i and t.idx >= left and not t.is_punct and t.text not in QUOTE_CHARS
-           and t.i not in {b.i for b in before} for t in ctx.doc[verb.i - 12 if verb.i >= 12 else 0:verb.i]):
+           and t.i not in own for t in ctx.doc[verb.i - 12 if verb.i >= 12 else 0:verb.i]):
         return None  # a word between the quote and the cue that is not the cue's own: not adjacent
     quotes = [q for q in ctx.quotes_between(block.start, left) if q.end <= left and q.closed]
     if not quotes:
@@ -814,6 +815,10 @@ def _gap_speaker(ctx: Context, quote_end: int, verb: Token) -> tuple[int, int] |
     return _trim(ctx.article.text, words[0].idx, words[-1].idx + len(words[-1]))
 
 
+#: Nouns whose "with X" / "to X" names the addressee ("in an interview with X").
+_ADDRESSEE_SETTINGS = ("interview", "conversation", "statement")
+
+
 def find_addressee(verb: Token, content: list[tuple[int, int]]) -> tuple[int, int] | None:
     """To whom or where: 'told X', 'said to X', 'in an interview with X'."""
     def outside(tok: Token) -> bool:
@@ -823,6 +828,11 @@ def find_addressee(verb: Token, content: list[tuple[int, int]]) -> tuple[int, in
         for child in verb.children:
             if child.dep_ in ("dobj", "dative", "iobj") and outside(child) and child.pos_ != "PRON":
                 return noun_phrase(child)
+    # the words below lie between the verb's left and right edges; without one there, no walk
+    lo, hi = verb.left_edge.i, verb.right_edge.i + 1
+    if not (verb.lemma_ in cues.SPEAK_TO and any_token(verb.doc, lo, hi, "lower", ("to",))) \
+            and not any_token(verb.doc, lo, hi, "lemma", _ADDRESSEE_SETTINGS):
+        return None
     for tok in verb.subtree:
         if not outside(tok):
             continue
@@ -830,7 +840,7 @@ def find_addressee(verb: Token, content: list[tuple[int, int]]) -> tuple[int, in
             pobj = [c for c in tok.children if c.dep_ == "pobj"]
             if pobj:
                 return noun_phrase(pobj[0])
-        if tok.lemma_ in ("interview", "conversation", "statement") and tok.i != verb.i:
+        if tok.lemma_ in _ADDRESSEE_SETTINGS and tok.i != verb.i:
             for w in tok.children:
                 if w.lower_ in ("with", "to") and w.dep_ == "prep":
                     pobj = [c for c in w.children if c.dep_ == "pobj"]

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from onrecord.inputs.article import Article
 from onrecord.records import Attribution, Claim
-from onrecord.pipeline.doccache import cue_token, doc_ents, doc_text, token_indices
+from onrecord.pipeline.doccache import any_token, cue_token, doc_ents, doc_text, token_indices
 from onrecord.pipeline import cues
 
 #: Cue lemmas and the stance each one takes when it is not negated.
@@ -175,7 +175,7 @@ def content_stance(attr: Attribution, doc: Doc) -> str | None:
     if attr.content is None:
         return None
     span = doc.char_span(attr.content.start, attr.content.end, alignment_mode="expand")
-    if span is None or not any(t.lower_ in STATEMENT_NOUNS for t in span):
+    if span is None or not any_token(doc, span.start, span.end, "lower", STATEMENT_NOUNS):
         return None
     words = [t.lower_ for t in span]
     truth = [w for w in words if w in TRUE_WORDS or w in FALSE_WORDS]
@@ -633,6 +633,8 @@ def stated_claims(attrs: list[Attribution], doc: Doc, article: Article, claims: 
                for a in (x.speaker, x.cue, x.content) if a is not None]
     covered += [(r.start, r.end) for r in reports]
     matter = [stems(" ".join(_attr_texts(attrs, c))) for c in claims]
+    if not matter:
+        return []  # no claim, so no sentence can share its matter
     outlet = outlet_name(article)
     out = []
     for sent in doc.sents:
