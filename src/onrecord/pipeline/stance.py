@@ -640,7 +640,8 @@ def stated_claims(attrs: list[Attribution], doc: Doc, article: Article, claims: 
     for sent in doc.sents:
         if not _statement_of_fact(sent, article, covered):
             continue
-        if any(len(stems(sent.text) & m) >= STATED_SHARED_STEMS for m in matter):
+        own = stems(sent.text)  # once per sentence, not once per claim
+        if any(len(own & m) >= STATED_SHARED_STEMS for m in matter):
             start, end = _trim_claim(article.text, sent.start_char, sent.end_char)
             out.append(Claim(id="", text=article.text[start:end], asserted_by=[outlet], status="stated",
                              start=start, end=end))
