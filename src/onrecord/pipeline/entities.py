@@ -17,6 +17,7 @@ names from their sentence), each named below.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter
@@ -408,14 +409,15 @@ def _typed_mentions(doc: Doc, attributions: list[Attribution]) -> tuple[dict[int
         if span is not None and len(span):
             speaking[span.root.i] = span
     groups: dict[str, list[tuple]] = {}
+    heads = sorted(speaking)  # an entity looks only at the speakers' heads inside it
     for ent in doc_ents(doc):
         if ent.label_ not in _SOURCE_LABELS + _OTHER_LABELS:
             continue
         name = trim_dates(ent.text, 0, len(ent.text))[0]
         if not name:
             continue
-        speaks = any(ent.start <= i < ent.end and (ent.label_ in _SOURCE_LABELS or _is_the_speaker(ent, span))
-                     for i, span in speaking.items())
+        speaks = any(ent.label_ in _SOURCE_LABELS or _is_the_speaker(ent, speaking[i])
+                     for i in heads[bisect.bisect_left(heads, ent.start):bisect.bisect_left(heads, ent.end)])
         groups.setdefault(strip_det(name).lower().strip(" .,;:"), []).append((ent, _context_type(ent), speaks))
     decided = {key: _group_type(members) for key, members in groups.items()}
     orgs = {org_key(k) for k, (t, _) in decided.items() if t in ("ORG", "OUTLET")}

@@ -568,6 +568,8 @@ def assign_when(attrs: list[Attribution], doc: Doc, article: Article, timexes: l
 
 
 def _own_time(attr: Attribution, doc: Doc, dated: list[Timex]) -> Timex | None:
+    if not dated:
+        return None  # no time to find: the clause is not walked
     verb = cue_token(attr, doc)
     if verb is None:
         return None
