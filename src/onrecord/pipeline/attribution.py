@@ -725,13 +725,15 @@ def _subtree_span(tok: Token, exclude: Token | None = None) -> tuple[int, int]:
 def _clause_pieces(clause: Token, verb: Token) -> list[tuple[int, int]]:
     """A clausal complement's text in pieces around the cue's own words when the cue sits
     inside it ("The museum, Mr. Obama said, would make visitors ...")."""
-    own = {t.i for t in verb.subtree} - {t.i for t in clause.subtree}
-    tokens = [t for t in clause.subtree if t.i not in own]
+    inside = list(clause.subtree)  # walked once
+    own = {t.i for t in verb.subtree} - {t.i for t in inside}
+    tokens = [t for t in inside if t.i not in own]
     if not own or not tokens or max(own) < tokens[0].i or min(own) > tokens[-1].i:
         return [_subtree_span(clause, exclude=verb)]
     text = doc_text(clause.doc)
-    before = [t for t in tokens if t.i < min(own)]
-    after = [t for t in tokens if t.i > max(own)]
+    first_own, last_own = min(own), max(own)
+    before = [t for t in tokens if t.i < first_own]
+    after = [t for t in tokens if t.i > last_own]
     pieces = [_trim(text, p[0].idx, p[-1].idx + len(p[-1])) for p in (before, after) if p]
     return [p for p in pieces if p[1] > p[0]] or [_subtree_span(clause, exclude=verb)]
 
@@ -743,8 +745,9 @@ def _clause_without(head: Token, cue_verb: Token) -> list[tuple[int, int]]:
     tokens = [t for t in head.subtree if t.i not in sub]
     if not tokens:
         return [_trim(doc_text(head.doc), head.idx, head.idx + len(head))]
-    before = [t for t in tokens if t.i < min(sub)]
-    after = [t for t in tokens if t.i > max(sub)]
+    first_own, last_own = min(sub), max(sub)
+    before = [t for t in tokens if t.i < first_own]
+    after = [t for t in tokens if t.i > last_own]
     pieces = []
     for part in (before, after):
         if part:
@@ -828,8 +831,10 @@ def find_addressee(verb: Token, content: list[tuple[int, int]]) -> tuple[int, in
         for child in verb.children:
             if child.dep_ in ("dobj", "dative", "iobj") and outside(child) and child.pos_ != "PRON":
                 return noun_phrase(child)
-    # the words below lie between the verb's left and right edges; without one there, no walk
-    lo, hi = verb.left_edge.i, verb.right_edge.i + 1
+    # the verb's phrase lies in its sentence (spaCy's trees never cross one; its left and right
+    # edges can be wrong in a non-projective parse): without one of the words below there, no walk
+    sent = verb.sent
+    lo, hi = sent.start, sent.end
     if not (verb.lemma_ in cues.SPEAK_TO and any_token(verb.doc, lo, hi, "lower", ("to",))) \
             and not any_token(verb.doc, lo, hi, "lemma", _ADDRESSEE_SETTINGS):
         return None
