@@ -20,7 +20,8 @@ roles news articles quote.
 from __future__ import annotations
 
 import functools
-from typing import Protocol, Sequence
+import itertools
+from typing import Iterable, Protocol, Sequence
 
 #: Pronouns that stand for an organisation, a place or a group rather than a person.
 THING_PRONOUNS = {"they", "it"}
@@ -138,14 +139,15 @@ def agrees(src: Source, pronoun: str) -> bool:
     return False
 
 
-def antecedent(recent: Sequence[Source], pronoun: str, named_before: Sequence[Source]) -> Source | None:
+def antecedent(recent: Sequence[Source], pronoun: str, named_before: Iterable[Source]) -> Source | None:
     """The source ``pronoun`` stands for: the latest agreeing speaker in ``recent`` (latest
     last), else for he/she the latest agreeing person in ``named_before`` (named last first),
-    else None. "they"/"it" only take the latest speaker, and only when it agrees."""
+    else None. "they"/"it" only take the latest speaker, and only when it agrees.
+    ``named_before`` is read lazily, only as far as the first agreeing person."""
     if pronoun in THING_PRONOUNS:
         src = recent[-1] if recent else None
         return src if src is not None and agrees(src, pronoun) else None
-    for src in list(reversed(recent)) + list(named_before):
+    for src in itertools.chain(list(reversed(recent)), named_before):
         if agrees(src, pronoun):
             if src.pronoun is None:
                 src.pronoun = "she" if pronoun in _SHE else "he"

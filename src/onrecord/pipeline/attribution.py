@@ -24,7 +24,7 @@ from onrecord.pipeline import cues, entities
 from onrecord.inputs.article import Article
 from onrecord.pipeline.quotes import QUOTE_CHARS, Quote, find_quotes
 from onrecord.records import Attribution, Content, Span, Speaker
-from onrecord.pipeline.doccache import doc_ents, doc_text
+from onrecord.pipeline.doccache import any_token, doc_ents, doc_text, token_indices
 
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 #: Capitalised sentence openers that are never a misparsed name.
@@ -210,7 +210,9 @@ def _not_nested(ctx: Context, cands: list[Candidate]) -> list[Candidate]:
 def cue_verbs(ctx: Context) -> list[Candidate]:
     """Candidates anchored on a verb from the cue lexicon."""
     out = []
-    for tok in ctx.doc:
+    doc = ctx.doc
+    for i in token_indices(doc, "pos", "VERB", "AUX"):  # a cue verb is one of these (cues.is_cue_verb)
+        tok = doc[i]
         if not cues.is_cue_verb(tok) or ctx.in_boilerplate(tok.idx) or ctx.in_quote(tok.idx):
             continue  # a cue inside a quotation is the speaker's own report, not the article's
         if cues.is_non_cue(tok) or cues.is_idiom(tok):
@@ -594,8 +596,9 @@ def _leading_quote(ctx: Context, verb: Token) -> Quote | None:
     before = [t for t in verb.subtree if t.i < verb.i and not ctx.in_quote(t.idx) and t.text not in QUOTE_CHARS
               and not t.is_punct]
     left = min([t.idx for t in before] + [verb.idx])
+    own = {b.i for b in before}
     if any(t.i < verb.i and t.idx >= left and not t.is_punct and t.text not in QUOTE_CHARS
-           and t.i not in {b.i for b in before} for t in ctx.doc[verb.i - 12 if verb.i >= 12 else 0:verb.i]):
+           and t.i not in own for t in ctx.doc[verb.i - 12 if verb.i >= 12 else 0:verb.i]):
         return None  # a word between the quote and the cue that is not the cue's own: not adjacent
     quotes = [q for q in ctx.quotes_between(block.start, left) if q.end <= left and q.closed]
     if not quotes:
@@ -820,13 +823,15 @@ def _subtree_span(tok: Token, exclude: Token | None = None) -> tuple[int, int]:
 def _clause_pieces(clause: Token, verb: Token) -> list[tuple[int, int]]:
     """A clausal complement's text in pieces around the cue's own words when the cue sits
     inside it ("The museum, Mr. Obama said, would make visitors ...")."""
-    own = {t.i for t in verb.subtree} - {t.i for t in clause.subtree}
-    tokens = [t for t in clause.subtree if t.i not in own]
+    inside = list(clause.subtree)  # walked once
+    own = {t.i for t in verb.subtree} - {t.i for t in inside}
+    tokens = [t for t in inside if t.i not in own]
     if not own or not tokens or max(own) < tokens[0].i or min(own) > tokens[-1].i:
         return [_subtree_span(clause, exclude=verb)]
     text = doc_text(clause.doc)
-    before = [t for t in tokens if t.i < min(own)]
-    after = [t for t in tokens if t.i > max(own)]
+    first_own, last_own = min(own), max(own)
+    before = [t for t in tokens if t.i < first_own]
+    after = [t for t in tokens if t.i > last_own]
     pieces = [_trim(text, p[0].idx, p[-1].idx + len(p[-1])) for p in (before, after) if p]
     return [p for p in pieces if p[1] > p[0]] or [_subtree_span(clause, exclude=verb)]
 
@@ -838,8 +843,9 @@ def _clause_without(head: Token, cue_verb: Token) -> list[tuple[int, int]]:
     tokens = [t for t in head.subtree if t.i not in sub]
     if not tokens:
         return [_trim(doc_text(head.doc), head.idx, head.idx + len(head))]
-    before = [t for t in tokens if t.i < min(sub)]
-    after = [t for t in tokens if t.i > max(sub)]
+    first_own, last_own = min(sub), max(sub)
+    before = [t for t in tokens if t.i < first_own]
+    after = [t for t in tokens if t.i > last_own]
     pieces = []
     for part in (before, after):
         if part:
@@ -910,6 +916,10 @@ def _gap_speaker(ctx: Context, quote_end: int, verb: Token) -> tuple[int, int] |
     return _trim(ctx.article.text, words[0].idx, words[-1].idx + len(words[-1]))
 
 
+#: Nouns whose "with X" / "to X" names the addressee ("in an interview with X").
+_ADDRESSEE_SETTINGS = ("interview", "conversation", "statement")
+
+
 def find_addressee(verb: Token, content: list[tuple[int, int]]) -> tuple[int, int] | None:
     """To whom or where: 'told X', 'said to X', 'in an interview with X'."""
     def outside(tok: Token) -> bool:
@@ -919,6 +929,13 @@ def find_addressee(verb: Token, content: list[tuple[int, int]]) -> tuple[int, in
         for child in verb.children:
             if child.dep_ in ("dobj", "dative", "iobj") and outside(child) and child.pos_ != "PRON":
                 return noun_phrase(child)
+    # the verb's phrase lies in its sentence (spaCy's trees never cross one; its left and right
+    # edges can be wrong in a non-projective parse): without one of the words below there, no walk
+    sent = verb.sent
+    lo, hi = sent.start, sent.end
+    if not (verb.lemma_ in cues.SPEAK_TO and any_token(verb.doc, lo, hi, "lower", ("to",))) \
+            and not any_token(verb.doc, lo, hi, "lemma", _ADDRESSEE_SETTINGS):
+        return None
     for tok in verb.subtree:
         if not outside(tok):
             continue
@@ -926,7 +943,7 @@ def find_addressee(verb: Token, content: list[tuple[int, int]]) -> tuple[int, in
             pobj = [c for c in tok.children if c.dep_ == "pobj"]
             if pobj:
                 return noun_phrase(pobj[0])
-        if tok.lemma_ in ("interview", "conversation", "statement") and tok.i != verb.i:
+        if tok.lemma_ in _ADDRESSEE_SETTINGS and tok.i != verb.i:
             for w in tok.children:
                 if w.lower_ in ("with", "to") and w.dep_ == "prep":
                     pobj = [c for c in w.children if c.dep_ == "pobj"]
@@ -1038,7 +1055,9 @@ def cue_nouns(ctx: Context) -> list[Candidate]:
     """Candidates anchored on a cue noun with an owner: "[his] claim [that ...]",
     "[the senator's] criticism [of the plan]"."""
     out = []
-    for tok in ctx.doc:
+    doc = ctx.doc
+    for i in token_indices(doc, "pos", "NOUN"):  # a cue noun is a NOUN (cues.is_cue_noun)
+        tok = doc[i]
         if not cues.is_cue_noun(tok) or ctx.in_boilerplate(tok.idx) or ctx.in_quote(tok.idx):
             continue
         learned = cues.learned_relation(tok)
@@ -1098,8 +1117,10 @@ def transcript_lines(ctx: Context) -> list[Candidate]:
 def according_to(ctx: Context) -> list[Candidate]:
     """'According to X, CONTENT' and 'CONTENT, according to X'."""
     out = []
-    for tok in ctx.doc:
-        if tok.lower_ != "according" or ctx.in_boilerplate(tok.idx):
+    doc = ctx.doc
+    for i in token_indices(doc, "lower", "according"):
+        tok = doc[i]
+        if ctx.in_boilerplate(tok.idx):
             continue
         # the "to" after "according" only: a misparse can hang another sentence's "to" before it
         to = next((c for c in tok.children if c.lower_ == "to" and c.i > tok.i), None)

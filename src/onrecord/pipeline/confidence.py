@@ -81,7 +81,8 @@ def features(attr: Attribution, doc: Doc, article: Article,
         f[f"tag={verb.tag_}"] = 1.0
         f["speech_verb"] = float(cues.is_speech(verb))
         f["negated"] = float(is_negated(verb))
-        f["sent_log_len"] = _log(len(verb.sent)) / 5
+        verb_sent = verb.sent  # spaCy finds the sentence anew on each access: once here
+        f["sent_log_len"] = _log(len(verb_sent)) / 5
     cue_text = attr.cue.text if attr.cue else ""
     shape = ("none" if attr.cue is None else "colon" if cue_text == ":" else
              "dash" if cue_text in _DASHES else "quote" if cue_text in _QUOTES else
@@ -105,7 +106,7 @@ def features(attr: Attribution, doc: Doc, article: Article,
                                          and b.kind in ("headline", "heading", "standfirst"))
         f["content_log_sentences"] = _log(len(_SENTENCE_BREAK.findall(content.text)))
         if verb is not None:
-            sent = verb.sent
+            sent = verb_sent
             f["content_sent_share"] = min(1.0, (content.end - content.start) / max(1, sent.end_char - sent.start_char))
             f["content_ends_sentence"] = float(sent.end_char - 3 <= content.end)
         _overlaps(f, attr, others)
@@ -172,17 +173,20 @@ def _overlaps(f: dict[str, float], attr: Attribution, others: list[Attribution])
     """How the row's content meets the other rows: shared with theirs, holding their cue, or
     lying in theirs by its own cue (one statement reported inside another)."""
     c = attr.content
+    c_start, c_end = c.start, c.end  # read once: every row is compared with every other
+    cue_start = attr.cue.start if attr.cue is not None else None
     shared = 0
     for o in others:
         if o is attr:
             continue
-        if o.content is not None:
-            shared = max(shared, min(c.end, o.content.end) - max(c.start, o.content.start))
-            if attr.cue is not None and o.content.start <= attr.cue.start < o.content.end:
+        oc, oq = o.content, o.cue
+        if oc is not None:
+            shared = max(shared, min(c_end, oc.end) - max(c_start, oc.start))
+            if cue_start is not None and oc.start <= cue_start < oc.end:
                 f["cue_in_other_content"] = 1.0
-        if o.cue is not None and c.start <= o.cue.start < c.end:
+        if oq is not None and c_start <= oq.start < c_end:
             f["holds_other_cue"] = 1.0
-    f["content_shared"] = max(0, shared) / max(1, c.end - c.start)
+    f["content_shared"] = max(0, shared) / max(1, c_end - c_start)
 
 
 def probability(f: dict[str, float], m: dict | None = None) -> float:

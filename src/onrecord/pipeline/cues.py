@@ -347,10 +347,13 @@ _IDIOM_VERBS = {"said", "say", "speak", "told", "saying"}
 def is_idiom(verb: Token) -> bool:
     """True when ``verb`` is the verb of one of IDIOMS, as written around it (the idiom
     starting its sentence or following a comma or a conjunction: "And that said, ...")."""
+    low = verb.lower_
+    if low not in _IDIOM_VERBS:
+        return False  # every idiom's verb is one of these
     doc = verb.doc
     for words in IDIOMS:
         for k, w in enumerate(words):
-            if w != verb.lower_ or w not in _IDIOM_VERBS:
+            if w != low:
                 continue
             start = verb.i - k
             if start < 0 or start + len(words) > len(doc):

@@ -17,6 +17,7 @@ names from their sentence), each named below.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter
@@ -29,7 +30,7 @@ from spacy.tokens import Doc
 
 from onrecord.records import Attribution, Entity
 from onrecord.pipeline import agreement
-from onrecord.pipeline.doccache import doc_ents, doc_text, ents_in
+from onrecord.pipeline.doccache import doc_ents, doc_text, ents_in, token_indices
 
 #: A speaker's type is one of DESIGN.md's: a country or government speaks as an organisation,
 #: a nationality or party ("Democrats") as a group.
@@ -148,6 +149,23 @@ class EntityIndex:
         self.titles: dict[str, list[Cluster]] = {}
         self.types: dict[int, str | None] = {}  # entity start offset -> type from its context
         self.by_context: set[int] = set()  # offsets whose type the words around them gave
+        # pure functions of names, asked for every cluster on every mention: memoised per article
+        self._org_keys: dict[str, str] = {}
+        self._misspelt: dict[tuple[str, str], bool] = {}
+
+    def org_key(self, name: str) -> str:
+        """``org_key(name)``, computed once per name in this article."""
+        key = self._org_keys.get(name)
+        if key is None:
+            key = self._org_keys[name] = org_key(name)
+        return key
+
+    def misspelt(self, a: str, b: str) -> bool:
+        """``same_name_misspelt(a, b)``, computed once per pair in this article."""
+        found = self._misspelt.get((a, b))
+        if found is None:
+            found = self._misspelt[(a, b)] = same_name_misspelt(a, b)
+        return found
 
     def add_title(self, title: str, cluster: Cluster) -> None:
         """Remember that ``cluster`` was introduced with this title ("Mayor Elena Varga")."""
@@ -198,7 +216,7 @@ class EntityIndex:
             if same_surname_parts(parts, c.parts) and given_agree(parts, c.parts):
                 return c
         if not parts.given:
-            fuzzy = [c for c in people if same_name_misspelt(parts.core, c.parts.core)
+            fuzzy = [c for c in people if self.misspelt(parts.core, c.parts.core)
                      and particles_agree(parts, c.parts)]
             exact_others = [c for c in people if c.parts.core == parts.core]
             if len(fuzzy) == 1 and not exact_others:
@@ -212,10 +230,10 @@ class EntityIndex:
             name = trim_dates(name, 0, len(name))[0] or name
         if not _SUFFIX_RE.search(name):
             name = name.rstrip(" .,;:") or name  # "Brightwave." at a sentence's end
-        key = org_key(name)
+        key = self.org_key(name)
         for c in self.clusters:
-            if c.type == kind and (org_key(c.name) == key or key in (org_key(a) for a in c.aliases)):
-                if _SUFFIX_RE.search(name) and not _SUFFIX_RE.search(c.name) and org_key(c.name) == key:
+            if c.type == kind and (self.org_key(c.name) == key or key in (self.org_key(a) for a in c.aliases)):
+                if _SUFFIX_RE.search(name) and not _SUFFIX_RE.search(c.name) and self.org_key(c.name) == key:
                     c.name = name  # the legal name becomes canonical
                 c.add(text, start, end)
                 return c
@@ -226,8 +244,8 @@ class EntityIndex:
 
     def org_by_key(self, name: str) -> Cluster | None:
         """The one organisation or outlet of the article whose name without suffix is ``name``."""
-        key = org_key(name)
-        found = [c for c in self.clusters if c.type in ("ORG", "OUTLET") and org_key(c.name) == key]
+        key = self.org_key(name)
+        found = [c for c in self.clusters if c.type in ("ORG", "OUTLET") and self.org_key(c.name) == key]
         return found[0] if len(found) == 1 else None
 
 
@@ -391,14 +409,15 @@ def _typed_mentions(doc: Doc, attributions: list[Attribution]) -> tuple[dict[int
         if span is not None and len(span):
             speaking[span.root.i] = span
     groups: dict[str, list[tuple]] = {}
+    heads = sorted(speaking)  # an entity looks only at the speakers' heads inside it
     for ent in doc_ents(doc):
         if ent.label_ not in _SOURCE_LABELS + _OTHER_LABELS:
             continue
         name = trim_dates(ent.text, 0, len(ent.text))[0]
         if not name:
             continue
-        speaks = any(ent.start <= i < ent.end and (ent.label_ in _SOURCE_LABELS or _is_the_speaker(ent, span))
-                     for i, span in speaking.items())
+        speaks = any(ent.label_ in _SOURCE_LABELS or _is_the_speaker(ent, speaking[i])
+                     for i in heads[bisect.bisect_left(heads, ent.start):bisect.bisect_left(heads, ent.end)])
         groups.setdefault(strip_det(name).lower().strip(" .,;:"), []).append((ent, _context_type(ent), speaks))
     decided = {key: _group_type(members) for key, members in groups.items()}
     orgs = {org_key(k) for k, (t, _) in decided.items() if t in ("ORG", "OUTLET")}
@@ -611,7 +630,7 @@ def resolve(doc: Doc, attributions: list[Attribution]) -> list[Entity]:
             continue
         low = sp.text.lower().strip()
         if low in PERSON_PRONOUNS or low in agreement.THING_PRONOUNS:
-            cluster = agreement.antecedent(recent, low, _people_before(doc, index, sp.start))
+            cluster = agreement.antecedent(recent, low, _iter_people_before(doc, index, sp.start))
             attr.speaker_via = attr.speaker_via or "pronoun"
         else:
             people = [c for c in recent if c.type == "PERSON"]
@@ -909,7 +928,8 @@ def _tie_nominals(doc: Doc, index: EntityIndex) -> None:
     ("Harrow Civil is the contractor"). "The contractor said" then resolves to Harrow Civil
     (``EntityIndex.by_title``; a nominal tied to two sources resolves to neither)."""
     clusters = {m: c for c in index.clusters for m in c.mentions}
-    for tok in doc:
+    for i in token_indices(doc, "dep", "appos", "attr"):
+        tok = doc[i]
         pair = None
         if tok.dep_ == "appos":
             pair = (tok.head, tok)
@@ -945,19 +965,14 @@ def _only_described(ent, span) -> bool:
 
 
 def _iter_people_before(doc: Doc, index: EntityIndex, offset: int):
-    """The people named before ``offset``, the one named last first, each once."""
+    """The people named before ``offset``, the one named last first, each once (a pronoun's
+    antecedents when no speaker came first), matched only as far as they are read."""
     seen: list[Cluster] = []
     for e in reversed([e for e in ents_in(doc, 0, offset) if e.label_ == "PERSON"]):
         cluster = index.match_person(clean_name(e.text))
         if cluster is not None and cluster not in seen:
             seen.append(cluster)
             yield cluster
-
-
-def _people_before(doc: Doc, index: EntityIndex, offset: int) -> list[Cluster]:
-    """The people named before ``offset``, the one named last first (a pronoun's antecedents
-    when no speaker came first)."""
-    return list(_iter_people_before(doc, index, offset))
 
 
 def _last_person_before(doc: Doc, index: EntityIndex, offset: int) -> Cluster | None:

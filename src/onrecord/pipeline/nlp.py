@@ -49,7 +49,10 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     Headlines, captions and paragraphs carry no final full stop often enough that the parser
     would otherwise join a headline to the first paragraph.
     """
-    for tok in doc[1:]:
-        if "\n" in doc[tok.i - 1].text or "\r" in doc[tok.i - 1].text:
+    after_break = False
+    for tok in doc:  # one pass: each token is made once, and the one before it remembered
+        if after_break:
             tok.is_sent_start = True
+        text = tok.text
+        after_break = "\n" in text or "\r" in text
     return doc

@@ -23,6 +23,8 @@ _MIN_OPEN_WORDS = 8
 
 _INSERTION = re.compile(r"\[[^\[\]\n]{1,200}\]")
 _WORD = re.compile(r"\w+")
+#: A quote mark, else two apostrophes; one regex scan of a block instead of a loop per character.
+_MARK = re.compile("[" + re.escape(QUOTE_CHARS) + "]|''")
 
 
 @dataclass
@@ -81,16 +83,8 @@ def find_quotes(text: str, blocks) -> list[Quote]:
 def _marks(text: str, start: int, end: int) -> list[tuple[int, str]]:
     """Every quote mark in [start, end) with its direction; two apostrophes ('') count as
     one straight double mark, as some newspapers' archives print them."""
-    out = []
-    i = start
-    while i < end:
-        if text[i] in QUOTE_CHARS:
-            out.append((i, _direction(text, i)))
-        elif text.startswith("''", i) and i + 1 < end:
-            out.append((i, _direction_double(text, i)))
-            i += 1
-        i += 1
-    return out
+    return [(m.start(), _direction(text, m.start()) if m.group() != "''" else _direction_double(text, m.start()))
+            for m in _MARK.finditer(text, start, end)]
 
 
 def _direction_double(text: str, i: int) -> str:

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from onrecord.inputs.article import Article
 from onrecord.records import Attribution, Claim
-from onrecord.pipeline.doccache import cue_token, doc_ents, doc_text
+from onrecord.pipeline.doccache import any_token, cue_token, doc_ents, doc_text, token_indices
 from onrecord.pipeline import cues
 
 #: Cue lemmas and the stance each one takes when it is not negated.
@@ -175,7 +175,7 @@ def content_stance(attr: Attribution, doc: Doc) -> str | None:
     if attr.content is None:
         return None
     span = doc.char_span(attr.content.start, attr.content.end, alignment_mode="expand")
-    if span is None or not any(t.lower_ in STATEMENT_NOUNS for t in span):
+    if span is None or not any_token(doc, span.start, span.end, "lower", STATEMENT_NOUNS):
         return None
     words = [t.lower_ for t in span]
     truth = [w for w in words if w in TRUE_WORDS or w in FALSE_WORDS]
@@ -302,6 +302,14 @@ def group_assertions(asserted: list[Attribution]) -> list[_Group]:
     """One speaker's assertions joined when they share enough content (single link, SAME_CLAIM),
     or when one refers back to the other ("made similar comments")."""
     groups: list[_Group] = []
+    memo: dict[int, frozenset[str]] = {}  # each content's stems, made once: pairs are compared often
+
+    def stems_of(a: Attribution) -> frozenset[str]:
+        got = memo.get(id(a))
+        if got is None:
+            got = memo[id(a)] = frozenset(stems(a.content.text))
+        return got
+
     for attr in asserted:
         name = speaker_name(attr)
         if name is None or attr.content is None:
@@ -309,7 +317,7 @@ def group_assertions(asserted: list[Attribution]) -> list[_Group]:
         own = stems(attr.content.text)
         same = [g for g in groups if g.speaker == name]
         repeat = attr.kind == "reference" and _REPEAT.search(attr.content.text)
-        hits = [g for g in same if any(_same_claim(attr, m) for m in g.members
+        hits = [g for g in same if any(_same_claim(attr, m, stems_of) for m in g.members
                                        if m.kind != "reference" or not _REPEAT.search(m.content.text))]
         if repeat and same:
             hits = [same[-1]]
@@ -327,10 +335,11 @@ def group_assertions(asserted: list[Attribution]) -> list[_Group]:
     return groups
 
 
-def _same_claim(a: Attribution, b: Attribution) -> bool:
+def _same_claim(a: Attribution, b: Attribution, stems_of=None) -> bool:
     """Enough shared content (SAME_CLAIM), and two shared stems unless one is a reference,
-    whose content only names a topic ("the news of Israeli intelligence involvement")."""
-    sa, sb = stems(a.content.text), stems(b.content.text)
+    whose content only names a topic ("the news of Israeli intelligence involvement").
+    ``stems_of`` gives a content's stems when the caller keeps them."""
+    sa, sb = (stems_of(a), stems_of(b)) if stems_of else (stems(a.content.text), stems(b.content.text))
     needed = 1 if "reference" in (a.kind, b.kind) else 2
     return overlap(sa, sb) >= SAME_CLAIM and len(sa & sb) >= needed
 
@@ -383,7 +392,8 @@ def outlet_reports(attrs: list[Attribution], doc: Doc, article: Article) -> list
             names = _subject_names(verb) or [speaker_name(attr)]
             out.append(_Report(names, verb.sent.start_char, verb.sent.end_char, attr.content.text, attr))
             cues.append(verb.i)
-    for verb in doc:
+    for i in token_indices(doc, "pos", "VERB"):
+        verb = doc[i]
         if verb.lemma_.lower() in ("publish", "report") and verb.pos_ == "VERB" and verb.i not in cues \
                 and not _in_boilerplate(article, verb.idx) and not is_negated(verb):
             names = _subject_names(verb)
@@ -623,12 +633,15 @@ def stated_claims(attrs: list[Attribution], doc: Doc, article: Article, claims: 
                for a in (x.speaker, x.cue, x.content) if a is not None]
     covered += [(r.start, r.end) for r in reports]
     matter = [stems(" ".join(_attr_texts(attrs, c))) for c in claims]
+    if not matter:
+        return []  # no claim, so no sentence can share its matter
     outlet = outlet_name(article)
     out = []
     for sent in doc.sents:
         if not _statement_of_fact(sent, article, covered):
             continue
-        if any(len(stems(sent.text) & m) >= STATED_SHARED_STEMS for m in matter):
+        own = stems(sent.text)  # once per sentence, not once per claim
+        if any(len(own & m) >= STATED_SHARED_STEMS for m in matter):
             start, end = _trim_claim(article.text, sent.start_char, sent.end_char)
             out.append(Claim(id="", text=article.text[start:end], asserted_by=[outlet], status="stated",
                              start=start, end=end))

@@ -56,20 +56,23 @@ _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|a
 _FULL_DATE = rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d\d-\d\d)"
 
 #: Patterns spaCy's NER misses or cuts short; each is hand-written (see the module docstring).
-_PATTERNS = [re.compile(p, re.I) for p in (
-    r"\b(?:at|as of)\s+press\s+time\b",
-    r"\bat\s+the\s+time\s+of\s+(?:writing|publication)\b",
-    r"\bback\s+in\s+(?:the\s+)?\d{4}s?\b",
-    r"\b\d{4}\s*[-–—/]\s*(?:\d{4}|\d\d)\b(?![-/]\d)",
-    r"\b(?:between|from)\s+\d{4}\s+(?:and|to|until)\s+\d{4}\b",
-    rf"\b(?:mid-?|early\s+|late\s+)(?:{_MONTH}\s+)?\d{{4}}\b",
-    rf"\bmid-{_MONTH}(?:\s+\d{{4}})?",
-    rf"\b(?:{_QUAL}\s+)?{_NUM}\s+{_UNIT}\s+(?:before|after|prior\s+to|ahead\s+of)\s+(?:the|a|his|her|their|its)\s+[a-z]+",
-    rf"\b{_NUM}\s+{_UNIT}\s+(?:ago|earlier|later)\b",
-    rf"\b(?:{_QUAL}\s+){_NUM}\s+{_UNIT}\b",
-    r"\b(?:last|next|this)\s+(?:week|month|year|weekend)\b",
-    r"\b(?:yesterday|today|tomorrow|tonight)\b",
-    r"\b(?:(?:last|next|this)\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+#: Each comes with the characters its matches can start with: a lookahead for them opens the
+#: compiled pattern, so re scans for those characters instead of trying the whole pattern at
+#: every position (the same matches; the scan over an article about twice as fast).
+_PATTERNS = [re.compile(rf"(?=[{first}]){p}", re.I) for first, p in (
+    (r"a", r"\b(?:at|as of)\s+press\s+time\b"),
+    (r"a", r"\bat\s+the\s+time\s+of\s+(?:writing|publication)\b"),
+    (r"b", r"\bback\s+in\s+(?:the\s+)?\d{4}s?\b"),
+    (r"\d", r"\b\d{4}\s*[-–—/]\s*(?:\d{4}|\d\d)\b(?![-/]\d)"),
+    (r"bf", r"\b(?:between|from)\s+\d{4}\s+(?:and|to|until)\s+\d{4}\b"),
+    (r"elm", rf"\b(?:mid-?|early\s+|late\s+)(?:{_MONTH}\s+)?\d{{4}}\b"),
+    (r"m", rf"\bmid-{_MONTH}(?:\s+\d{{4}})?"),
+    (r"\daeflmnorstu", rf"\b(?:{_QUAL}\s+)?{_NUM}\s+{_UNIT}\s+(?:before|after|prior\s+to|ahead\s+of)\s+(?:the|a|his|her|their|its)\s+[a-z]+"),
+    (r"\daefnost", rf"\b{_NUM}\s+{_UNIT}\s+(?:ago|earlier|later)\b"),
+    (r"almnorsu", rf"\b(?:{_QUAL}\s+){_NUM}\s+{_UNIT}\b"),
+    (r"lnt", r"\b(?:last|next|this)\s+(?:week|month|year|weekend)\b"),
+    (r"ty", r"\b(?:yesterday|today|tomorrow|tonight)\b"),
+    (r"flmnstw", r"\b(?:(?:last|next|this)\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"),
 )]
 
 
@@ -565,6 +568,8 @@ def assign_when(attrs: list[Attribution], doc: Doc, article: Article, timexes: l
 
 
 def _own_time(attr: Attribution, doc: Doc, dated: list[Timex]) -> Timex | None:
+    if not dated:
+        return None  # no time to find: the clause is not walked
     verb = cue_token(attr, doc)
     if verb is None:
         return None
