@@ -19,7 +19,7 @@ from typer.testing import CliRunner  # noqa: E402
 
 from onrecord.cli import app  # noqa: E402
 from onrecord.store import queries  # noqa: E402
-from onrecord.store.db import open_engine  # noqa: E402
+from onrecord.store.db import HEAD, open_engine  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
 from onrecord.store.ingest import Store  # noqa: E402
 from onrecord.web.app import create_app  # noqa: E402
@@ -224,7 +224,7 @@ def test_a_store_written_before_corrections_upgrades_and_takes_them(tmp_path):
         before = conn.execute("SELECT id, record FROM statements ORDER BY id").fetchall()
     _, (denial,) = ids_of(str(old), "Henrik Soelberg")  # opening migrates
     with sqlite3.connect(old) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
         assert conn.execute("SELECT count(*) FROM corrections").fetchone() == (0,)
         assert conn.execute("SELECT id, record FROM statements ORDER BY id").fetchall() == before
     assert cli("correct", str(denial), "--reject", "--by", "Ann", "--db", str(old)).exit_code == 0

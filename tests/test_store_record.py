@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from onrecord.cli import app  # noqa: E402
-from onrecord.store.db import open_engine  # noqa: E402
+from onrecord.store.db import HEAD, open_engine  # noqa: E402
 from onrecord.web.app import create_app  # noqa: E402
 
 from conftest import DATA  # noqa: E402
@@ -138,7 +138,7 @@ def test_an_old_store_upgrades_to_a_fresh_ingest_and_serves_the_full_record(tmp_
     for table in wanted:
         assert upgraded[table] == wanted[table], table
     with sqlite3.connect(old) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
         assert dict(conn.execute("SELECT id, ingested_at FROM articles").fetchall()) == before
     got, want = api_articles(old), api_articles(fresh)
     assert sorted(got) == sorted(want) == sorted(OLD_INPUTS)
