@@ -63,12 +63,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: str, token: str | None = None) -> tuple[subprocess.Popen, str]:
-    """``onrecord serve`` on a free loopback port (writable with ``token``), once it answers."""
+def start_server(db: str, token: str | None = None, workers: int = 1) -> tuple[subprocess.Popen, str]:
+    """``onrecord serve`` on a free loopback port (writable with ``token``; ``workers``
+    processes), once it answers."""
     port = free_port()
     env = {**os.environ, "ONRECORD_TOKEN": token} if token else None
     proc = subprocess.Popen([sys.executable, "-m", "onrecord.cli", "serve", "--db", db, "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+                             "--port", str(port), "--workers", str(workers)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -291,14 +293,15 @@ def mixed(args) -> int:
     token = secrets.token_urlsafe(16)
     run = random.SystemRandom().randrange(10**6, 10**9)  # posts and ingested articles new in every run
     folder = write_ingest_folder(work / "ingest", args.ingest, run)
-    proc, base = start_server(str(db), token)
+    proc, base = start_server(str(db), token, args.workers)
     posts: list = []
     stop = threading.Event()
     ingest = None
     try:
         targets = read_targets(db, random.Random(5))
-        with httpx.Client(base_url=base, timeout=300) as client:  # the server loads spaCy on its first post
-            post_one(client, token, f"{POST_MARK}{run}warm", posts)
+        with httpx.Client(base_url=base, timeout=300) as client:  # each worker loads spaCy on its first post
+            for w in range(args.workers):
+                post_one(client, token, f"{POST_MARK}{run}warm{w}", posts)
         ingest = subprocess.Popen([sys.executable, "-m", "onrecord.cli", "ingest", str(folder), "--db", str(db),
                                    "--embedder", "hashing", "--format", "json"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -357,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=200.0, help="--mixed: reads per second (default 200)")
     parser.add_argument("--ingest", type=int, default=100,
                         help="--mixed: text files the concurrent ingest writes (default 100)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (onrecord serve --workers)")
     args = parser.parse_args(argv)
     if args.mixed:
         return mixed(args)
@@ -365,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     proc = None
     base = args.url
     if args.db:
-        proc, base = start_server(args.db)
+        proc, base = start_server(args.db, workers=args.workers)
     try:
         figures = run(base, args.seconds, args.threads, args.max_requests)
     finally:
