@@ -508,3 +508,42 @@ def test_serve_help_offers_workers():
     from onrecord.cli import app
     r = CliRunner().invoke(app, ["serve", "--help"])
     assert r.exit_code == 0 and "--workers" in r.output
+
+
+@pytest.mark.slow
+def test_posted_articles_are_analysed_in_a_writer_process_and_stored_once(tmp_path):
+    import os
+    from pathlib import Path
+
+    from onrecord.store.db import open_engine
+    from onrecord.web import ingest
+
+    db = tmp_path / "posted.sqlite"
+    with Store.open(db, HashingEmbedder()) as store:
+        store.add_report(report(*ARTICLES[0]), outlet="courier.example")
+    app = create_app(open_engine(db, create=False)[0], db=str(db), token="t")
+    text = "Posted story\n\nCouncillor Edda Marsh said on Monday that the depot would close in May.\n"
+    try:
+        with TestClient(app) as c:
+            first = c.post("/api/articles", content=text.encode(), headers={"authorization": "Bearer t",
+                                                                            "content-type": "text/plain"})
+            again = c.post("/api/articles", content=text.encode(), headers={"authorization": "Bearer t",
+                                                                            "content-type": "text/plain"})
+            writer = app.state.writer
+            assert writer is not None and app.state.store is None  # analysed out of the explorer's process
+            pids = {p.pid for p in writer._processes.values()}
+            assert pids and os.getpid() not in pids
+        # leaving the client ran the app's shutdown: the writer saved the index and stopped
+        assert app.state.writer is None
+    finally:
+        ingest.close(app)
+        app.state.engine.dispose()
+    assert (first.status_code, first.json()["status"]) == (201, "added") and first.json()["statements"] >= 1
+    assert (again.status_code, again.json()["status"]) == (200, "duplicate")
+    with open_engine(db, create=False)[0].connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM articles WHERE instr(text, 'depot') > 0").scalar() == 1
+        n = conn.exec_driver_sql("SELECT count(*) FROM statements").scalar()
+    import json
+    from onrecord.store.embeddings import VectorIndex
+    meta = json.loads(Path(str(db) + ".hnsw.json").read_text())
+    assert len(VectorIndex.load(meta["dim"], Path(str(db) + ".hnsw"), meta["embedder"])) == n

@@ -62,6 +62,7 @@ def create_app(engine: Engine, *, db: str | None = None, token: str | None = Non
     app.state.max_body = settings.max_bytes(max_body)
     app.state.allowed_hosts = allowed_hosts
     app.state.analyze, app.state.store, app.state.store_lock = analyze, None, threading.Lock()
+    app.state.writer = None  # the process adding posted articles (web/ingest.py), started on the first
     app.state.templates = make_templates()
     _install_middleware(app)
     app.add_middleware(HeadAsGet)  # outermost: every layer below sees the GET it answers
