@@ -200,11 +200,11 @@ def read_targets(db: Path, rng: random.Random, n: int = 400) -> dict[str, list[s
 
 
 def reads_at_rate(base: str, targets: dict[str, list[str]], seconds: float, rate: float,
-                  threads: int = 32) -> dict:
+                  threads: int = 32, kinds: tuple[str, ...] = KINDS) -> dict:
     """Open-loop reads for ``seconds``: request k is due at start + k / rate (kinds in turn),
     latency from its send; requests not sent by the end are not sent (the rate reached says so)."""
     lock = threading.Lock()
-    lat: dict[str, list[float]] = {k: [] for k in KINDS}
+    lat: dict[str, list[float]] = {k: [] for k in kinds}
     errors: list[tuple[str, object]] = []
     late = [0]
     total = int(seconds * rate)
@@ -226,8 +226,8 @@ def reads_at_rate(base: str, targets: dict[str, list[str]], seconds: float, rate
                 elif wait < -0.05:
                     with lock:
                         late[0] += 1
-                kind = KINDS[k % len(KINDS)]
-                route = targets[kind][(k // len(KINDS)) % len(targets[kind])]
+                kind = kinds[k % len(kinds)]
+                route = targets[kind][(k // len(kinds)) % len(targets[kind])]
                 status, took = timed_get(client, route)
                 with lock:
                     lat[kind].append(took)
@@ -307,7 +307,7 @@ def mixed(args) -> int:
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         poster = threading.Thread(target=post_every_second, args=(base, token, args.seconds, posts, stop, run))
         poster.start()
-        figures = reads_at_rate(base, targets, args.seconds, args.rate)
+        figures = reads_at_rate(base, targets, args.seconds, args.rate, kinds=tuple(args.kinds.split(",")))
         stop.set()
         poster.join(timeout=180)
         ingest_out, ingest_err = ingest.communicate(timeout=1800)
@@ -361,7 +361,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ingest", type=int, default=100,
                         help="--mixed: text files the concurrent ingest writes (default 100)")
     parser.add_argument("--workers", type=int, default=1, help="server processes (onrecord serve --workers)")
+    parser.add_argument("--kinds", default=",".join(KINDS),
+                        help=f"--mixed: the pages read, in equal parts (default {','.join(KINDS)})")
     args = parser.parse_args(argv)
+    if set(args.kinds.split(",")) - set(KINDS):
+        parser.error(f"--kinds: pages among {', '.join(KINDS)}")
     if args.mixed:
         return mixed(args)
     if not (args.db or args.url):
