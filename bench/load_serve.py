@@ -186,9 +186,12 @@ def read_targets(db: Path, rng: random.Random, n: int = 400) -> dict[str, list[s
     """Page URLs of each kind over the store's own ids (sampled), and search words."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
+        # drawn by ``rng`` (not SQLite's random()): the same store gives the same pages every run
         def ids(table: str) -> list[int]:
-            return [r[0] for r in con.execute(f"select id from {table} order by random() limit {n}")]
-        words = [w for (t,) in con.execute("select title from articles order by random() limit 200")
+            every = [r[0] for r in con.execute(f"select id from {table} order by id")]
+            return rng.sample(every, min(n, len(every)))
+        titles = [t for (t,) in con.execute("select title from articles order by id")]
+        words = [w for t in rng.sample(titles, min(200, len(titles)))
                  for w in (t or "").split() if w.isalpha() and len(w) > 3]
         return {"article": [f"/articles/{i}" for i in ids("articles")],
                 "person": [f"/people/{i}" for i in ids("entities")],
