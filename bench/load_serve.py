@@ -63,12 +63,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: str, token: str | None = None) -> tuple[subprocess.Popen, str]:
-    """``onrecord serve`` on a free loopback port (writable with ``token``), once it answers."""
+def start_server(db: str, token: str | None = None, workers: int = 1) -> tuple[subprocess.Popen, str]:
+    """``onrecord serve`` on a free loopback port (writable with ``token``; ``workers``
+    processes), once it answers."""
     port = free_port()
     env = {**os.environ, "ONRECORD_TOKEN": token} if token else None
     proc = subprocess.Popen([sys.executable, "-m", "onrecord.cli", "serve", "--db", db, "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+                             "--port", str(port), "--workers", str(workers)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -184,9 +186,12 @@ def read_targets(db: Path, rng: random.Random, n: int = 400) -> dict[str, list[s
     """Page URLs of each kind over the store's own ids (sampled), and search words."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
+        # drawn by ``rng`` (not SQLite's random()): the same store gives the same pages every run
         def ids(table: str) -> list[int]:
-            return [r[0] for r in con.execute(f"select id from {table} order by random() limit {n}")]
-        words = [w for (t,) in con.execute("select title from articles order by random() limit 200")
+            every = [r[0] for r in con.execute(f"select id from {table} order by id")]
+            return rng.sample(every, min(n, len(every)))
+        titles = [t for (t,) in con.execute("select title from articles order by id")]
+        words = [w for t in rng.sample(titles, min(200, len(titles)))
                  for w in (t or "").split() if w.isalpha() and len(w) > 3]
         return {"article": [f"/articles/{i}" for i in ids("articles")],
                 "person": [f"/people/{i}" for i in ids("entities")],
@@ -198,11 +203,11 @@ def read_targets(db: Path, rng: random.Random, n: int = 400) -> dict[str, list[s
 
 
 def reads_at_rate(base: str, targets: dict[str, list[str]], seconds: float, rate: float,
-                  threads: int = 32) -> dict:
+                  threads: int = 32, kinds: tuple[str, ...] = KINDS) -> dict:
     """Open-loop reads for ``seconds``: request k is due at start + k / rate (kinds in turn),
     latency from its send; requests not sent by the end are not sent (the rate reached says so)."""
     lock = threading.Lock()
-    lat: dict[str, list[float]] = {k: [] for k in KINDS}
+    lat: dict[str, list[float]] = {k: [] for k in kinds}
     errors: list[tuple[str, object]] = []
     late = [0]
     total = int(seconds * rate)
@@ -224,8 +229,8 @@ def reads_at_rate(base: str, targets: dict[str, list[str]], seconds: float, rate
                 elif wait < -0.05:
                     with lock:
                         late[0] += 1
-                kind = KINDS[k % len(KINDS)]
-                route = targets[kind][(k // len(KINDS)) % len(targets[kind])]
+                kind = kinds[k % len(kinds)]
+                route = targets[kind][(k // len(kinds)) % len(targets[kind])]
                 status, took = timed_get(client, route)
                 with lock:
                     lat[kind].append(took)
@@ -291,20 +296,21 @@ def mixed(args) -> int:
     token = secrets.token_urlsafe(16)
     run = random.SystemRandom().randrange(10**6, 10**9)  # posts and ingested articles new in every run
     folder = write_ingest_folder(work / "ingest", args.ingest, run)
-    proc, base = start_server(str(db), token)
+    proc, base = start_server(str(db), token, args.workers)
     posts: list = []
     stop = threading.Event()
     ingest = None
     try:
         targets = read_targets(db, random.Random(5))
-        with httpx.Client(base_url=base, timeout=300) as client:  # the server loads spaCy on its first post
-            post_one(client, token, f"{POST_MARK}{run}warm", posts)
+        with httpx.Client(base_url=base, timeout=300) as client:  # each worker loads spaCy on its first post
+            for w in range(args.workers):
+                post_one(client, token, f"{POST_MARK}{run}warm{w}", posts)
         ingest = subprocess.Popen([sys.executable, "-m", "onrecord.cli", "ingest", str(folder), "--db", str(db),
                                    "--embedder", "hashing", "--format", "json"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         poster = threading.Thread(target=post_every_second, args=(base, token, args.seconds, posts, stop, run))
         poster.start()
-        figures = reads_at_rate(base, targets, args.seconds, args.rate)
+        figures = reads_at_rate(base, targets, args.seconds, args.rate, kinds=tuple(args.kinds.split(",")))
         stop.set()
         poster.join(timeout=180)
         ingest_out, ingest_err = ingest.communicate(timeout=1800)
@@ -357,7 +363,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=200.0, help="--mixed: reads per second (default 200)")
     parser.add_argument("--ingest", type=int, default=100,
                         help="--mixed: text files the concurrent ingest writes (default 100)")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (onrecord serve --workers)")
+    parser.add_argument("--kinds", default=",".join(KINDS),
+                        help=f"--mixed: the pages read, in equal parts (default {','.join(KINDS)})")
     args = parser.parse_args(argv)
+    if set(args.kinds.split(",")) - set(KINDS):
+        parser.error(f"--kinds: pages among {', '.join(KINDS)}")
     if args.mixed:
         return mixed(args)
     if not (args.db or args.url):
@@ -365,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     proc = None
     base = args.url
     if args.db:
-        proc, base = start_server(args.db)
+        proc, base = start_server(args.db, workers=args.workers)
     try:
         figures = run(base, args.seconds, args.threads, args.max_requests)
     finally:

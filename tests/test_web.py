@@ -420,3 +420,130 @@ def test_the_highlighted_cue_is_the_records_span_where_the_cue_word_recurs(tmp_p
     assert re.search(r'<dd class="addressee">the residents of Halden</dd>', page)
     assert 'on Monday <span class="note">(2025-03-03)</span>' in page
     assert '<span class="author">Petra Lund</span>' in page
+
+
+# -- the person page and the review queue read by index -----------------------------------------
+
+def full_scans_of_statements(engine, client, url: str) -> list[str]:
+    """The plan lines of every query ``url`` runs that read the statements table from end to
+    end (SQLite's ``SCAN`` of it without an index): on a large store each costs a full read."""
+    from sqlalchemy import event
+
+    seen: list[str] = []  # every statement as SQLite ran it, its parameters written in
+
+    def trace(dbapi_conn, _record) -> None:
+        dbapi_conn.set_trace_callback(seen.append)
+
+    engine.dispose()  # new connections, each tracing (the store's raw SQL goes past SQLAlchemy)
+    event.listen(engine, "connect", trace)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "connect", trace)
+        engine.dispose()
+    selects = [q for q in seen if q.lstrip().upper().startswith("SELECT")]
+    assert any("statements" in q for q in selects)
+    scans = []
+    with engine.connect() as conn:
+        for statement in selects:
+            for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement.replace("%", "%%")).fetchall():
+                if re.fullmatch(r"SCAN (s|statements)( LEFT-JOIN)?", row[-1]):
+                    scans.append(f"{row[-1]}: {statement[:160]}")
+    return scans
+
+
+def test_person_page_reads_only_that_persons_statements(engine, client):
+    with engine.connect() as conn:
+        quell = conn.exec_driver_sql("SELECT id FROM entities WHERE name = 'Mara Quell'").scalar()
+    assert full_scans_of_statements(engine, client, f"/people/{quell}") == []
+    assert full_scans_of_statements(engine, client, f"/people/{quell}?stance=asserts&sort=newest") == []
+
+
+def test_review_queue_reads_the_confidence_index(engine, client):
+    assert full_scans_of_statements(engine, client, "/review") == []
+    with engine.connect() as conn:
+        plan = " ".join(r[-1] for r in conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT s.id FROM statements s LEFT OUTER JOIN statement_overrides o "
+            "ON o.statement_id = s.id WHERE s.kind <> 'stated' AND s.record IS NOT NULL AND o.review IS NULL "
+            "ORDER BY json_extract(s.record, '$.confidence'), s.id LIMIT 20").fetchall())
+    assert "ix_statements_review_confidence" in plan and "TEMP B-TREE" not in plan
+
+
+def test_review_queue_order_is_the_confidence_order(engine):
+    from onrecord.store import corrections as log
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT s.id, json_extract(s.record, '$.confidence') FROM statements s "
+                                    "WHERE s.kind <> 'stated' AND s.record IS NOT NULL").fetchall()
+        found, left = log.unreviewed(conn, 100)
+    wanted = sorted(rows, key=lambda r: (-1 if r[1] is None else r[1], r[0]))
+    assert found == [tuple(r) for r in wanted] and left == len(rows) > 0
+
+
+def test_serve_workers_app_takes_its_settings_from_the_environment(store_path, monkeypatch):
+    from onrecord.web import cli as web_cli
+    monkeypatch.setenv("ONRECORD_DB", str(store_path))
+    monkeypatch.setenv("ONRECORD_TOKEN", "s3cret")
+    monkeypatch.setenv("ONRECORD_MAX_BYTES", "1234")
+    monkeypatch.setenv("ONRECORD_SERVE_LOOPBACK", "1")
+    app = web_cli.worker_app()
+    try:
+        assert (app.state.db, app.state.token, app.state.max_body) == (str(store_path), "s3cret", 1234)
+        assert app.state.allowed_hosts == LOOPBACK_HOSTS
+        c = TestClient(app, base_url="http://127.0.0.1")
+        assert c.get("/api/stats").status_code == 200
+        assert c.get("/", headers={"host": "evil.example"}).status_code == 400
+        assert c.post("/api/articles", content=b"x" * 2000, headers={"authorization": "Bearer s3cret"}).status_code == 413
+    finally:
+        app.state.engine.dispose()
+    monkeypatch.setenv("ONRECORD_SERVE_LOOPBACK", "0")
+    monkeypatch.delenv("ONRECORD_TOKEN")
+    app = web_cli.worker_app()
+    try:
+        assert app.state.allowed_hosts is None and app.state.token is None
+    finally:
+        app.state.engine.dispose()
+
+
+def test_serve_help_offers_workers():
+    from onrecord.cli import app
+    r = CliRunner().invoke(app, ["serve", "--help"])
+    assert r.exit_code == 0 and "--workers" in r.output
+
+
+@pytest.mark.slow
+def test_posted_articles_are_analysed_in_a_writer_process_and_stored_once(tmp_path):
+    import os
+    from pathlib import Path
+
+    from onrecord.store.db import open_engine
+    from onrecord.web import ingest
+
+    db = tmp_path / "posted.sqlite"
+    with Store.open(db, HashingEmbedder()) as store:
+        store.add_report(report(*ARTICLES[0]), outlet="courier.example")
+    app = create_app(open_engine(db, create=False)[0], db=str(db), token="t")
+    text = "Posted story\n\nCouncillor Edda Marsh said on Monday that the depot would close in May.\n"
+    try:
+        with TestClient(app) as c:
+            first = c.post("/api/articles", content=text.encode(), headers={"authorization": "Bearer t",
+                                                                            "content-type": "text/plain"})
+            again = c.post("/api/articles", content=text.encode(), headers={"authorization": "Bearer t",
+                                                                            "content-type": "text/plain"})
+            writer = app.state.writer
+            assert writer is not None and app.state.store is None  # analysed out of the explorer's process
+            pids = {p.pid for p in writer._processes.values()}
+            assert pids and os.getpid() not in pids
+        # leaving the client ran the app's shutdown: the writer saved the index and stopped
+        assert app.state.writer is None
+    finally:
+        ingest.close(app)
+        app.state.engine.dispose()
+    assert (first.status_code, first.json()["status"]) == (201, "added") and first.json()["statements"] >= 1
+    assert (again.status_code, again.json()["status"]) == (200, "duplicate")
+    with open_engine(db, create=False)[0].connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM articles WHERE instr(text, 'depot') > 0").scalar() == 1
+        n = conn.exec_driver_sql("SELECT count(*) FROM statements").scalar()
+    import json
+    from onrecord.store.embeddings import VectorIndex
+    meta = json.loads(Path(str(db) + ".hnsw.json").read_text())
+    assert len(VectorIndex.load(meta["dim"], Path(str(db) + ".hnsw"), meta["embedder"])) == n

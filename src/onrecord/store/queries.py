@@ -708,7 +708,12 @@ def filter_entity_statements(bind: Engine | Connection, entity_id: int, f: Filte
         members = sorted(corrections.merged_into(conn, set(corrections.roots(conn, [entity_id]).values())))
         inside, params = in_list("e", members)
         params.update({"n": limit, "o": offset})
-        where = [f"(CASE WHEN o.statement_id IS NULL THEN s.entity_id ELSE o.entity_id END) IN {inside}"]
+        # the rows spoken by those entities as the engine found them or as corrected, found by
+        # the indexes (statements.entity_id, statement_overrides.entity_id), then the corrected
+        # speaker checked on those rows only: the CASE alone scans every statement
+        where = [f"s.id IN (SELECT id FROM statements WHERE entity_id IN {inside} "
+                 f"UNION ALL SELECT statement_id FROM statement_overrides WHERE entity_id IN {inside})",
+                 f"(CASE WHEN o.statement_id IS NULL THEN s.entity_id ELSE o.entity_id END) IN {inside}"]
         _statement_where(conn, f, where, params)
         cond = " AND ".join(where)
         order = _order(STATEMENT_SORTS, sort, "oldest")

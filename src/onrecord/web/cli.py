@@ -28,6 +28,8 @@ def serve(
     token: Optional[str] = typer.Option(None, envvar="ONRECORD_TOKEN", show_envvar=True,
                                         help="Allow POST /api/articles with 'Authorization: Bearer TOKEN' (default: read-only)."),
     max_bytes: Optional[int] = typer.Option(None, help="Largest request body accepted, in bytes (default 10 MB)."),
+    workers: int = typer.Option(1, min=1, max=64, help="Server processes answering requests (each opens the store; "
+                                                       "posted articles are still stored once each)."),
 ) -> None:
     """Browse the store in a web browser: articles with their quotes marked, people, claims, search.
 
@@ -40,21 +42,54 @@ def serve(
     except ImportError as exc:
         fail(f"serve needs the web extra ({exc.name} is missing): pip install 'onrecord[web]'")
     loopback = host in LOOPBACK_HOSTS
-    app = create_app(_open(db), db=db, token=token or None, max_body=max_bytes,
-                     allowed_hosts=LOOPBACK_HOSTS if loopback else None)
-    _announce(host, port, bool(token), loopback)
-    uvicorn.run(app, host=host, port=port, log_level=os.environ.get("ONRECORD_LOG_LEVEL", "warning"),
-                server_header=False)
+    engine = _open(db)
+    log_level = os.environ.get("ONRECORD_LOG_LEVEL", "warning")
+    if workers == 1:
+        app = create_app(engine, db=db, token=token or None, max_body=max_bytes,
+                         allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+        _announce(host, port, bool(token), loopback)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)
+        return
+    # several processes: uvicorn starts each from an import string, so the settings go to them
+    # through the environment (inherited by the worker processes only, never on a command line)
+    engine.dispose()  # opened (and migrated or completed) once, here, before the workers start
+    os.environ.update({WORKER_ENV["db"]: str(db) if db is not None else os.environ.get("ONRECORD_DB", ""),
+                       WORKER_ENV["loopback"]: "1" if loopback else "0"})
+    if token:
+        os.environ[WORKER_ENV["token"]] = token
+    if max_bytes is not None:
+        os.environ[WORKER_ENV["max_bytes"]] = str(max_bytes)
+    _announce(host, port, bool(token), loopback, workers)
+    uvicorn.run("onrecord.web.cli:worker_app", factory=True, workers=workers, host=host, port=port,
+                log_level=log_level, server_header=False)
 
 
-def _announce(host: str, port: int, writable: bool, loopback: bool) -> None:
+#: The environment a worker process reads its settings from (``serve --workers N``).
+WORKER_ENV = {"db": "ONRECORD_DB", "token": "ONRECORD_TOKEN", "max_bytes": "ONRECORD_MAX_BYTES",
+              "loopback": "ONRECORD_SERVE_LOOPBACK"}
+
+
+def worker_app():
+    """The explorer of one worker process of ``serve --workers N``, its settings from the
+    environment ``serve`` set (``WORKER_ENV``)."""
+    from ..store.db import open_engine
+    from .app import LOOPBACK_HOSTS, create_app
+
+    db = os.environ.get(WORKER_ENV["db"]) or None
+    loopback = os.environ.get(WORKER_ENV["loopback"], "1") == "1"
+    return create_app(open_engine(db, create=False)[0], db=db, token=os.environ.get(WORKER_ENV["token"]) or None,
+                      allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+
+
+def _announce(host: str, port: int, writable: bool, loopback: bool, workers: int = 1) -> None:
     """Say where the explorer listens, and warn when that is beyond this machine."""
     if not loopback:
         err.print(f"onrecord: warning: listening on {host}: anyone who can reach this address can read the store",
                   markup=False)
     shown = f"[{host}]" if ":" in host else host
     mode = "read-write with a token" if writable else "read-only"
-    err.print(f"onrecord explorer ({mode}) at http://{shown}:{port}/  (Ctrl-C to stop)", markup=False)
+    many = f", {workers} processes" if workers > 1 else ""
+    err.print(f"onrecord explorer ({mode}{many}) at http://{shown}:{port}/  (Ctrl-C to stop)", markup=False)
 
 
 def _open(db: Optional[str]):
