@@ -246,6 +246,8 @@ def test_the_store_keeps_the_engines_stance(store):
     assert not hasattr(linking, "effective_stance") and not hasattr(linking, "_polarity_flips")
 
 
+# the review queue's index is on an expression (migration 0005), which SQLAlchemy cannot reflect
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_migrations_create_exactly_the_schema(tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
