@@ -90,11 +90,12 @@ def people(n: int = 6000) -> list[str]:
     return [f"{rng.choice(FIRST)} {rng.choice(LAST)}{i % 97 if i >= 900 else ''}" for i in range(n)]
 
 
-def make_article(i: int, pool: list[str], rng: random.Random, recent: list[str] | None = None) -> Report:
-    """One generated article of three statements (about 200 words), built as a Report."""
+def make_article(i: int, pool: list[str], rng: random.Random, recent: list[str] | None = None,
+                 statements: int = 3) -> Report:
+    """One generated article of ``statements`` statements (about 70 words each), built as a Report."""
     recent = [] if recent is None else recent
     said, paras = [], [f"Report {i} on the {' '.join(words(rng, 2, content=True))}"]
-    for k in range(3):
+    for k in range(statements):
         who = rng.choice(pool)
         if recent and rng.random() < REPEAT:
             claim = rng.choice(recent)
