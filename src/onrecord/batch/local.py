@@ -26,21 +26,24 @@ IN_FLIGHT_PER_WORKER = 4 * CHUNK
 
 
 def run_local(shards: list[Shard], layout: Layout, tracker: Tracker, *, workers: int = 1,
-              model: str | None = None) -> None:
-    """Analyse every shard with ``workers`` processes (1: in this process) and commit each."""
+              model: str | None = None, embedder: str | None = None,
+              vectors: tuple[str, int] | None = None) -> None:
+    """Analyse every shard with ``workers`` processes (1: in this process) and commit each;
+    ``embedder`` (its short name) embeds the statements into a vectors table of ``vectors``
+    (the embedder's full name and dimension)."""
     if workers <= 1:
-        init_worker(model)
+        init_worker(model, None, embedder)
         tracker.ready()
-        _write(map(process, _stream(shards)), shards, layout, tracker)
+        _write(map(process, _stream(shards)), shards, layout, tracker, vectors)
         return
     throttle = Throttle(workers * IN_FLIGHT_PER_WORKER)
     ctx = _context()
     ready = ctx.Barrier(workers + 1)
-    with ctx.Pool(workers, initializer=init_worker, initargs=(model, ready)) as pool:
+    with ctx.Pool(workers, initializer=init_worker, initargs=(model, ready, embedder)) as pool:
         try:
             results = pool.imap(process, throttle.feed(_stream(shards)), chunksize=CHUNK)
             _await_workers(ready, tracker)
-            _write(throttle.drain(results), shards, layout, tracker)
+            _write(throttle.drain(results), shards, layout, tracker, vectors)
         finally:
             throttle.stop()  # unblock the pool's feeding thread, or terminating it hangs
 
@@ -102,7 +105,8 @@ class Throttle:
         self.stopped.set()
 
 
-def _write(results: Iterable, shards: list[Shard], layout: Layout, tracker: Tracker) -> None:
+def _write(results: Iterable, shards: list[Shard], layout: Layout, tracker: Tracker,
+           vectors: tuple[str, int] | None = None) -> None:
     """Write results into their shard's parts as they arrive; commit at each ShardEnd.
 
     Results come in input order, so the open shard is always the next of ``shards``.
@@ -115,7 +119,7 @@ def _write(results: Iterable, shards: list[Shard], layout: Layout, tracker: Trac
         for res in results:
             if writer is None:
                 shard = next(pending)
-                writer = ShardWriter(layout, shard.id, list(shard.paths))
+                writer = ShardWriter(layout, shard.id, list(shard.paths), vectors)
             if isinstance(res, ShardEnd):
                 writer.commit()
                 writer = None
@@ -129,7 +133,7 @@ def _write(results: Iterable, shards: list[Shard], layout: Layout, tracker: Trac
 
 def _add(writer, res, tracker: Tracker) -> None:
     if isinstance(res, Result):
-        writer.add(res.batches, res.tokens)
+        writer.add(res.batches, res.tokens, res.vectors)
         tracker.article(res.tokens, res.cpu)
     elif isinstance(res, Failure):
         writer.fail(res.to_dict())

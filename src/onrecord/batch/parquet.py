@@ -8,15 +8,22 @@ Four tables, one row per record, each row carrying ``article_id`` (the URL, else
 - ``attributions``: the DESIGN.md attribution record, spans as structs, and ``record``, the
   whole record as JSON (a field the engine adds later is there with no schema change);
 - ``entities``: name, type, aliases, mentions;
-- ``claims``: the DESIGN.md claim record.
+- ``claims``: the DESIGN.md claim record;
+- ``vectors`` (when the batch embeds, as it does by default): one row per statement that the
+  store links across articles, in the order it links them: ``article_row`` (the article's row
+  in the shard's articles part), ``statement``, ``text`` (the words embedded) and ``vector``
+  (a fixed-size list of float32), the embedder's name and dimension in the schema metadata
+  (``onrecord.embedder``, ``onrecord.dim``). ``onrecord ingest`` then embeds nothing.
 """
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -52,6 +59,23 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("start", pa.int64()), ("end", pa.int64())]),
 }
 TABLES = tuple(SCHEMAS)
+VECTORS = "vectors"
+
+
+def vectors_schema(embedder: str, dim: int) -> pa.Schema:
+    """The vectors table of a batch embedded with ``embedder`` (its name and dimension)."""
+    return pa.schema(_ID + [("article_row", pa.int64()), ("statement", pa.int32()), ("text", pa.string()),
+                            ("vector", pa.list_(pa.float32(), dim))],
+                     metadata={b"onrecord.embedder": embedder.encode(), b"onrecord.dim": str(dim).encode()})
+
+
+@dataclass
+class StatementVectors:
+    """One article's statement vectors as a batch wrote them: the embedder, texts and vectors."""
+
+    embedder: str
+    texts: list[str]
+    vectors: np.ndarray  # (len(texts), dim) float32
 
 #: Articles buffered per row group. 256 reports hold a few MB in memory, and give row groups
 #: large enough (thousands of attribution rows) for Parquet's column compression to pay.
@@ -88,19 +112,31 @@ class ShardWriter:
     is redone (its parts overwritten) by the next run.
     """
 
-    def __init__(self, layout: Layout, shard_id: str, sources: list[str]):
+    def __init__(self, layout: Layout, shard_id: str, sources: list[str],
+                 embedder: tuple[str, int] | None = None):
         self.layout, self.shard_id, self.sources = layout, shard_id, sources
-        self.tmp = {name: layout.tmp_part(name, shard_id) for name in TABLES}
-        self.writers = {name: pq.ParquetWriter(self.tmp[name], SCHEMAS[name]) for name in TABLES}
-        self.buffer: dict[str, list[pa.RecordBatch]] = {name: [] for name in TABLES}
+        self.schemas = dict(SCHEMAS)
+        if embedder is not None:  # (name, dim): the statements' vectors are written too
+            self.schemas[VECTORS] = vectors_schema(*embedder)
+        self.tables = tuple(self.schemas)
+        self.tmp = {name: layout.tmp_part(name, shard_id) for name in self.tables}
+        self.writers = {name: pq.ParquetWriter(self.tmp[name], self.schemas[name]) for name in self.tables}
+        self.buffer: dict[str, list[pa.RecordBatch]] = {name: [] for name in self.tables}
         self.pending = 0
         self.articles = self.tokens = 0
         self.errors: list[dict] = []
 
-    def add(self, batches: dict[str, pa.RecordBatch], tokens: int) -> None:
-        """Buffer one article's rows; write a row group when enough have arrived."""
+    def add(self, batches: dict[str, pa.RecordBatch], tokens: int,
+            vectors: StatementVectors | None = None) -> None:
+        """Buffer one article's rows (and its statements' vectors, when this shard has a vectors
+        table); write a row group when enough have arrived."""
         for name in TABLES:
             self.buffer[name].append(batches[name])
+        if VECTORS in self.schemas:
+            if vectors is None:
+                raise ValueError("this shard writes vectors: every article needs its statement vectors")
+            ident = batches["articles"].select(["article_id", "doc"]).to_pylist()[0]
+            self.buffer[VECTORS].append(vector_batch(self.schemas[VECTORS], ident, self.articles, vectors))
         self.pending += 1
         self.articles += 1
         self.tokens += tokens
@@ -115,8 +151,8 @@ class ShardWriter:
         """Write the buffered rows of every table as one row group each."""
         if not self.pending:
             return
-        for name in TABLES:
-            table = pa.Table.from_batches(self.buffer[name], schema=SCHEMAS[name])
+        for name in self.tables:
+            table = pa.Table.from_batches(self.buffer[name], schema=self.schemas[name])
             self.writers[name].write_table(table)
             self.buffer[name] = []
         self.pending = 0
@@ -124,7 +160,7 @@ class ShardWriter:
     def commit(self) -> dict:
         """Close the parts, rename them into place, write the marker; return the marker."""
         self.flush()
-        for name in TABLES:
+        for name in self.tables:
             self.writers[name].close()
             os.replace(self.tmp[name], self.layout.part(name, self.shard_id))
         marker = {"shard": self.shard_id, "sources": self.sources, "articles": self.articles,
@@ -134,9 +170,20 @@ class ShardWriter:
 
     def abort(self) -> None:
         """Close and delete the temporary parts (the shard will be redone)."""
-        for name in TABLES:
+        for name in self.tables:
             self.writers[name].close()
             Path(self.tmp[name]).unlink(missing_ok=True)
+
+
+def vector_batch(schema: pa.Schema, ident: dict, article_row: int, vectors: StatementVectors) -> pa.RecordBatch:
+    """The vectors table's rows of one article."""
+    n, dim = len(vectors.texts), schema.field("vector").type.list_size
+    flat = np.ascontiguousarray(vectors.vectors, dtype=np.float32).reshape(n * dim)
+    columns = [pa.array([ident["article_id"]] * n, pa.string()), pa.array([ident["doc"]] * n, pa.string()),
+               pa.array([article_row] * n, pa.int64()), pa.array(range(n), pa.int32()),
+               pa.array(vectors.texts, pa.string()),
+               pa.FixedSizeListArray.from_arrays(pa.array(flat, pa.float32()), dim)]
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
 def iter_reports(path: str | Path) -> Iterator[Report]:
@@ -156,6 +203,61 @@ def iter_sourced_reports(path: str | Path) -> Iterator[tuple[str | None, Report]
         for batch in pq.ParquetFile(part).iter_batches(columns=["source", "report"]):
             for source, text in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
                 yield source, Report.from_dict(json.loads(text))
+
+
+def iter_vectored_reports(path: str | Path) -> Iterator[tuple[str | None, Report, StatementVectors | None]]:
+    """``iter_sourced_reports`` with each article's statement vectors (None when its shard has
+    no vectors table: a batch run without an embedder, or by an onrecord before vectors)."""
+    for part in _article_parts(Path(path)):
+        vectors = _vector_rows(part)
+        row = 0
+        for batch in pq.ParquetFile(part).iter_batches(columns=["source", "report"]):
+            for source, text in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
+                yield source, Report.from_dict(json.loads(text)), (vectors(row) if vectors else None)
+                row += 1
+
+
+def _vector_rows(articles_part: Path):
+    """A function from an article's row in ``articles_part`` to its StatementVectors, reading
+    the shard's vectors part a batch at a time alongside (rows must be asked for in order);
+    None when the shard has no vectors part."""
+    path = articles_part.parent.parent / VECTORS / articles_part.name
+    if not path.is_file():
+        return None
+    file = pq.ParquetFile(path)
+    meta = file.schema_arrow.metadata or {}
+    name = meta.get(b"onrecord.embedder", b"").decode()
+    dim = int(meta.get(b"onrecord.dim", b"0"))
+    batches = file.iter_batches(columns=["article_row", "text", "vector"])
+    state = {"rows": np.empty(0, np.int64), "texts": [], "vectors": np.empty((0, dim), np.float32), "at": 0}
+
+    def refill() -> bool:
+        batch = next(batches, None)
+        if batch is None:
+            return False
+        state["rows"] = batch.column(0).to_numpy()
+        state["texts"] = batch.column(1).to_pylist()
+        state["vectors"] = batch.column(2).values.to_numpy().reshape(-1, dim)
+        state["at"] = 0
+        return True
+
+    def of(row: int) -> StatementVectors:
+        texts, chunks = [], []
+        while True:
+            at, rows = state["at"], state["rows"]
+            while at < len(rows) and rows[at] < row:
+                at += 1  # rows of an article not asked for
+            end = at
+            while end < len(rows) and rows[end] == row:
+                end += 1
+            texts += state["texts"][at:end]
+            chunks.append(state["vectors"][at:end])
+            state["at"] = end
+            if end < len(rows) or not refill():
+                break
+        return StatementVectors(name, texts, np.concatenate(chunks) if chunks else np.empty((0, dim), np.float32))
+
+    return of
 
 
 def _article_parts(path: Path) -> list[Path]:

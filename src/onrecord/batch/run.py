@@ -40,8 +40,13 @@ def default_workers() -> int:
 
 def run_batch(inputs: list[str | Path], out: str | Path, *, workers: int | None = None,
               engine: str = "local", model: str | None = None, tracker: Tracker | None = None,
-              files_per_shard: int = FILES_PER_SHARD, spark=None) -> BatchSummary:
+              files_per_shard: int = FILES_PER_SHARD, spark=None,
+              embedder: str | None = "default") -> BatchSummary:
     """Analyse every input into Parquet tables under ``out``; resumable, failures logged.
+
+    ``embedder``: ``minilm`` or ``hashing`` embeds each statement the store links into the
+    ``vectors`` table; ``"default"`` is ONRECORD_EMBEDDER, else MiniLM (as ``onrecord ingest``);
+    None writes no vectors (``onrecord ingest`` then embeds).
 
     A rerun skips every input a completed shard covered and redoes interrupted shards, so the
     output ends with each article exactly once. Raises InputError for a missing input.
@@ -51,6 +56,7 @@ def run_batch(inputs: list[str | Path], out: str | Path, *, workers: int | None 
     check_inputs(inputs)  # before anything is written
     if engine == "local":
         check_model(model)
+    embedder, vectors = check_embedder(embedder)
     layout = Layout(out)
     layout.create()
     layout.clean_interrupted()
@@ -59,7 +65,8 @@ def run_batch(inputs: list[str | Path], out: str | Path, *, workers: int | None 
     skipped = _count_skipped(inputs, done)
     tracker = tracker or Tracker()
     workers = workers or default_workers()
-    _engine(engine)(shards, layout, tracker, workers=workers, model=model, **_extra(engine, spark))
+    _engine(engine)(shards, layout, tracker, workers=workers, model=model, embedder=embedder,
+                    vectors=vectors, **_extra(engine, spark))
     failed = layout.write_errors()
     return BatchSummary(tracker.articles, tracker.tokens, failed, len(shards), skipped,
                         tracker.seconds, tracker.warm_seconds, tracker.warm_tokens, tracker.cpu,
@@ -77,6 +84,27 @@ def check_model(model: str | None) -> None:
     if not (spacy.util.is_package(name) or Path(name).exists()):
         raise ModelError(f"spaCy pipeline {name!r} is not installed; install it with pip or "
                          "set ONRECORD_MODEL / --model to one that is")
+
+
+def check_embedder(name: str | None) -> tuple[str | None, tuple[str, int] | None]:
+    """The embedder's short name and (full name, dimension), or (None, None) for no vectors;
+    an OnrecordError now, not from every worker later, for an unknown one or a missing extra."""
+    if name is None or name == "none":
+        return None, None
+    import os
+
+    from ..errors import OnrecordError
+
+    key = os.environ.get("ONRECORD_EMBEDDER") or "minilm" if name == "default" else name
+    try:
+        from ..store.embeddings import MiniLMEmbedder, get_embedder
+        embedder = get_embedder(key)
+        if isinstance(embedder, MiniLMEmbedder):
+            embedder.check()
+    except ImportError as exc:
+        raise OnrecordError(f"embedding statements needs the store extra ({exc.name} is missing): "
+                            "pip install 'onrecord[store]', or pass --embedder none") from None
+    return key.lower(), (embedder.name, embedder.dim)
 
 
 def _engine(name: str):

@@ -19,12 +19,15 @@ from .progress import Tracker
 
 
 def run_spark(shards: list[Shard], layout: Layout, tracker: Tracker, *, workers: int = 2,
-              model: str | None = None, spark=None) -> None:
-    """Run every shard as a Spark partition and count the results into ``tracker``."""
+              model: str | None = None, embedder: str | None = None,
+              vectors: tuple[str, int] | None = None, spark=None) -> None:
+    """Run every shard as a Spark partition and count the results into ``tracker``; each
+    executor embeds the statements with ``embedder`` (see ``local.run_local``)."""
     if not shards:
         return
     session = spark or get_session(workers)
-    job = functools.partial(run_partition, out=str(layout.out), model=model)
+    job = functools.partial(run_partition, out=str(layout.out), model=model, embedder=embedder,
+                            vectors=vectors)
     rdd = session.sparkContext.parallelize(shards, numSlices=len(shards))
     for marker in rdd.mapPartitions(job).collect():
         _count(marker, tracker)
@@ -46,15 +49,16 @@ def get_session(workers: int):
     return builder.getOrCreate()
 
 
-def run_partition(shards: Iterable[Shard], out: str, model: str | None) -> Iterator[dict]:
+def run_partition(shards: Iterable[Shard], out: str, model: str | None, embedder: str | None = None,
+                  vectors: tuple[str, int] | None = None) -> Iterator[dict]:
     """Analyse and commit every shard of one partition; yield each shard's marker."""
     from .parquet import ShardWriter
     from .worker import init_worker, process
 
-    init_worker(model)
+    init_worker(model, None, embedder)
     layout = Layout(out)
     for shard in shards:
-        writer = ShardWriter(layout, shard.id, list(shard.paths))
+        writer = ShardWriter(layout, shard.id, list(shard.paths), vectors)
         try:
             for unit in iter_shard(shard):
                 _add(writer, process(unit))
@@ -68,7 +72,7 @@ def _add(writer, res) -> None:
     from .worker import Result
 
     if isinstance(res, Result):
-        writer.add(res.batches, res.tokens)
+        writer.add(res.batches, res.tokens, res.vectors)
     else:
         writer.fail(res.to_dict())
 

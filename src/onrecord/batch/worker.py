@@ -1,7 +1,9 @@
 """The per-article work of a batch, the same in every engine: Item in, Parquet rows out.
 
 ``process`` builds the Article in the worker (HTML extraction is part of the work), calls
-``engine.analyze_article`` and turns the Report into one Arrow batch per table. Anything
+``engine.analyze_article``, embeds the statements the store links (``store.ingest.
+linked_statements``) with the batch's embedder, and turns the Report into one Arrow batch per
+table plus its statement vectors. Anything
 that goes wrong with one article becomes a ``Failure`` and the batch goes on.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ..errors import InputError, OnrecordError
 from .inputs import Failure, Item
 
 _MODEL: str | None = None  # the pipeline a worker process was started with
+_EMBEDDER = None  # the embedder a worker process was started with (None: no vectors)
 
 #: Seconds to wait for every worker to load its pipeline. Loading the small English
 #: pipeline takes 1-3 s; ten minutes covers a large transformer pipeline on a busy machine.
@@ -31,15 +34,18 @@ class Result:
     batches: dict
     tokens: int
     cpu: float  # CPU seconds this worker spent on the article (for benchmarks)
+    vectors: object = None  # parquet.StatementVectors, when the batch embeds
 
 
-def init_worker(model: str | None, ready=None) -> None:
-    """Pool initializer: load the spaCy pipeline once per worker, then meet at ``ready``."""
-    global _MODEL
+def init_worker(model: str | None, ready=None, embedder: str | None = None) -> None:
+    """Pool initializer: load the spaCy pipeline (and the embedder, ``minilm`` or ``hashing``;
+    None embeds nothing) once per worker, then meet at ``ready``."""
+    global _MODEL, _EMBEDDER
     from onrecord.pipeline import nlp
 
     _MODEL = model
     nlp.load(model)
+    _EMBEDDER = load_embedder(embedder)
     if ready is not None:  # a pool worker: Ctrl-C is the main process's to handle
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
@@ -71,7 +77,31 @@ def _analyse(unit: Item, article, model: str | None) -> Result:
     ident = article_identity(article)
     tokens = len(report.doc) if report.doc is not None else 0
     batches = report_batches(report, ident, unit.source, tokens)
-    return Result(unit.source, ident, batches, tokens, time.process_time() - cpu)
+    vectors = embed_statements(report, _EMBEDDER) if _EMBEDDER is not None else None
+    return Result(unit.source, ident, batches, tokens, time.process_time() - cpu, vectors)
+
+
+def load_embedder(name: str | None):
+    """The store's embedder called ``name``, its model loaded now (None for None)."""
+    if name is None:
+        return None
+    from ..store.embeddings import get_embedder
+
+    embedder = get_embedder(name)
+    embedder.embed(["warm up"])  # load the sentence model before the first article
+    return embedder
+
+
+def embed_statements(report, embedder):
+    """The vectors of the statements the store links, as ``onrecord ingest`` would compute them."""
+    import numpy as np
+
+    from ..store.ingest import linked_statements
+    from .parquet import StatementVectors
+
+    _attrs, texts = linked_statements(report)
+    vectors = embedder.embed(texts) if texts else np.empty((0, embedder.dim), np.float32)
+    return StatementVectors(embedder.name, texts, vectors)
 
 
 def _reason(exc: OnrecordError) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import names
 
@@ -118,9 +119,15 @@ def _same_org(row: Row, claimant_rows: list[Row]) -> bool:
         theirs = names.fold(other.speaker_text or "")
         for name, phrase in ((other.speaker, mine), (row.speaker, theirs)):
             folded = names.fold(name or "")
-            if len(folded) > 3 and phrase != folded and re.search(rf"\b(for|of|from|at)\b.*\b{re.escape(folded)}\b", phrase):
+            if len(folded) > 3 and phrase != folded and _speaks_for(folded).search(phrase):
                 return True
     return False
+
+
+@lru_cache(maxsize=65536)
+def _speaks_for(folded: str) -> re.Pattern:
+    """"for / of / from / at ... <name>", compiled once per name (re's own cache holds 512)."""
+    return re.compile(rf"\b(for|of|from|at)\b.*\b{re.escape(folded)}\b")
 
 
 def judge(rows: list[Row]) -> Verdict:

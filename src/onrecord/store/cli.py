@@ -71,8 +71,9 @@ def ingest(
     Example: onrecord ingest tests/data/story --db story.sqlite
     """
     try:
+        from .bulk import ingest_reports
         from .ingest import Store, Summary, ingest_items
-        from .sources import iter_items
+        from .sources import is_batch_output, iter_items
     except ImportError as exc:
         fail(f"ingest needs the store extra ({exc.name} is missing): pip install 'onrecord[store]'", 2)
     from sqlalchemy.exc import SQLAlchemyError
@@ -100,13 +101,17 @@ def ingest(
         notify = lambda message: err.print(f"onrecord: {message}", markup=False)  # noqa: E731
         with Store.open(db, embedder, notify=notify) as store, _progress() as bar:
             task = bar.add_task("ingesting", total=_count_inputs(paths))
-            def on_outcome(outcome) -> None:
+            def on_outcome(outcome, item=None) -> None:
+                item = item or current[0]
                 summary.count(outcome)
-                article = current[0].the_article if current[0] is not None else None
+                article = item.the_article if item is not None else None
                 for warning in (article.warnings if article is not None else []):
-                    bar.console.print(f"onrecord: warning: {current[0].source}: {warning}", markup=False)
+                    bar.console.print(f"onrecord: warning: {item.source}: {warning}", markup=False)
                 bar.advance(task)
-            done = ingest_items(store, items(), on_outcome=on_outcome)
+            if all(is_batch_output(p) for p in paths):  # finished reports: a chunk per transaction
+                done = ingest_reports(store, items(), on_outcome=on_outcome, notify=notify)
+            else:
+                done = ingest_items(store, items(), on_outcome=on_outcome)
             summary.seconds = done.seconds
     except KeyboardInterrupt:
         _print_summary(summary, format, interrupted=True)

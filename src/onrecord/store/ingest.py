@@ -397,16 +397,28 @@ class Prepared:
     content_vectors: list = field(default_factory=list)
 
 
-def _prepare(report: Report, embedder: Embedder) -> Prepared:
+def linked_statements(report: Report) -> tuple[list[Attribution], list[str]]:
+    """The statements of a report that are linked across articles, in the order they are
+    linked, with the text each is embedded by. The batch engines embed these same texts, so
+    a batch output's vectors are the ones ingest would compute."""
     text = report.article.text
     attrs = [a for a in report.attributions if a.speaker is not None or a.content is not None]
     attrs += store_claims.stated_statements(report)  # claims: the outlet's own voice
     attrs = store_claims.processing_order(report, attrs)  # claims: the headline after the body
     texts = [linking.claim_text(a, text) or (a.content.text if a.content else "") for a in attrs]
+    return attrs, texts
+
+
+def _prepare(report: Report, embedder: Embedder | None, vectors: np.ndarray | None = None) -> Prepared:
+    """``vectors``: the statements' vectors computed already (a batch output's), else embedded."""
+    attrs, texts = linked_statements(report)
     stances = [a.stance for a in attrs]
-    vectors = embedder.embed(texts) if texts else None
-    # claims: a response is linked by its sentence and by its words alone (linking.response_content)
-    contents = [linking.response_content(a) for a in attrs]
+    if vectors is None:
+        vectors = embedder.embed(texts) if texts else None
+    # claims: a response is linked by its sentence and by its words alone (linking.response_content);
+    # a batch output carries the sentence vectors only, so without an embedder a response is
+    # linked by its sentence, as a statement stored before content vectors is
+    contents = [linking.response_content(a) for a in attrs] if embedder is not None else []
     todo = [i for i, c in enumerate(contents) if c]
     found = embedder.embed([contents[i] for i in todo]) if todo else []
     content_vectors: list[np.ndarray | None] = [None] * len(attrs)
@@ -432,7 +444,12 @@ def _duplicate(conn: Connection, url: str | None, digest: str) -> int | None:
 
 
 def _write(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
-           source: str, outlet: str | None, ingested_at=None) -> Outcome:
+           source: str, outlet: str | None, ingested_at=None, *, hits=None,
+           judged: set[int] | None = None) -> Outcome:
+    """Store one article in the open transaction. ``hits``: each statement's nearest stored
+    statements, searched already (bulk ingest, store/bulk.py); ``judged``: a set to collect the
+    claims this article touched, whose status the caller then judges (once per chunk), instead
+    of judging them here."""
     article = report.article
     # the record carries the outlet and input the store files it under, as the reader sets them
     article.outlet, article.source = article.outlet or outlet, article.source or source or None
@@ -447,7 +464,7 @@ def _write(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
              [{"band": b, "hash": h, "a": article_id} for b, h in bands])
     if original is not None:
         return Outcome(source, "copy", f"a copy of article {original} ({ratio:.0f}% alike)", article_id)
-    n = _write_statements(conn, index, report, prep, article_id)
+    n = _write_statements(conn, index, report, prep, article_id, hits=hits, judged=judged)
     return Outcome(source, "added", None, article_id, n)
 
 
@@ -507,7 +524,7 @@ def published_date(value: str | None) -> str | None:
 
 
 def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
-                      article_id: int) -> int:
+                      article_id: int, *, hits=None, judged: set[int] | None = None) -> int:
     """Insert every attribution and the outlet's own-voice statements, link the linkable ones to
     their claims, then store the article's entities and claims."""
     entity_ids = _link_entities(conn, report)
@@ -516,9 +533,10 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
     pending: list[linking.NewStatement] = []
     groups = store_claims.engine_groups(report)  # claims: the engine's per-article claim of each statement
     # this article's statements are not in the index yet: one search for all of them
-    hits = [None] * len(prep.attrs)
-    if index is not None and prep.attrs:
-        hits = index.search_many(prep.vectors, linking.NEIGHBOURS)
+    if hits is None:
+        hits = [None] * len(prep.attrs)
+        if index is not None and prep.attrs:
+            hits = index.search_many(prep.vectors, linking.NEIGHBOURS)
     linked = {id(a): i for i, a in enumerate(prep.attrs)}
     by_local: dict[str, int] = {}
     # the linked statements first, in the order they are linked (the body before the headline,
@@ -542,8 +560,11 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
                                   content_vector=prep.content_vectors[i] if prep.content_vectors else None)
         linking.link_statement(conn, index, st, pending)
         pending.append(st)
-    for claim_id in {st.claim_id for st in pending}:
-        linking.refresh_claim(conn, claim_id)
+    touched = {st.claim_id for st in pending}
+    for claim_id in touched:
+        linking.refresh_claim(conn, claim_id, status=judged is None)
+    if judged is not None:
+        judged |= touched
     _count_statements(conn, article_id, pending, prep, entity_ids)
     record.write_entities(conn, article_id, report, entity_ids)
     record.write_claims(conn, article_id, report, by_local)

@@ -44,6 +44,9 @@ RELATED_CLAIM = 0.5
 SAME_FIGURE_CLAIM = 0.4
 #: A claim's members other than its anchor count this much less (see claim_candidates).
 MEMBER_PENALTY = 0.1
+#: Similarities equal to this many decimals are a tie (hnswlib's distances and numpy's dot
+#: products of the same vectors differ in the seventh).
+TIE_DIGITS = 5
 #: Neighbours looked at in the vector index for each new statement.
 NEIGHBOURS = 10
 #: A content shorter than this many words is a reference ("on Friday", "the report"): the
@@ -398,7 +401,9 @@ def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float],
     evidence = store_claims.evidence_claim(conn, st)  # "the emails were genuine" confirms what they show
     if evidence is not None and store_claims.allowed(conn, st, evidence, pending):
         return evidence, scores.get(evidence)
-    for claim_id, score in sorted(scores.items(), key=lambda kv: -kv[1]):
+    # the best first; claims scoring alike (the same words repeated: one vector) by age, the
+    # older first, so that the order the index returns tied neighbours in never decides
+    for claim_id, score in sorted(scores.items(), key=lambda kv: (-round(kv[1], TIE_DIGITS), kv[0])):
         if score >= SAME_CLAIM or related(conn, st, claim_id, score):
             if store_claims.allowed(conn, st, claim_id, pending):
                 return claim_id, score
@@ -429,9 +434,11 @@ def link_statement(conn: Connection, index, st: NewStatement, pending: list[NewS
     return claim_id
 
 
-def refresh_claim(conn: Connection, claim_id: int) -> None:
+def refresh_claim(conn: Connection, claim_id: int, status: bool = True) -> None:
     """Recompute a claim's anchor, text, first report and size from its statements, and its
-    stored verdict (``claims.store_verdict``)."""
+    stored verdict (``claims.store_verdict``). ``status=False`` leaves the verdict as it is
+    (bulk ingest judges it once per chunk: linking reads a claim's anchor, text and size,
+    never its verdict)."""
     rows = [ClaimRow(*r) for r in run(
         conn, "SELECT id, stance, claim_text, published, entity_id, speaker_name FROM statements "
               "WHERE claim_id = :c ORDER BY coalesce(published, :late), id", {"c": claim_id, "late": "9999"})]
@@ -441,7 +448,8 @@ def refresh_claim(conn: Connection, claim_id: int) -> None:
     run(conn, "UPDATE claims SET text = :text, first_published = :pub, first_statement_id = :first, "
               "n_statements = :n WHERE id = :c",
         {"text": first.claim_text, "pub": first.published, "first": first.id, "n": len(rows), "c": claim_id})
-    store_claims.store_verdict(conn, claim_id)
+    if status:
+        store_claims.store_verdict(conn, claim_id)
 
 
 #: A statement as ``refresh_claim`` reads it.

@@ -29,6 +29,7 @@ _SMALL = {"of", "and", "for", "the", "de", "du", "la", "le", "van", "von", "&"}
 MAX_NAME_WORDS = 4
 
 
+@lru_cache(maxsize=65536)  # organisations and speakers recur in every claim judged: fold each once
 def fold(text: str) -> str:
     """The form organisation names and aliases are compared by: lower case without accents,
     punctuation (except hyphens) or a legal suffix ("Fenwick Corp." -> "fenwick"), white space

@@ -29,6 +29,8 @@ class Item:
     report: Report | None = None
     outlet: str | None = None
     error: str | None = None
+    #: The report's statement vectors as ``onrecord batch`` wrote them (batch.parquet.StatementVectors).
+    vectors: object = None
 
     @property
     def the_article(self) -> Article | None:
@@ -108,13 +110,19 @@ def iter_warc(path: Path, published: str | None = None) -> Iterator[Item]:
 def iter_parquet(path: Path) -> Iterator[Item]:
     """The reports of a Parquet file written by ``onrecord batch`` (no analysis again)."""
     try:
-        from onrecord.batch.parquet import iter_sourced_reports
+        from onrecord.batch.parquet import iter_vectored_reports
     except ImportError:
         raise MissingExtra(f"{path}: reading Parquet needs the batch extra "
                            "(pip install 'onrecord[batch]')") from None
-    for number, (source, report) in enumerate(iter_sourced_reports(path), 1):
+    for number, (source, report, vectors) in enumerate(iter_vectored_reports(path), 1):
         yield Item(source or f"{path}#{number}", report=report,
-                   outlet=report.article.outlet or outlet_of(report.article.url))
+                   outlet=report.article.outlet or outlet_of(report.article.url), vectors=vectors)
+
+
+def is_batch_output(raw: str) -> bool:
+    """True for the folder of an ``onrecord batch`` output (its tables and markers)."""
+    path = Path(raw)
+    return not readers.is_url(raw) and (path / "articles").is_dir() and (path / "_done").is_dir()
 
 
 def read_report_json(path: Path) -> Item:

@@ -1,0 +1,186 @@
+"""Bulk ingest: finished reports (an ``onrecord batch`` output) into the store, a chunk at a time.
+
+The per-article path (``ingest.Store.add_report``) pays, for every article, a commit, a
+vector search, an HNSW insert on one thread and the judging of every claim it touched. Here
+``CHUNK`` articles share one transaction, and within it:
+
+- the statements' vectors come with the reports (the batch embedded them); only reports without
+  usable vectors (another embedder, an older output) are embedded, in one call per chunk;
+- the nearest stored statements of every statement of the chunk are searched in one call on
+  every core, and the chunk's own earlier statements are compared exactly (one matrix product),
+  so each statement sees the same neighbours as when the articles were ingested one by one;
+- every article is written and linked in order by the same code as the per-article path
+  (``ingest._write``), and the status of each claim the chunk touched is judged once, at the
+  end of the chunk (linking reads a claim's anchor, text and size, which stay current per
+  article, never its status);
+- after the commit the chunk's vectors go into the HNSW index in one call on every core.
+
+A kill loses at most the chunk in flight (its transaction is rolled back); the index catches up
+from the stored vectors on the next open, and a rerun skips what was committed (same URL or
+text), so every article is stored exactly once.
+"""
+from __future__ import annotations
+
+import os
+import time
+from typing import Callable, Iterable
+
+import numpy as np
+
+from . import linking
+from .db import write_lock
+from .ingest import SAVE_EVERY, Outcome, Prepared, Store, Summary, _prepare, _write, default_analyze
+from .sources import Item
+
+#: Articles per transaction. A chunk of 256 (a batch row group, ~2,500 statements) makes the
+#: commit, the batched search and the HNSW insert cheap per article while a kill costs at most
+#: a few seconds of work; bench/bench_store.py --parquet measured 128 / 256 / 512 within 5%.
+CHUNK = 256
+
+
+def threads() -> int:
+    """Threads for the HNSW search and insert: the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def ingest_reports(store: Store, items: Iterable[Item], analyze: Callable = default_analyze,
+                   on_outcome: Callable[[Outcome, Item], None] | None = None,
+                   notify: Callable[[str], None] | None = None, chunk: int = CHUNK) -> Summary:
+    """Ingest items (finished reports, with or without their vectors) a chunk at a time.
+
+    An item that still needs analysing goes through the per-article path. ``on_outcome`` is
+    called with each outcome and its item once its chunk is committed; ``notify`` says once
+    when vectors are embedded again because another embedder made them.
+    """
+    summary, start = Summary(), time.perf_counter()
+    state = _State(notify)
+    buffer: list[Item] = []
+
+    def done(outcome: Outcome, item: Item) -> None:
+        summary.count(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome, item)
+
+    try:
+        for item in items:
+            if item.error or item.report is None:
+                _flush(store, buffer, state, done)
+                done(store.add_item(item, analyze), item)
+                continue
+            buffer.append(item)
+            if len(buffer) >= chunk:
+                _flush(store, buffer, state, done)
+        _flush(store, buffer, state, done)
+    finally:
+        summary.seconds = time.perf_counter() - start
+        store.index.save()
+    return summary
+
+
+class _State:
+    """What a run says once: vectors of another embedder, vectors that do not fit their report."""
+
+    def __init__(self, notify: Callable[[str], None] | None):
+        self.notify = notify
+        self.said: set[str] = set()
+
+    def say(self, key: str, message: str) -> None:
+        if self.notify is not None and key not in self.said:
+            self.said.add(key)
+            self.notify(message)
+
+
+def _vectors(item: Item, texts: list[str], store: Store, state: _State) -> np.ndarray | None:
+    """The item's stored vectors when they are the store embedder's for exactly these texts."""
+    given = item.vectors
+    if given is None:
+        return None
+    if given.embedder != store.embedder.name:
+        state.say("embedder", f"{item.source}: its vectors were made by the {given.embedder or 'unknown'} embedder "
+                              f"and this store uses {store.embedder.name}: embedding the statements again")
+        return None
+    if list(given.texts) != texts:
+        state.say("texts", f"{item.source}: its vectors are not those of its statements (an output of "
+                           "another onrecord version): embedding them again")
+        return None
+    return given.vectors if len(texts) else None
+
+
+def _prepare_chunk(store: Store, items: list[Item], state: _State) -> list[Prepared]:
+    """Every item's Prepared, embedding in one call only the texts without usable vectors."""
+    from .ingest import linked_statements
+
+    plans, missing = [], []
+    for item in items:
+        _attrs, texts = linked_statements(item.report)
+        vectors = _vectors(item, texts, store, state)
+        plans.append(vectors)
+        if vectors is None and texts:
+            missing.append((len(plans) - 1, texts))
+    if missing:
+        embedded = store.embedder.embed([t for _, texts in missing for t in texts])
+        at = 0
+        for k, texts in missing:
+            plans[k] = embedded[at:at + len(texts)]
+            at += len(texts)
+    return [_prepare(item.report, store.embedder, vectors=plans[k] if plans[k] is not None else np.empty(0))
+            for k, item in enumerate(items)]
+
+
+def _flush(store: Store, items: list[Item], state: _State, done) -> None:
+    """Write the buffered items in one transaction, then add their vectors to the index."""
+    if not items:
+        return
+    preps = _prepare_chunk(store, items, state)
+    for prep in preps:  # an article without statements has no vectors
+        if not prep.attrs:
+            prep.vectors = None
+    rows = [np.arange(0)] * len(preps)
+    at = 0
+    for k, prep in enumerate(preps):
+        n = len(prep.attrs)
+        rows[k] = np.arange(at, at + n)
+        at += n
+    every = np.concatenate([p.vectors for p in preps if p.vectors is not None]).astype(np.float32) \
+        if at else np.empty((0, store.embedder.dim), np.float32)
+    outcomes: list[Outcome] = []
+    judged: set[int] = set()
+    with store.engine.connect().execution_options(write=True) as conn, conn.begin():
+        write_lock(conn)
+        store.catch_up(conn)
+        stored = store.index.search_many(every, linking.NEIGHBOURS, threads=threads()) if at else []
+        alike = every @ every.T if at else None  # the chunk's statements, exactly
+        written = np.empty(0, np.int64)  # positions (in ``every``) of the chunk's stored statements
+        written_ids = np.empty(0, np.int64)
+        for k, (item, prep) in enumerate(zip(items, preps)):
+            hits = [_merge(stored[j], alike[j, written], written_ids) for j in rows[k]]
+            outcome = _write(conn, store.index, item.report, prep, item.source, item.outlet,
+                             hits=hits, judged=judged)
+            outcomes.append(outcome)
+            if outcome.status == "added" and prep.ids:
+                written = np.concatenate([written, rows[k]])
+                written_ids = np.concatenate([written_ids, np.asarray(prep.ids, np.int64)])
+        for claim_id in sorted(judged):
+            linking.refresh_claim(conn, claim_id)
+    if len(written):
+        store.index.add(written_ids, every[written], threads=threads())
+    store._since_save += sum(o.status == "added" for o in outcomes)
+    if store._since_save >= SAVE_EVERY:
+        store.index.save()
+        store._since_save = 0
+    for item, outcome in zip(items, outcomes):
+        done(outcome, item)
+    items.clear()
+
+
+def _merge(stored: list[tuple[int, float]], cosines: np.ndarray, ids: np.ndarray) -> list[tuple[int, float]]:
+    """The ``NEIGHBOURS`` best of a statement's stored neighbours and the chunk's earlier
+    statements (``cosines`` to each of ``ids``), best first: what a search of an index holding
+    both would give."""
+    if not len(ids):
+        return stored
+    k = min(linking.NEIGHBOURS, len(ids))
+    top = np.argpartition(-cosines, k - 1)[:k] if len(ids) > k else np.arange(len(ids))
+    merged = stored + [(int(ids[t]), float(cosines[t])) for t in top]
+    merged.sort(key=lambda h: -h[1])
+    return merged[:linking.NEIGHBOURS]

@@ -1,0 +1,216 @@
+"""Bulk ingest of a batch output with vectors: the same store as one article at a time, the
+batch's vectors used (or embedded again when they are not the store's), a chunk all or nothing.
+
+The articles are built as Reports (no spaCy) from original sentences about an invented town,
+so that claims recur across articles and across chunks.
+"""
+from __future__ import annotations
+
+import random
+import sqlite3
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sqlalchemy")
+pytest.importorskip("hnswlib")
+pytest.importorskip("pyarrow")
+
+from onrecord.batch.layout import Layout  # noqa: E402
+from onrecord.batch.parquet import ShardWriter, StatementVectors, iter_vectored_reports, report_batches  # noqa: E402
+from onrecord.batch.worker import embed_statements  # noqa: E402
+from onrecord.inputs.article import from_text  # noqa: E402
+from onrecord.records import Attribution, Content, Entity, Span, Speaker  # noqa: E402
+from onrecord.report import Report  # noqa: E402
+from onrecord.store import bulk  # noqa: E402
+from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
+from onrecord.store.ingest import Store, ingest_items, linked_statements  # noqa: E402
+from onrecord.store.sources import iter_items  # noqa: E402
+
+PEOPLE = ["Ines Darrow", "Tobias Quell", "Agnes Marsh", "Pavel Renn", "Lucia Holm", "Omar Vask"]
+CLAIMS = ["the Wexham ferry will stop running to the north islands in March",
+          "the harbour wall was repaired with money meant for the school roof",
+          "the new tram depot will cost twice what the council first said",
+          "the river clinic lost its licence after the inspection in June",
+          "the market hall rents will rise by a third next year",
+          "the old mill bridge is unsafe for lorries heavier than ten tonnes"]
+VERBS = ["said", "told reporters", "wrote"]
+STANCES = ["asserts"] * 4 + ["denies", "confirms"]
+TAILS = ["unless the board acts", "by the spring", "according to the minutes", "as item", "in notice"]
+
+
+def make_report(i: int, rng: random.Random) -> Report:
+    """An article of three statements, each restating one of CLAIMS in its own words."""
+    said, paras = [], [f"Town notes {i}"]
+    for k in range(3):
+        who, claim = rng.choice(PEOPLE), rng.choice(CLAIMS)
+        stance = rng.choice(STANCES)
+        # every statement in words of its own: no two vectors tie as nearest neighbours
+        words = f"{claim} {rng.choice(TAILS)} {i * 3 + k}"
+        cue = {"denies": "denied", "confirms": "confirmed"}.get(stance) or rng.choice(VERBS)
+        paras.append(f"{who} {cue} that {words}. Item {i}-{k} followed.")
+        said.append((who, words, stance))
+    text = "\n\n".join(paras)
+    attrs, ents, at = [], [], 0
+    for k, (who, words, stance) in enumerate(said, 1):
+        s = text.index(who, at)
+        c = text.index(words, s)
+        at = c + len(words)
+        attrs.append(Attribution(f"a{k}", "indirect", Speaker(s, s + len(who), who, who, "PERSON"),
+                                 Span(s + len(who) + 1, s + len(who) + 5, text[s + len(who) + 1:s + len(who) + 5]),
+                                 Content(c, c + len(words), words, [(c, c + len(words))]), stance=stance))
+        ents.append(Entity(who, "PERSON", [who], [(s, s + len(who))]))
+    article = from_text(text, doc_id=f"town{i}", published=f"2025-0{1 + i % 9}-1{i % 10}",
+                        url=f"https://town.example/{i}")
+    return Report(article=article, attributions=attrs, entities=ents)
+
+
+def write_output(out, n: int, embedder=None, per_shard: int = 16):
+    """A batch output of ``n`` generated articles, with vectors unless ``embedder`` is None."""
+    layout = Layout(out)
+    layout.create()
+    rng = random.Random(4)
+    for first in range(0, n, per_shard):
+        ids = range(first, min(first + per_shard, n))
+        writer = ShardWriter(layout, f"s{first:05d}", [f"town/{i}" for i in ids],
+                             (embedder.name, embedder.dim) if embedder else None)
+        for i in ids:
+            report = make_report(i, rng)
+            vectors = embed_statements(report, embedder) if embedder else None
+            writer.add(report_batches(report, report.article.url, f"town/{i}", 0), 0, vectors)
+        writer.commit()
+    return out
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The hashing embedder, counting the texts it embeds."""
+
+    def __init__(self, dim: int = 256):
+        super().__init__(dim)
+        self.texts = 0
+
+    def embed(self, texts):
+        self.texts += len(texts)
+        return super().embed(texts)
+
+
+def claim_groups(db) -> tuple[set, list]:
+    """The store's claims as sets of (article URL, statement) and every statement's claim status."""
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT a.url, s.local_id, s.claim_id, c.status FROM statements s "
+                       "JOIN articles a ON a.id = s.article_id JOIN claims c ON c.id = s.claim_id "
+                       "ORDER BY a.url, s.local_id").fetchall()
+    groups: dict = {}
+    for url, local, claim, _ in rows:
+        groups.setdefault(claim, set()).add((url, local))
+    return {frozenset(g) for g in groups.values()}, [(u, loc, st) for u, loc, _, st in rows]
+
+
+def test_bulk_ingest_makes_the_store_one_article_at_a_time_makes(tmp_path):
+    out = write_output(tmp_path / "out", 60, HashingEmbedder())
+    one, many = tmp_path / "one.sqlite", tmp_path / "bulk.sqlite"
+    with Store.open(one, HashingEmbedder()) as store:
+        ingest_items(store, iter_items([str(out)]))
+    with Store.open(many, HashingEmbedder()) as store:
+        summary = bulk.ingest_reports(store, iter_items([str(out)]), chunk=16)
+    assert summary.added == 60 and summary.statements == 180
+    groups_one, rows_one = claim_groups(one)
+    groups_bulk, rows_bulk = claim_groups(many)
+    assert len(groups_one) < 60  # the statements did link across articles (and across chunks)
+    assert {"confirmed", "contested"} <= {status for *_, status in rows_one}
+    assert groups_bulk == groups_one
+    assert rows_bulk == rows_one  # every statement's claim has the same status
+
+
+def test_the_batch_vectors_are_used_and_nothing_is_embedded(tmp_path):
+    out = write_output(tmp_path / "out", 20, HashingEmbedder())
+    embedder = CountingEmbedder()
+    with Store.open(tmp_path / "s.sqlite", embedder) as store:
+        summary = bulk.ingest_reports(store, iter_items([str(out)]), chunk=8)
+        assert len(store.index) == summary.statements == 60
+    assert embedder.texts == 0
+
+
+def test_vectors_of_another_embedder_are_embedded_again_and_said(tmp_path):
+    out = write_output(tmp_path / "out", 10, HashingEmbedder(256))
+    embedder, said = CountingEmbedder(64), []
+    with Store.open(tmp_path / "s.sqlite", embedder) as store:
+        summary = bulk.ingest_reports(store, iter_items([str(out)]), notify=said.append)
+    assert embedder.texts == summary.statements == 30
+    assert len(said) == 1 and "hashing-256" in said[0] and "hashing-64" in said[0]
+
+
+def test_an_output_without_vectors_is_embedded_in_one_call_per_chunk(tmp_path):
+    out = write_output(tmp_path / "out", 12, None)
+    assert not list((out / "vectors").glob("*.parquet"))
+    embedder = CountingEmbedder()
+    calls = []
+    embed = embedder.embed
+    embedder.embed = lambda texts: calls.append(len(texts)) or embed(texts)
+    with Store.open(tmp_path / "s.sqlite", embedder) as store:
+        bulk.ingest_reports(store, iter_items([str(out)]), chunk=6)
+    assert calls == [18, 18]
+
+
+def test_a_failure_inside_a_chunk_stores_none_of_it_and_a_rerun_stores_each_once(tmp_path, monkeypatch):
+    out = write_output(tmp_path / "out", 24, HashingEmbedder())
+    db = tmp_path / "s.sqlite"
+    real, seen = bulk._write, []
+
+    def failing(conn, *args, **kwargs):
+        seen.append(1)
+        if len(seen) == 11:  # the third article of the second chunk
+            raise RuntimeError("killed")
+        return real(conn, *args, **kwargs)
+
+    monkeypatch.setattr(bulk, "_write", failing)
+    with Store.open(db, HashingEmbedder()) as store, pytest.raises(RuntimeError):
+        bulk.ingest_reports(store, iter_items([str(out)]), chunk=8)
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 8  # the first chunk only
+    assert con.execute("SELECT count(*) FROM statements").fetchone()[0] == 24
+    monkeypatch.setattr(bulk, "_write", real)
+    with Store.open(db, HashingEmbedder()) as store:
+        summary = bulk.ingest_reports(store, iter_items([str(out)]), chunk=8)
+        assert len(store.index) == 72
+    assert (summary.added, summary.duplicates) == (16, 8)
+    assert con.execute("SELECT count(*), count(DISTINCT url) FROM articles").fetchone() == (24, 24)
+    assert con.execute("SELECT count(*) FROM statements WHERE claim_id IS NULL").fetchone()[0] == 0
+
+
+def test_vectors_come_back_with_their_article_across_row_groups(tmp_path, monkeypatch):
+    from onrecord.batch import parquet
+
+    monkeypatch.setattr(parquet, "ROW_GROUP_ARTICLES", 3)
+    embedder = HashingEmbedder(32)
+    layout = Layout(tmp_path / "out")
+    layout.create()
+    writer = ShardWriter(layout, "one", ["x"], (embedder.name, embedder.dim))
+    rng = random.Random(1)
+    expected = []
+    for i in range(8):
+        report = make_report(i, rng)
+        if i == 4:  # an article without statements
+            report = Report(article=report.article)
+        vectors = embed_statements(report, embedder)
+        expected.append(vectors)
+        writer.add(report_batches(report, report.article.url, f"x:{i}", 0), 0, vectors)
+    writer.commit()
+    got = list(iter_vectored_reports(tmp_path / "out"))
+    assert [r.article.url for _, r, _ in got] == [f"https://town.example/{i}" for i in range(8)]
+    for (_, report, vectors), want in zip(got, expected):
+        assert vectors.embedder == "hashing-32"
+        assert vectors.texts == want.texts == linked_statements(report)[1]
+        assert np.array_equal(vectors.vectors, want.vectors)
+    assert got[4][2].vectors.shape == (0, 32)
+
+
+def test_a_shard_writing_vectors_refuses_an_article_without_them(tmp_path):
+    layout = Layout(tmp_path / "out")
+    layout.create()
+    writer = ShardWriter(layout, "one", ["x"], ("hashing-256", 256))
+    report = make_report(0, random.Random(0))
+    with pytest.raises(ValueError, match="statement vectors"):
+        writer.add(report_batches(report, report.article.url, "x", 0), 0, None)
+    writer.abort()
+    assert StatementVectors("e", [], np.empty((0, 2))).texts == []
