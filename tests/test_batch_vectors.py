@@ -21,7 +21,7 @@ from onrecord.batch.run import run_batch  # noqa: E402
 from onrecord.cli import app  # noqa: E402
 from onrecord.store import bulk  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
-from onrecord.store.ingest import Store, linked_statements  # noqa: E402
+from onrecord.store.ingest import Store, embedded_texts  # noqa: E402
 from onrecord.store.sources import iter_items  # noqa: E402
 
 from test_batch import DATA  # noqa: E402
@@ -48,7 +48,7 @@ def _check_vectors(out):
     assert got
     for _source, report, vectors in got:
         assert vectors.embedder == "hashing-256"
-        assert vectors.texts == linked_statements(report)[1]
+        assert vectors.texts == embedded_texts(report)
         assert np.allclose(vectors.vectors, HashingEmbedder().embed(vectors.texts) if vectors.texts else vectors.vectors)
     table = _vectors_of(out)[0]
     assert table.schema.field("vector").type == pa.list_(pa.float32(), 256)

@@ -24,7 +24,7 @@ from onrecord.records import Attribution, Content, Entity, Span, Speaker  # noqa
 from onrecord.report import Report  # noqa: E402
 from onrecord.store import bulk  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
-from onrecord.store.ingest import Store, ingest_items, linked_statements  # noqa: E402
+from onrecord.store.ingest import Store, embedded_texts, ingest_items  # noqa: E402
 from onrecord.store.sources import iter_items  # noqa: E402
 
 PEOPLE = ["Ines Darrow", "Tobias Quell", "Agnes Marsh", "Pavel Renn", "Lucia Holm", "Omar Vask"]
@@ -136,7 +136,9 @@ def test_vectors_of_another_embedder_are_embedded_again_and_said(tmp_path):
     embedder, said = CountingEmbedder(64), []
     with Store.open(tmp_path / "s.sqlite", embedder) as store:
         summary = bulk.ingest_reports(store, iter_items([str(out)]), notify=said.append)
-    assert embedder.texts == summary.statements == 30
+    # every statement's text again, and the words alone of each response (embedded_texts)
+    assert summary.statements == 30
+    assert embedder.texts == sum(len(embedded_texts(item.report)) for item in iter_items([str(out)])) > 30
     assert len(said) == 1 and "hashing-256" in said[0] and "hashing-64" in said[0]
 
 
@@ -149,7 +151,9 @@ def test_an_output_without_vectors_is_embedded_in_one_call_per_chunk(tmp_path):
     embedder.embed = lambda texts: calls.append(len(texts)) or embed(texts)
     with Store.open(tmp_path / "s.sqlite", embedder) as store:
         bulk.ingest_reports(store, iter_items([str(out)]), chunk=6)
-    assert calls == [18, 18]
+    items = list(iter_items([str(out)]))
+    per_chunk = [sum(len(embedded_texts(i.report)) for i in items[k:k + 6]) for k in (0, 6)]
+    assert calls == per_chunk and min(per_chunk) >= 18  # 3 statements an article, and their words
 
 
 def test_a_failure_inside_a_chunk_stores_none_of_it_and_a_rerun_stores_each_once(tmp_path, monkeypatch):
@@ -200,7 +204,7 @@ def test_vectors_come_back_with_their_article_across_row_groups(tmp_path, monkey
     assert [r.article.url for _, r, _ in got] == [f"https://town.example/{i}" for i in range(8)]
     for (_, report, vectors), want in zip(got, expected):
         assert vectors.embedder == "hashing-32"
-        assert vectors.texts == want.texts == linked_statements(report)[1]
+        assert vectors.texts == want.texts == embedded_texts(report)
         assert np.array_equal(vectors.vectors, want.vectors)
     assert got[4][2].vectors.shape == (0, 32)
 

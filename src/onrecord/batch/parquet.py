@@ -10,7 +10,8 @@ Four tables, one row per record, each row carrying ``article_id`` (the URL, else
 - ``entities``: name, type, aliases, mentions;
 - ``claims``: the DESIGN.md claim record;
 - ``vectors`` (when the batch embeds, as it does by default): one row per statement that the
-  store links across articles, in the order it links them: ``article_row`` (the article's row
+  store links across articles, in the order it links them, then one for the words alone of each
+  response that has them (``store.ingest.embedded_texts``): ``article_row`` (the article's row
   in the shard's articles part), ``statement``, ``text`` (the words embedded) and ``vector``
   (a fixed-size list of float32), the embedder's name and dimension in the schema metadata
   (``onrecord.embedder``, ``onrecord.dim``). ``onrecord ingest`` then embeds nothing.

@@ -2,7 +2,7 @@
 
 ``process`` builds the Article in the worker (HTML extraction is part of the work), calls
 ``engine.analyze_article``, embeds the statements the store links (``store.ingest.
-linked_statements``) with the batch's embedder, and turns the Report into one Arrow batch per
+embedded_texts``) with the batch's embedder, and turns the Report into one Arrow batch per
 table plus its statement vectors. Anything
 that goes wrong with one article becomes a ``Failure`` and the batch goes on.
 """
@@ -96,10 +96,10 @@ def embed_statements(report, embedder):
     """The vectors of the statements the store links, as ``onrecord ingest`` would compute them."""
     import numpy as np
 
-    from ..store.ingest import linked_statements
+    from ..store.ingest import embedded_texts
     from .parquet import StatementVectors
 
-    _attrs, texts = linked_statements(report)
+    texts = embedded_texts(report)
     vectors = embedder.embed(texts) if texts else np.empty((0, embedder.dim), np.float32)
     return StatementVectors(embedder.name, texts, vectors)
 

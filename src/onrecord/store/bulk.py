@@ -108,11 +108,11 @@ def _vectors(item: Item, texts: list[str], store: Store, state: _State) -> np.nd
 
 def _prepare_chunk(store: Store, items: list[Item], state: _State) -> list[Prepared]:
     """Every item's Prepared, embedding in one call only the texts without usable vectors."""
-    from .ingest import linked_statements
+    from .ingest import embedded_texts
 
     plans, missing = [], []
     for item in items:
-        _attrs, texts = linked_statements(item.report)
+        texts = embedded_texts(item.report)
         vectors = _vectors(item, texts, store, state)
         plans.append(vectors)
         if vectors is None and texts:
@@ -150,12 +150,21 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
         store.catch_up(conn)
         stored = store.index.search_many(every, linking.NEIGHBOURS, threads=threads()) if at else []
         alike = every @ every.T if at else None  # the chunk's statements, exactly
+        # a response's words alone are searched the same way (linking._content_scores)
+        words = [(j, v) for k, prep in enumerate(preps) for j, v in zip(rows[k], prep.content_vectors or [])
+                 if v is not None]
+        spoken = np.stack([v for _, v in words]).astype(np.float32) if words else None
+        by_words = dict(zip((j for j, _ in words), store.index.search_many(spoken, linking.NEIGHBOURS,
+                                                                             threads=threads()))) if words else {}
+        words_alike = dict(zip((j for j, _ in words), spoken @ every.T)) if words else {}
         written = np.empty(0, np.int64)  # positions (in ``every``) of the chunk's stored statements
         written_ids = np.empty(0, np.int64)
         for k, (item, prep) in enumerate(zip(items, preps)):
             hits = [_merge(stored[j], alike[j, written], written_ids) for j in rows[k]]
+            content_hits = [_merge(by_words[j], words_alike[j][written], written_ids) if j in by_words else None
+                            for j in rows[k]]
             outcome = _write(conn, store.index, item.report, prep, item.source, item.outlet,
-                             hits=hits, judged=judged)
+                             hits=hits, content_hits=content_hits, judged=judged)
             outcomes.append(outcome)
             if outcome.status == "added" and prep.ids:
                 written = np.concatenate([written, rows[k]])

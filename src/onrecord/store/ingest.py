@@ -399,8 +399,7 @@ class Prepared:
 
 def linked_statements(report: Report) -> tuple[list[Attribution], list[str]]:
     """The statements of a report that are linked across articles, in the order they are
-    linked, with the text each is embedded by. The batch engines embed these same texts, so
-    a batch output's vectors are the ones ingest would compute."""
+    linked, with the text each is embedded by."""
     text = report.article.text
     attrs = [a for a in report.attributions if a.speaker is not None or a.content is not None]
     attrs += store_claims.stated_statements(report)  # claims: the outlet's own voice
@@ -409,22 +408,33 @@ def linked_statements(report: Report) -> tuple[list[Attribution], list[str]]:
     return attrs, texts
 
 
+def embedded_texts(report: Report) -> list[str]:
+    """Every text ingest embeds for a report, in order: each linked statement's text
+    (``linked_statements``), then the words alone of each response that has them
+    (``linking.response_content``: a response is linked by its sentence and by its words). The
+    batch engines embed these same texts, so a batch output's vectors are the ones ingest
+    would compute."""
+    attrs, texts = linked_statements(report)
+    return texts + [c for c in (linking.response_content(a) for a in attrs) if c]
+
+
 def _prepare(report: Report, embedder: Embedder | None, vectors: np.ndarray | None = None) -> Prepared:
-    """``vectors``: the statements' vectors computed already (a batch output's), else embedded."""
+    """``vectors``: the vectors of ``embedded_texts`` computed already (a batch output's),
+    else embedded here in one call."""
     attrs, texts = linked_statements(report)
     stances = [a.stance for a in attrs]
+    contents = [linking.response_content(a) for a in attrs]
+    every = texts + [c for c in contents if c]
     if vectors is None:
-        vectors = embedder.embed(texts) if texts else None
-    # claims: a response is linked by its sentence and by its words alone (linking.response_content);
-    # a batch output carries the sentence vectors only, so without an embedder a response is
-    # linked by its sentence, as a statement stored before content vectors is
-    contents = [linking.response_content(a) for a in attrs] if embedder is not None else []
-    todo = [i for i, c in enumerate(contents) if c]
-    found = embedder.embed([contents[i] for i in todo]) if todo else []
+        vectors = embedder.embed(every) if every else None
     content_vectors: list[np.ndarray | None] = [None] * len(attrs)
-    for i, v in zip(todo, found):
-        content_vectors[i] = v
-    return Prepared(attrs, texts, stances, vectors, content_vectors=content_vectors)
+    at = len(texts)
+    for i, c in enumerate(contents):
+        if c:
+            content_vectors[i] = vectors[at]
+            at += 1
+    sentences = vectors[:len(texts)] if texts and vectors is not None else None
+    return Prepared(attrs, texts, stances, sentences, content_vectors=content_vectors)
 
 
 def _keys(article) -> tuple[str | None, str]:
@@ -444,10 +454,11 @@ def _duplicate(conn: Connection, url: str | None, digest: str) -> int | None:
 
 
 def _write(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
-           source: str, outlet: str | None, ingested_at=None, *, hits=None,
+           source: str, outlet: str | None, ingested_at=None, *, hits=None, content_hits=None,
            judged: set[int] | None = None) -> Outcome:
     """Store one article in the open transaction. ``hits``: each statement's nearest stored
-    statements, searched already (bulk ingest, store/bulk.py); ``judged``: a set to collect the
+    statements, searched already (bulk ingest, store/bulk.py), and ``content_hits`` those of
+    each response's words (None where it has none); ``judged``: a set to collect the
     claims this article touched, whose status the caller then judges (once per chunk), instead
     of judging them here."""
     article = report.article
@@ -464,7 +475,8 @@ def _write(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
              [{"band": b, "hash": h, "a": article_id} for b, h in bands])
     if original is not None:
         return Outcome(source, "copy", f"a copy of article {original} ({ratio:.0f}% alike)", article_id)
-    n = _write_statements(conn, index, report, prep, article_id, hits=hits, judged=judged)
+    n = _write_statements(conn, index, report, prep, article_id, hits=hits, content_hits=content_hits,
+                          judged=judged)
     return Outcome(source, "added", None, article_id, n)
 
 
@@ -524,7 +536,7 @@ def published_date(value: str | None) -> str | None:
 
 
 def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
-                      article_id: int, *, hits=None, judged: set[int] | None = None) -> int:
+                      article_id: int, *, hits=None, content_hits=None, judged: set[int] | None = None) -> int:
     """Insert every attribution and the outlet's own-voice statements, link the linkable ones to
     their claims, then store the article's entities and claims."""
     entity_ids = _link_entities(conn, report)
@@ -557,7 +569,8 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
         speaker = _speaker_set(attr, entity_ids)
         st = linking.NewStatement(sid, prep.vectors[i], next(iter(speaker), None), ents | speaker,
                                   prep.stances[i], prep.texts[i], hits=hits[i], group=groups.get(attr.id),
-                                  content_vector=prep.content_vectors[i] if prep.content_vectors else None)
+                                  content_vector=prep.content_vectors[i] if prep.content_vectors else None,
+                                  content_hits=content_hits[i] if content_hits is not None else None)
         linking.link_statement(conn, index, st, pending)
         pending.append(st)
     touched = {st.claim_id for st in pending}

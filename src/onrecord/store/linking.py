@@ -260,6 +260,8 @@ class NewStatement:
     group: str | None = None
     #: A response's words alone (``response_content``), embedded; None for other statements.
     content_vector: np.ndarray | None = None
+    #: The nearest stored statements of ``content_vector``, when searched already (bulk ingest).
+    content_hits: list[tuple[int, float]] | None = None
 
 
 def claim_candidates(conn: Connection, index, st: NewStatement, pending: list[NewStatement]) -> dict[int, float]:
@@ -298,7 +300,8 @@ def _content_scores(conn: Connection, index, st: NewStatement, pending: list[New
     its words. Refusals among the members are left out (they all read alike)."""
     cv = st.content_vector
     claims = set(members)
-    hits = index.search(cv, NEIGHBOURS) if index is not None else []
+    hits = st.content_hits if st.content_hits is not None else (
+        index.search(cv, NEIGHBOURS) if index is not None else [])
     if hits:
         ids, params = in_list("s", [h for h, _ in hits])
         claims |= {r[0] for r in run(conn, f"SELECT claim_id FROM statements WHERE id IN {ids} "
