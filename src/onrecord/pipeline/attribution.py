@@ -549,7 +549,7 @@ def _shed_aside(ctx: Context, verb: Token, piece: tuple[int, int]) -> tuple[int,
             mark = doc[left - 2]
         elif ctx.in_quote(mark.idx):
             continue
-        if mark.text not in (",",) and mark.text not in DASHES and mark.text not in ("--",):
+        if mark.text != "," and mark.text != "--" and mark.text not in DASHES:
             continue
         cut = _trim(doc_text(doc), start, end_at)
         if cut[1] > cut[0]:
@@ -642,7 +642,8 @@ _MAX_ASIDE_TOKENS = 12
 def _participle_aside(doc: Doc, start: int, end: int) -> bool:
     """True when the text between ``start`` and ``end`` is ", <participle phrase>," and no
     saying of its own ('..., she said, referring to the report, "..."')."""
-    toks = [t for t in doc if start <= t.idx < end and not t.is_space]
+    span = doc.char_span(start, end, alignment_mode="expand")
+    toks = [t for t in span if not t.is_space] if span is not None else []
     while toks and toks[0].text == ",":
         toks = toks[1:]
     while toks and toks[-1].text == ",":

@@ -29,7 +29,8 @@ import numpy as np
 
 from . import linking
 from .db import write_lock
-from .ingest import SAVE_EVERY, Outcome, Prepared, Store, Summary, _prepare, _write, default_analyze
+from .ingest import (SAVE_EVERY, Outcome, Prepared, Store, Summary, _prepare, _write, default_analyze,
+                     embedded_texts, embedding_plan)
 from .sources import Item
 
 #: Articles per transaction. A chunk of 256 (a batch row group, ~2,500 statements) makes the
@@ -108,23 +109,22 @@ def _vectors(item: Item, texts: list[str], store: Store, state: _State) -> np.nd
 
 def _prepare_chunk(store: Store, items: list[Item], state: _State) -> list[Prepared]:
     """Every item's Prepared, embedding in one call only the texts without usable vectors."""
-    from .ingest import embedded_texts
-
-    plans, missing = [], []
-    for item in items:
-        texts = embedded_texts(item.report)
+    plans = [embedding_plan(item.report) for item in items]
+    found, missing = [], []
+    for item, plan in zip(items, plans):
+        texts = embedded_texts(item.report, plan)
         vectors = _vectors(item, texts, store, state)
-        plans.append(vectors)
+        found.append(vectors)
         if vectors is None and texts:
-            missing.append((len(plans) - 1, texts))
+            missing.append((len(found) - 1, texts))
     if missing:
         embedded = store.embedder.embed([t for _, texts in missing for t in texts])
         at = 0
         for k, texts in missing:
-            plans[k] = embedded[at:at + len(texts)]
+            found[k] = embedded[at:at + len(texts)]
             at += len(texts)
-    return [_prepare(item.report, store.embedder, vectors=plans[k] if plans[k] is not None else np.empty(0))
-            for k, item in enumerate(items)]
+    return [_prepare(item.report, store.embedder, vectors=found[k] if found[k] is not None else np.empty(0),
+                     plan=plans[k]) for k, item in enumerate(items)]
 
 
 def _flush(store: Store, items: list[Item], state: _State, done) -> None:

@@ -22,6 +22,7 @@ is a flag (``review: "possible contradiction"``), never a relation or a status.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -508,7 +509,6 @@ def last_change(v: Verdict) -> str | None:
 
 def verdict_columns(v: Verdict) -> dict:
     """The claims table's verdict columns for a verdict (schema.py, migration 0004)."""
-    import json
     return {"status": v.status, "reason": v.reason, "decided_by": json.dumps(v.decided_by),
             "sources": v.sources, "outlets": v.outlets, "most_reported": worth_attention(v),
             "status_changed": last_change(v)}
@@ -663,6 +663,11 @@ _REFUSAL_STEMS = {"decli", "comme", "refus", "respo", "answe", "quest", "reque",
                   "sunda", "monda", "tuesd", "wedne", "thurs", "frida", "satur", "today"}
 
 
+#: Stems of an unanswered call beyond ``_REFUSAL_STEMS`` ("did not answer calls", "could not be
+#: reached by phone"): no matter either, for a refusal that follows its speaker's earlier stake.
+_UNANSWERED_STEMS = {"calls", "phone", "did", "could"}
+
+
 #: A refusal names a claim's matter when at least this many stems of its sentence, and at
 #: least this share of them, are in the claim's first report. Set by hand on the stories
 #: written with the rules (clinic: "on the lost patient records" shares 3 stems of 3 with its
@@ -709,7 +714,7 @@ def stake_claim(conn, st, pending) -> int | None:
                 {"s": st.id}).fetchone()
     matter = _stems(st.text) - _REFUSAL_STEMS - {w[:5] for w in _GENERIC} \
         - _stems(" ".join(_speaker_words(conn, st.speaker) + [found[0] if found and found[0] else ""]))
-    if matter - {"decli", "answe", "calls", "phone", "comme", "respo", "did", "could"}:
+    if matter - _UNANSWERED_STEMS:
         return None
     for claim_id in dict.fromkeys(p.claim_id for p in pending if p.claim_id is not None):
         if run(conn, "SELECT 1 FROM statements WHERE claim_id = :c AND entity_id = :e AND stance IN "

@@ -408,24 +408,34 @@ def linked_statements(report: Report) -> tuple[list[Attribution], list[str]]:
     return attrs, texts
 
 
-def embedded_texts(report: Report) -> list[str]:
-    """Every text ingest embeds for a report, in order: each linked statement's text
-    (``linked_statements``), then the words alone of each response that has them
-    (``linking.response_content``: a response is linked by its sentence and by its words). The
-    batch engines embed these same texts, so a batch output's vectors are the ones ingest
-    would compute."""
+#: What ingest embeds for a report (``embedding_plan``): the linked statements, each one's
+#: text, and the words alone of each response that has them (None for the others).
+Plan = tuple[list[Attribution], list[str], list[str | None]]
+
+
+def embedding_plan(report: Report) -> Plan:
+    """The linked statements (``linked_statements``), their texts, and the words alone of each
+    response (``linking.response_content``: a response is linked by its sentence and by its words)."""
     attrs, texts = linked_statements(report)
-    return texts + [c for c in (linking.response_content(a) for a in attrs) if c]
+    return attrs, texts, [linking.response_content(a) for a in attrs]
 
 
-def _prepare(report: Report, embedder: Embedder | None, vectors: np.ndarray | None = None) -> Prepared:
+def embedded_texts(report: Report, plan: Plan | None = None) -> list[str]:
+    """Every text ingest embeds for a report, in order: each linked statement's text, then the
+    words alone of each response that has them. The batch engines embed these same texts, so a
+    batch output's vectors are the ones ingest would compute."""
+    _attrs, texts, contents = plan or embedding_plan(report)
+    return texts + [c for c in contents if c]
+
+
+def _prepare(report: Report, embedder: Embedder | None, vectors: np.ndarray | None = None,
+             plan: Plan | None = None) -> Prepared:
     """``vectors``: the vectors of ``embedded_texts`` computed already (a batch output's),
-    else embedded here in one call."""
-    attrs, texts = linked_statements(report)
+    else embedded here in one call; ``plan``: the report's ``embedding_plan``, when made already."""
+    attrs, texts, contents = plan = plan or embedding_plan(report)
     stances = [a.stance for a in attrs]
-    contents = [linking.response_content(a) for a in attrs]
-    every = texts + [c for c in contents if c]
     if vectors is None:
+        every = embedded_texts(report, plan)
         vectors = embedder.embed(every) if every else None
     content_vectors: list[np.ndarray | None] = [None] * len(attrs)
     at = len(texts)
