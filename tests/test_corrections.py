@@ -227,6 +227,9 @@ def test_a_store_written_before_corrections_upgrades_and_takes_them(tmp_path):
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
         assert conn.execute("SELECT count(*) FROM corrections").fetchone() == (0,)
         assert conn.execute("SELECT id, record FROM statements ORDER BY id").fetchall() == before
+    # the claims' verdicts were judged once the upgrade reached the newest schema
+    stored, fresh = stored_and_fresh(str(old))
+    assert stored == fresh and {s["status"] for s in stored} != {None}
     assert cli("correct", str(denial), "--reject", "--by", "Ann", "--db", str(old)).exit_code == 0
     assert status(str(old))[1]["status"] == "confirmed" and "Soelberg" not in status(str(old))[1]["reason"]
 

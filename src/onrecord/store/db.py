@@ -165,5 +165,21 @@ def migrate(engine: Engine) -> None:
     with engine.connect().execution_options(write=True) as conn:
         with conn.begin():
             write_lock(conn)
+            before = current_revision(conn)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+            if before is not None and before < VERDICTS_STORED:
+                _judge_every_claim(conn)
+
+
+# The revision that added the claims' stored verdicts: a store upgraded from before it has
+# claims whose verdict columns are empty.
+VERDICTS_STORED = "0004"
+
+
+def _judge_every_claim(conn: Connection) -> None:
+    """Store the verdict of every claim, on the newest schema (after the last revision ran)."""
+    from . import claims
+
+    for (claim_id,) in conn.execute(text("SELECT id FROM claims ORDER BY id")).fetchall():
+        claims.store_verdict(conn, claim_id)

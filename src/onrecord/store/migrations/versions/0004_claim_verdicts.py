@@ -4,9 +4,11 @@ listings and rankings read columns instead of judging claims at each request; an
 statement's content vector beside its sentence vector, for comparing responses with a claim's
 members by what they say.
 
-The upgrade fills the verdict of every stored claim (``claims.store_verdict``, the function
-ingest and corrections call), so an old store lists its claims as a new one does. Old
-statements get no content vector: linking uses their sentence vector instead.
+The verdicts of the claims already stored are filled once the whole upgrade has run
+(``db.migrate`` calls ``claims.store_verdict``, the function ingest and corrections call, on the
+schema of the newest revision, so a later change to the columns that function writes cannot
+break an upgrade from before this one), and an old store lists its claims as a new one does.
+Old statements get no content vector: linking uses their sentence vector instead.
 
 Revision ID: 0004
 Revises: 0003
@@ -21,7 +23,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Add the columns and indexes, then judge every stored claim once."""
+    """Add the columns and indexes (the claims are judged after the last revision)."""
     # plain ADD COLUMN (no table rebuild: statements point at claims)
     op.add_column("claims", sa.Column("reason", sa.Text))
     op.add_column("claims", sa.Column("decided_by", sa.Text))
@@ -32,10 +34,6 @@ def upgrade() -> None:
     op.create_index("ix_claims_rank", "claims", ["most_reported", "sources", "outlets", "n_statements"])
     op.create_index("ix_claims_status_changed", "claims", ["status_changed"])
     op.add_column("statements", sa.Column("content_embedding", sa.LargeBinary))
-    from onrecord.store import claims as store_claims
-    conn = op.get_bind()
-    for (claim_id,) in conn.execute(sa.text("SELECT id FROM claims ORDER BY id")).fetchall():
-        store_claims.store_verdict(conn, claim_id)
 
 
 def downgrade() -> None:
