@@ -162,7 +162,7 @@ def one_at_a_time(url: str, outs: list[Path], urls: list[str]) -> dict:
 
 
 @pytest.mark.parametrize("mode", ["bulk", "one"])
-def test_two_ingests_at_once_make_the_store_one_ingest_makes(pg_server, outputs, reports, tmp_path, mode):
+def test_two_ingests_at_once_make_the_store_one_ingest_makes(pg_server, outputs, tmp_path, mode):
     url = create_database(pg_server, f"team_{mode}")
     counts = ingest_at_once(url, outputs, mode, tmp_path)
     got = snapshot(url)
