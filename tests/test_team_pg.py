@@ -12,6 +12,7 @@ about an invented town), so no spaCy is loaded.
 """
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
@@ -33,6 +34,7 @@ from onrecord.batch.layout import Layout  # noqa: E402
 from onrecord.batch.parquet import ShardWriter, report_batches  # noqa: E402
 from onrecord.batch.worker import embed_statements  # noqa: E402
 from onrecord.store.db import resolve  # noqa: E402
+from onrecord.store import bulk  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
 from onrecord.store.ingest import Store, ingest_items  # noqa: E402
 from onrecord.store.sources import iter_items  # noqa: E402
@@ -78,27 +80,33 @@ def outputs(tmp_path_factory, reports):
 
 
 #: One ingest, run as a process of its own: opens the store, waits for the go file (so both
-#: start writing together), then ingests its output through the bulk path or article by article.
+#: start writing together), then ingests its output through the bulk path or article by article;
+#: prints each item's URL, outcome and article id, in its order.
 INGEST = textwrap.dedent("""
-    import sys, time
+    import json, sys, time
     from pathlib import Path
     from onrecord.store.bulk import ingest_reports
     from onrecord.store.ingest import Store, ingest_items
     from onrecord.store.sources import iter_items
 
     url, out, mode, chunk, go = sys.argv[1:6]
+    seen = []
     with Store.open(url, "hashing") as store:
         Path(out + ".ready").touch()
         while not Path(go).exists():
             time.sleep(0.01)
-        items = iter_items([out])
-        done = ingest_reports(store, items, chunk=int(chunk)) if mode == "bulk" else ingest_items(store, items)
-    print(done.added, done.duplicates)
+        items = list(iter_items([out]))
+        if mode == "bulk":
+            ingest_reports(store, items, chunk=int(chunk), on_outcome=lambda o, item: seen.append(o))
+        else:
+            ingest_items(store, items, on_outcome=seen.append)
+    print(json.dumps([[item.report.article.url, o.status, o.article_id] for item, o in zip(items, seen)]))
 """)
 
 
-def ingest_at_once(url: str, outs: list[Path], mode: str, tmp: Path) -> list[tuple[int, int]]:
-    """Both outputs ingested by two processes started together; each one's (added, duplicates)."""
+def ingest_at_once(url: str, outs: list[Path], mode: str, tmp: Path) -> list[list]:
+    """Both outputs ingested by two processes started together; each one's outcomes, in order
+    ([url, status, article id] an item)."""
     script, go = tmp / "ingest.py", tmp / "go"
     script.write_text(INGEST)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(TESTS)])}
@@ -116,8 +124,7 @@ def ingest_at_once(url: str, outs: list[Path], mode: str, tmp: Path) -> list[tup
         for proc in procs:
             stdout, stderr = proc.communicate(timeout=300)
             assert proc.returncode == 0, stderr
-            added, duplicates = stdout.split()
-            results.append((int(added), int(duplicates)))
+            results.append(json.loads(stdout))
         return results
     finally:
         for proc in procs:
@@ -151,30 +158,65 @@ def snapshot(url: str) -> dict:
             "statements": len(rows), "empty claims": orphans}
 
 
+def items_by_url(outs: list[Path]) -> dict:
+    found = {}
+    for item in iter_items([str(out) for out in outs]):
+        found.setdefault(item.report.article.url, item)
+    return found
+
+
 def one_at_a_time(url: str, outs: list[Path], urls: list[str]) -> dict:
     """The store one ingest makes of the same items, article by article, in ``urls``' order."""
-    by_url = {}
-    for item in iter_items([str(out) for out in outs]):
-        by_url.setdefault(item.report.article.url, item)
+    by_url = items_by_url(outs)
     with Store.open(url, HashingEmbedder()) as store:
         ingest_items(store, [by_url[u] for u in urls])
+    return snapshot(url)
+
+
+def chunks_in_commit_order(runs: list[list]) -> list[list[str]]:
+    """Each run's chunks (CHUNK items in its order) that stored something, in the order they were
+    committed (by their article ids); each chunk's ids must be one block, no other's among them."""
+    chunks = []
+    for outcomes in runs:
+        for at in range(0, len(outcomes), CHUNK):
+            part = outcomes[at:at + CHUNK]
+            ids = [a for _, status, a in part if status == "added"]
+            if ids:
+                assert ids == list(range(min(ids), min(ids) + len(ids))), part  # one transaction
+                chunks.append((min(ids), [u for u, _, _ in part]))
+    chunks.sort()
+    return [urls for _, urls in chunks]
+
+
+def chunk_by_chunk(url: str, outs: list[Path], chunks: list[list[str]]) -> dict:
+    """The store one bulk ingest makes of the same chunks, one after the other."""
+    by_url = items_by_url(outs)
+    with Store.open(url, HashingEmbedder()) as store:
+        for urls in chunks:
+            bulk.ingest_reports(store, [by_url[u] for u in urls], chunk=CHUNK)
     return snapshot(url)
 
 
 @pytest.mark.parametrize("mode", ["bulk", "one"])
 def test_two_ingests_at_once_make_the_store_one_ingest_makes(pg_server, outputs, tmp_path, mode):
     url = create_database(pg_server, f"team_{mode}")
-    counts = ingest_at_once(url, outputs, mode, tmp_path)
+    runs = ingest_at_once(url, outputs, mode, tmp_path)
     got = snapshot(url)
     # each article once: the 40 both outputs hold were added by one ingest, skipped by the other
     assert len(got["urls"]) == len(set(got["urls"])) == 120
-    assert sum(added for added, _ in counts) == 120 and sum(dup for _, dup in counts) == 40
+    statuses = [status for outcomes in runs for _, status, _ in outcomes]
+    assert statuses.count("added") == 120 and statuses.count("duplicate") == 40
     assert got["people"] == sorted(PEOPLE)  # one entity per person
     assert got["statements"] == 360 and got["empty claims"] == 0
     own = [n < 40 for n in (int(u.rsplit("/", 1)[1]) for u in got["urls"]) if not 40 <= n < 80]
     turns = sum(a != b for a, b in zip(own, own[1:]))
     assert turns > 1, "the two ingests did not write at the same time"  # one turn: one after the other
-    want = one_at_a_time(create_database(pg_server, f"team_{mode}_alone"), outputs, got["urls"])
+    alone = create_database(pg_server, f"team_{mode}_alone")
+    if mode == "bulk":  # the same chunks, committed one after the other by one ingest
+        want = chunk_by_chunk(alone, outputs, chunks_in_commit_order(runs))
+    else:  # the same articles, one after the other
+        want = one_at_a_time(alone, outputs, got["urls"])
+    assert got["urls"] == want["urls"]
     assert got["claims"] == want["claims"]  # one claim where one ingest makes one, never two
     assert got["verdicts"] == want["verdicts"]  # and each claim's verdict and its reason
     assert len(want["claims"]) < 120  # the statements did link across articles and outputs
