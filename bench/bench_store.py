@@ -1,9 +1,10 @@
-"""Benchmark of the store: ingest rate and query latency at 1k, 10k and 100k articles.
+"""Benchmark of the store: ingest rate, query and page latency as the store grows, on SQLite or PostgreSQL.
 
 Articles are generated from templates and turned into Reports directly (no spaCy), and
-statements are embedded with the hashing embedder: what is measured is the store (SQLite
-writes, entity and claim linking, the HNSW index, FTS5), not the NLP or the sentence model.
-The corpus grows in one store: ingest up to the first size, measure, ingest on to the next.
+statements are embedded with the hashing embedder: what is measured is the store (its
+writes, entity and claim linking, the HNSW index, full-text search) and the explorer's pages
+over it, not the NLP or the sentence model. The corpus grows in one store: ingest up to the
+first size, measure, ingest on to the next.
 
 The words follow a Zipf law over a vocabulary of 4,000 (60 function words, then invented
 content words), as in real text, so that full-text search meets long posting lists for
@@ -12,21 +13,32 @@ every query matched most of the corpus. A quarter of the statements restate a re
 so claims grow across articles as a story does. Queries draw their words with the text's own
 frequencies (content words: nobody searches for "the of").
 
-    .venv/bin/python bench/bench_store.py                 # 1k, 10k, 100k
+    .venv/bin/python bench/bench_store.py                 # 1k, 10k, 100k on a temporary SQLite file
     .venv/bin/python bench/bench_store.py --sizes 1000,5000
+    .venv/bin/python bench/bench_store.py --sizes 10000 --pg          # a throwaway PostgreSQL server
+    .venv/bin/python bench/bench_store.py --sizes 100000,1000000 --db postgresql://me@db/bench --bulk
     .venv/bin/python bench/bench_store.py --sizes 10000,100000,1000000 --bulk --statements 10 --json
 
-Prints articles per second for each stretch of ingest and p50/p95 latency (ms) of ``who``,
-``claims --about``, ``timeline`` (of a random claim) and ``search`` (``--json``: one JSON object;
-``--bulk``: ingest through store/bulk.py, a chunk per transaction), then the growth of each p95 from the second size to the
-last (target: p95 under 100 ms at 100k on SQLite, growth from 10k to 100k under 3x).
+Prints, for each size, articles per second for the stretch of ingest up to it and the p50/p95
+latency (ms) of ``who``, ``claims --about``, ``timeline`` (of a random claim) and ``search``,
+then of the explorer's article, person, claim and search pages, each requested in process
+through the whole ASGI app (as bench/bench_web.py does) with the library call behind it as the
+baseline (page/library ratio of the p50s); then each p95's growth from one size to the next
+(100k -> 1M with --sizes 100000,1000000). ``--json``: one JSON object; ``--bulk``: ingest
+through store/bulk.py, a chunk per transaction. ``--pg`` starts a throwaway PostgreSQL server
+from the machine's binaries (tests/pg_server.py, as the tests do) and deletes it after;
+``--db postgresql://...`` uses a server of yours (an empty database). Targets: p95 under 100 ms
+(queries) and 200 ms (pages) at 100k, growth from 100k to 1M under 3x.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -171,43 +183,134 @@ def measure(store: Store, pool, rng) -> dict[str, tuple[float, float]]:
             "search": latencies(lambda e, q: queries.search(e, q), texts)}
 
 
+#: The explorer's pages measured: path, the table its ids come from (and the column that ranks
+#: the largest first), and the library call behind the page (the baseline).
+PAGES = ("article", "person", "claim", "search")
+
+
+def page_ids(engine, table: str, size_col: str, rng: random.Random, k: int) -> list[int]:
+    """``k`` ids of ``table``: the ten largest (the worst cases a user meets), then random ones."""
+    with engine.connect() as conn:
+        top = [r[0] for r in conn.exec_driver_sql(f"SELECT id FROM {table} ORDER BY {size_col} DESC LIMIT 10")]
+        hi = conn.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar() or 1
+    return top + [rng.randint(1, hi) for _ in range(k - len(top))]
+
+
+def measure_pages(store: Store, rng) -> dict[str, dict[str, float]]:
+    """p50/p95 of each explorer page, requested in process through the ASGI app, and of the
+    library call behind it (``views``), over the same ids or words; ms."""
+    from fastapi.testclient import TestClient
+
+    from onrecord.web import views
+    from onrecord.web.app import create_app
+
+    engine = store.engine
+    client = TestClient(create_app(engine))
+    texts = [" ".join(words(rng, 2, content=True)) for _ in range(QUERIES)]
+    views_of = {
+        "article": (page_ids(engine, "articles", "n_statements", rng, QUERIES), "/articles/{}",
+                    lambda i: views.article(engine, i)),
+        "person": (page_ids(engine, "entities", "n_statements", rng, QUERIES), "/people/{}",
+                   lambda i: views.person(engine, i, 1, 50)),
+        "claim": (page_ids(engine, "claims", "n_statements", rng, QUERIES), "/claims/{}",
+                  lambda i: views.claim(engine, i)),
+        "search": (texts, "/search?q={}", lambda q: views.search(engine, q, 20)),
+    }
+    out = {}
+    for name, (args, url, bare) in views_of.items():
+        get(client, url.format(args[0]))  # the templates compiled once, as a running server has them
+        page = latencies(lambda a: get(client, url.format(a)), [(a,) for a in args])
+        base = latencies(bare, [(a,) for a in args])
+        out[name] = {"p50": page[0], "p95": page[1], "library_p50": base[0], "library_p95": base[1]}
+    return out
+
+
+def get(client, url: str) -> None:
+    """One page request; a failed one stops the benchmark (a random id may be a gap: 404)."""
+    r = client.get(url)
+    if r.status_code not in (200, 404):
+        raise SystemExit(f"{url}: {r.status_code} {r.text[:200]}")
+
+
+@contextlib.contextmanager
+def store_url(opts) -> "contextlib.AbstractContextManager[str]":
+    """The store the benchmark grows: a throwaway PostgreSQL server (``--pg``), the ``--db``
+    given, or a temporary SQLite file."""
+    if opts.pg:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+        import pg_server
+
+        try:
+            with pg_server.throwaway_server() as url:
+                yield url
+        except pg_server.Unavailable as exc:
+            raise SystemExit(f"--pg: {exc}") from None
+        return
+    yield opts.db or str(Path(tempfile.mkdtemp(prefix="onrecord-bench-")) / "bench.sqlite")
+
+
+def store_mb(store: Store) -> float:
+    """The store's size on disk: the SQLite file, or the PostgreSQL database."""
+    if store.info.path is not None:
+        return store.info.path.stat().st_size / 1e6
+    with store.engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar() / 1e6
+
+
 def main() -> None:
     """Run the benchmark and print one line per size, then the growth of each p95."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="1000,10000,100000", help="Corpus sizes, comma-separated.")
-    ap.add_argument("--db", default=None, help="SQLite file (default: a temporary one).")
+    ap.add_argument("--db", default=None, help="SQLite file or postgresql:// URL of an empty store "
+                                               "(default: a temporary SQLite file).")
+    ap.add_argument("--pg", action="store_true", help="Start a throwaway PostgreSQL server and use it.")
     ap.add_argument("--statements", type=int, default=3, help="Statements per article.")
     ap.add_argument("--bulk", action="store_true", help="Ingest through the bulk path (a chunk per transaction).")
+    ap.add_argument("--no-pages", action="store_true", help="Measure the queries only, not the explorer's pages.")
     ap.add_argument("--json", action="store_true", help="Print one JSON object instead of lines.")
     opts = ap.parse_args()
     sizes = [int(s) for s in opts.sizes.split(",")]
-    db = Path(opts.db) if opts.db else Path(tempfile.mkdtemp(prefix="onrecord-bench-")) / "bench.sqlite"
     pool, rng, recent = people(), random.Random(11), []
     results, rates, done = {}, {}, 0
-    with Store.open(db, HashingEmbedder()) as store:
+    with store_url(opts) as url, Store.open(url, HashingEmbedder()) as store:
+        with store.engine.connect() as conn:
+            if conn.exec_driver_sql("SELECT count(*) FROM articles").scalar():
+                raise SystemExit(f"{url}: the store already holds articles (the benchmark needs an empty one)")
+        dialect = store.info.dialect
+        if not opts.json:
+            print(f"{dialect}; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
         for size in sizes:
             rate = ingest(store, done, size, pool, rng, recent, opts.statements, opts.bulk)
             done = size
             results[size] = measure(store, pool, random.Random(size))
+            if not opts.no_pages:
+                for name, v in measure_pages(store, random.Random(size + 1)).items():
+                    results[size][f"{name} page"] = (v["p50"], v["p95"], v["library_p50"], v["library_p95"])
             rates[size] = rate
-            cells = "  ".join(f"{k} p50 {v[0]:.1f} p95 {v[1]:.1f}" for k, v in results[size].items())
             if not opts.json:
-                print(f"{size:>7} articles  ingest {rate:7.1f} articles/s  {cells}  (ms)", flush=True)
-    growth = {}
-    if len(sizes) >= 2:
-        a, b = sizes[-2], sizes[-1]
-        growth = {k: results[b][k][1] / max(results[a][k][1], 1e-3) for k in results[b]}
-        if not opts.json:
-            print(f"p95 growth {a} -> {b}: " + "  ".join(f"{k} x{g:.2f}" for k, g in growth.items()))
-    if opts.json:
-        print(json.dumps({"sizes": {str(n): {"ingest_articles_per_s": round(rates[n], 1),
-                                             **{k: {"p50_ms": round(v[0], 2), "p95_ms": round(v[1], 2)}
-                                                for k, v in results[n].items()}} for n in sizes},
-                          "p95_growth": {k: round(g, 2) for k, g in growth.items()},
-                          "statements_per_article": opts.statements, "bulk": opts.bulk,
-                          "store_mb": round(db.stat().st_size / 1e6)}, indent=1))
-    else:
-        print(f"store: {db} ({db.stat().st_size / 1e6:.0f} MB)")
+                print(f"{size:>7} articles  ingest {rate:7.1f} articles/s  (load average "
+                      f"{os.getloadavg()[0]:.1f})", flush=True)
+                for k, v in results[size].items():
+                    base = (f"  library p50 {v[2]:6.1f} p95 {v[3]:6.1f}  page/library p50 x{v[0] / max(v[2], 1e-3):.2f}"
+                            if len(v) > 2 else "")
+                    print(f"    {k:16} p50 {v[0]:6.1f} p95 {v[1]:6.1f} ms{base}", flush=True)
+        mb = store_mb(store)
+    growth = {f"{a}->{b}": {k: results[b][k][1] / max(results[a][k][1], 1e-3) for k in results[b]}
+              for a, b in zip(sizes, sizes[1:])}
+    if not opts.json:
+        for span, g in growth.items():
+            print(f"p95 growth {span}: " + "  ".join(f"{k} x{v:.2f}" for k, v in g.items()))
+        print(f"store: {dialect}, {mb:.0f} MB")
+        return
+    print(json.dumps({"dialect": dialect, "load_average": [round(x, 1) for x in os.getloadavg()],
+                      "sizes": {str(n): {"ingest_articles_per_s": round(rates[n], 1),
+                                         **{k: {"p50_ms": round(v[0], 2), "p95_ms": round(v[1], 2),
+                                                **({"library_p50_ms": round(v[2], 2), "library_p95_ms": round(v[3], 2)}
+                                                   if len(v) > 2 else {})}
+                                            for k, v in results[n].items()}} for n in sizes},
+                      "p95_growth": {span: {k: round(v, 2) for k, v in g.items()} for span, g in growth.items()},
+                      "statements_per_article": opts.statements, "bulk": opts.bulk,
+                      "store_mb": round(mb)}, indent=1))
 
 
 if __name__ == "__main__":

@@ -23,3 +23,18 @@ def pipeline():
     """The spaCy pipeline with the onrecord components, loaded once per test session."""
     from onrecord.pipeline import nlp
     return nlp.load()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for the session (tests/pg_server.py): its URL; each test
+    module makes its own database on it (``pg_server.create_database``). Skipped, with the
+    reason, when the machine has no server binaries or psycopg is absent."""
+    pytest.importorskip("psycopg")
+    import pg_server as server
+
+    try:
+        with server.throwaway_server() as url:
+            yield url
+    except server.Unavailable as exc:
+        pytest.skip(str(exc))

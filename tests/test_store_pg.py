@@ -1,18 +1,8 @@
-"""The same store on PostgreSQL: a throwaway server from the machine's binaries.
-
-initdb and pg_ctl (PostgreSQL 15 or whatever /usr/lib/postgresql holds) start a server in a
-temporary folder on a free localhost port; initdb refuses root, so as root the server runs
-as the ``postgres`` user through runuser. Skipped, with the reason, when there is no server.
-"""
+"""The same store on PostgreSQL: a throwaway server from the machine's binaries
+(tests/pg_server.py). Skipped, with the reason, when there is no server."""
 from __future__ import annotations
 
-import glob
 import json
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 
 import pytest
 
@@ -27,53 +17,14 @@ from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
 from onrecord.store.ingest import Store  # noqa: E402
 from onrecord.store.schema import articles, claims, statements  # noqa: E402
 
+from pg_server import create_database  # noqa: E402
 from test_store import make_report, story_reports  # noqa: E402
 
 
-def _bin_dir() -> str | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return os.path.dirname(found[-1]) if found else shutil.which("initdb") and os.path.dirname(shutil.which("initdb"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_user() -> list[str]:
-    if os.geteuid() != 0:
-        return []
-    if shutil.which("runuser") is None:
-        pytest.skip("running as root without runuser: initdb refuses root")
-    try:
-        import pwd
-        pwd.getpwnam("postgres")
-    except KeyError:
-        pytest.skip("running as root and there is no postgres user for initdb")
-    return ["runuser", "-u", "postgres", "--"]
-
-
 @pytest.fixture(scope="module")
-def pg_url():
-    bindir = _bin_dir()
-    if not bindir:
-        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl) on this machine")
-    prefix = _as_user()
-    tmp = tempfile.mkdtemp(prefix="onrecord-pg-")
-    if prefix:
-        shutil.chown(tmp, "postgres")
-    data, port = os.path.join(tmp, "data"), _free_port()
-    subprocess.run(prefix + [f"{bindir}/initdb", "-D", data, "-U", "onrecord", "--auth=trust", "-E", "UTF8"],
-                   check=True, capture_output=True)
-    subprocess.run(prefix + [f"{bindir}/pg_ctl", "-D", data, "-l", os.path.join(tmp, "log"), "-w", "-o",
-                             f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1", "start"],
-                   check=True, capture_output=True)
-    try:
-        yield f"postgresql://onrecord@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(prefix + [f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+def pg_url(pg_server):
+    """A database of its own on the session's throwaway server (tests/conftest.py)."""
+    return create_database(pg_server, "store_pg")
 
 
 def test_story_on_postgresql(pg_url):

@@ -71,9 +71,8 @@ def ingest(
     Example: onrecord ingest tests/data/story --db story.sqlite
     """
     try:
-        from .bulk import ingest_reports
-        from .ingest import Store, Summary, ingest_items
-        from .sources import is_batch_output, iter_items
+        from .bulk import ingest_reports  # noqa: F401  (the store extra: numpy, hnswlib)
+        from .ingest import Store, Summary
     except ImportError as exc:
         fail(f"ingest needs the store extra ({exc.name} is missing): pip install 'onrecord[store]'", 2)
     from sqlalchemy.exc import SQLAlchemyError
@@ -90,29 +89,9 @@ def ingest(
         _reanalyse(paths, db, embedder, published, format)
         return
     summary = Summary()
-    current: list = [None]  # the item being ingested (ingest takes one at a time)
-
-    def items():
-        for item in iter_items(paths, published):
-            current[0] = item
-            yield item
-
     try:
-        notify = lambda message: err.print(f"onrecord: {message}", markup=False)  # noqa: E731
-        with Store.open(db, embedder, notify=notify) as store, _progress() as bar:
-            task = bar.add_task("ingesting", total=_count_inputs(paths))
-            def on_outcome(outcome, item=None) -> None:
-                item = item or current[0]
-                summary.count(outcome)
-                article = item.the_article if item is not None else None
-                for warning in (article.warnings if article is not None else []):
-                    bar.console.print(f"onrecord: warning: {item.source}: {warning}", markup=False)
-                bar.advance(task)
-            if all(is_batch_output(p) for p in paths):  # finished reports: a chunk per transaction
-                done = ingest_reports(store, items(), on_outcome=on_outcome, notify=notify)
-            else:
-                done = ingest_items(store, items(), on_outcome=on_outcome)
-            summary.seconds = done.seconds
+        with Store.open(db, embedder, notify=notify) as store:
+            ingest_into(store, paths, summary, published)
     except KeyboardInterrupt:
         _print_summary(summary, format, interrupted=True)
         raise typer.Exit(130)
@@ -128,6 +107,44 @@ def ingest(
         raise typer.Exit(1)
 
 
+def notify(message: str) -> None:
+    """Say something an ingest noticed (vectors embedded again, a store upgraded) on stderr."""
+    err.print(f"onrecord: {message}", markup=False)
+
+
+def ingest_into(store, paths: list[str], summary, published: str | None = None) -> None:
+    """Ingest ``paths`` into an open store, counting into ``summary``, with the progress bar and
+    the warnings ``onrecord ingest`` shows; batch output folders take the bulk path (a chunk per
+    transaction). ``onrecord batch --into`` calls it on its output."""
+    from .bulk import ingest_reports
+    from .ingest import ingest_items
+    from .sources import is_batch_output, iter_items
+
+    current: list = [None]  # the item being ingested (ingest takes one at a time)
+
+    def items():
+        for item in iter_items(paths, published):
+            current[0] = item
+            yield item
+
+    with _progress() as bar:
+        task = bar.add_task("ingesting", total=_count_inputs(paths))
+
+        def on_outcome(outcome, item=None) -> None:
+            item = item or current[0]
+            summary.count(outcome)
+            article = item.the_article if item is not None else None
+            for warning in (article.warnings if article is not None else []):
+                bar.console.print(f"onrecord: warning: {item.source}: {warning}", markup=False)
+            bar.advance(task)
+
+        if all(is_batch_output(p) for p in paths):  # finished reports: a chunk per transaction
+            done = ingest_reports(store, items(), on_outcome=on_outcome, notify=notify)
+        else:
+            done = ingest_items(store, items(), on_outcome=on_outcome)
+        summary.seconds = done.seconds
+
+
 def _reanalyse(paths: list[str], db, embedder, published, format: OutFormat) -> None:
     """``ingest --reanalyse``: analyse the inputs again, keep the corrections, list the orphaned."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -137,7 +154,6 @@ def _reanalyse(paths: list[str], db, embedder, published, format: OutFormat) -> 
     from .sources import iter_items
 
     try:
-        notify = lambda message: err.print(f"onrecord: {message}", markup=False)  # noqa: E731
         with Store.open(db, embedder, notify=notify) as store:
             done = store.reanalyse(iter_items(paths, published))
     except OnrecordError as exc:

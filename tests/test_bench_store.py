@@ -1,0 +1,55 @@
+"""Smoke test of bench/bench_store.py: on a tiny generated store its queries and the explorer's
+pages are measured, each with a p50 no larger than its p95, and the store size is read.
+
+No timing is asserted: the figures depend on the machine. The benchmark file is not a package,
+so it is imported from its path.
+"""
+from __future__ import annotations
+
+import importlib.util
+import random
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("hnswlib")
+pytest.importorskip("fastapi")
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_store.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_store", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_queries_and_pages_are_measured_on_a_small_store(bench, tmp_path, monkeypatch):
+    from onrecord.store.embeddings import HashingEmbedder
+    from onrecord.store.ingest import Store
+
+    monkeypatch.setattr(bench, "QUERIES", 12)
+    pool, rng = bench.people(200), random.Random(1)
+    with Store.open(tmp_path / "b.sqlite", HashingEmbedder()) as store:
+        rate = bench.ingest(store, 0, 30, pool, rng, [], bulk=True)
+        queries = bench.measure(store, pool, random.Random(2))
+        pages = bench.measure_pages(store, random.Random(3))
+        size = bench.store_mb(store)
+    assert rate > 0 and size > 0
+    assert set(queries) == {"who", "claims --about", "timeline", "search"}
+    assert set(pages) == set(bench.PAGES)
+    for p50, p95 in queries.values():
+        assert 0 < p50 <= p95
+    for v in pages.values():
+        assert 0 < v["p50"] <= v["p95"] and 0 < v["library_p50"] <= v["library_p95"]
+
+
+def test_a_failing_page_stops_the_benchmark(bench):
+    class Client:
+        def get(self, url):
+            return type("R", (), {"status_code": 500, "text": "boom"})()
+
+    with pytest.raises(SystemExit, match="/articles/1: 500 boom"):
+        bench.get(Client(), "/articles/1")
