@@ -22,6 +22,7 @@ articles' text is kept: only lemmas, dependency labels and counts.
 from __future__ import annotations
 
 import argparse
+import bisect
 import collections
 import json
 from pathlib import Path
@@ -88,7 +89,7 @@ def count(docs: dict[str, tuple[str, list[dict]]], cache: Path | None = None) ->
     for doc_id, doc in parse(docs, cache):
         if doc_id not in docs:
             continue  # a cache of the whole split, used for part of it
-        _count_doc(doc, docs[doc_id][1], uses, cue_uses)
+        _count_doc(doc, docs[doc_id][1], uses, cue_uses, _quoted_offsets(docs[doc_id][0], doc_id))
     return {"uses": uses, "cue_uses": cue_uses}
 
 
@@ -112,16 +113,29 @@ def parse(docs: dict[str, tuple[str, list[dict]]], cache: Path | None = None):
         keep.to_disk(cache)
 
 
-def _count_doc(doc: Doc, gold: list[dict], uses: collections.Counter, cue_uses: collections.Counter) -> None:
+def _quoted_offsets(text: str, doc_id: str) -> list[tuple[int, int]]:
+    """The quotes of an article (their marks' offsets), as the engine finds them."""
+    from onrecord.inputs.article import from_text
+    from onrecord.pipeline.quotes import find_quotes
+
+    return [(q.start, q.end) for q in find_quotes(text, from_text(text, doc_id=doc_id).blocks)]
+
+
+def _count_doc(doc: Doc, gold: list[dict], uses: collections.Counter, cue_uses: collections.Counter,
+               quoted: list[tuple[int, int]] = ()) -> None:
     cue_rel: dict[int, str] = {}
     for g in gold:
         cue = _cue_token(doc, g["cue"]) if g["cue"] else None
         head = _content_head(doc, g["content"])
         if cue is not None and head is not None:
             cue_rel[cue.i] = content_relation(cue, head) or "other"
+    starts = [s for s, _e in quoted]
     for tok in doc:
         if tok.pos_ not in ("VERB", "NOUN"):
             continue
+        k = bisect.bisect_left(starts, tok.idx) - 1
+        if k >= 0 and quoted[k][0] < tok.idx < quoted[k][1]:
+            continue  # a word inside a quote: the engine never reads it as a cue
         lemma = lexicon_key(tok)
         uses[lemma] += 1
         for rel in verb_relations(tok):
