@@ -250,6 +250,13 @@ def test_a_participle_the_writer_infers_is_no_cue():
     assert not any(a.cue.text == "hoping" for a in one(text))
 
 
+def test_a_quote_right_after_its_cue_is_its_content_when_the_clause_goes_on():
+    text = 'The coach shouted “Run faster, all of you!” and then walked back to the bench.'
+    attrs = one(text)
+    assert [(a.cue.text, a.kind, a.content.text, a.speaker.text) for a in attrs] == [
+        ("shouted", "direct", "“Run faster, all of you!”", "The coach")]
+
+
 def test_phrasal_verb_of_saying_takes_its_quote():
     text = 'Coach Lena Marsh looked at the board. "We will need every player on Sunday," she went on.'
     attrs = one(text)

@@ -885,6 +885,11 @@ def _adjacent_quote(ctx: Context, verb: Token) -> Quote | None:
     ends_sentence = text[right - 1:right] in ".!?"  # "X argued over Y. "..." he said": not X's
     if after and not ends_sentence and not text[right:after[0].start].strip(" ,:—–-"):
         return after[0]
+    own_end = cues.cue_span(verb)[1]
+    right_after = ctx.next_quote(own_end, block.end)
+    if right_after is not None and not text[own_end:right_after.start].strip(" ,:") \
+            and right_after.n_words(text) >= _MIN_QUOTE_WORDS:
+        return right_after  # 'She declared "What a night for us!" and said ...': the clause goes on past the quote
     last = [q for q in in_block if q.end <= verb.idx]
     if last and _gap_speaker(ctx, last[-1].end, verb) is not None:
         return last[-1]  # '"...," Tulsa police Chief Chuck Jordan said' with a broken parse
