@@ -257,6 +257,18 @@ def test_a_quote_right_after_its_cue_is_its_content_when_the_clause_goes_on():
         ("shouted", "direct", "“Run faster, all of you!”", "The coach")]
 
 
+def test_a_cue_inside_a_transcript_line_is_the_lines_own_words():
+    text = "PRYCE: I think the bridge is safe, and I believe the council knows that.\n"
+    attrs = one(text)
+    assert [(a.speaker.text, a.cue.text) for a in attrs] == [("PRYCE", ":")]
+
+
+def test_a_first_person_after_a_name_and_colon_is_that_name():
+    text = "Okafor: I Still Think The Ferry Plan Can Work.\n\nThe mayor spoke on Monday.\n"
+    attrs = one(text)
+    assert attrs and attrs[0].speaker.text == "Okafor" and "Ferry Plan" in attrs[0].content.text
+
+
 def test_phrasal_verb_of_saying_takes_its_quote():
     text = 'Coach Lena Marsh looked at the board. "We will need every player on Sunday," she went on.'
     attrs = one(text)

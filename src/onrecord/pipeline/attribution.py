@@ -130,12 +130,40 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
     """Every attribution in the article, in text order, with ids a1, a2, ..."""
     ctx = Context(doc, article, find_quotes(article.text, article.blocks),
                   [(b.start, b.end) for b in article.blocks if b.is_boilerplate])
-    found = cue_verbs(ctx) + according_to(ctx) + cue_nouns(ctx) + transcript_lines(ctx)
+    lines = transcript_lines(ctx)
+    found = _not_in_lines(cue_verbs(ctx) + according_to(ctx) + cue_nouns(ctx), lines) + lines
+    found = [_headline_speaker(ctx, c) for c in found]
     found = _not_sources(ctx, _dedupe(found))
     found += quotes_without_cue(ctx, found)
     found = _not_nested(ctx, _not_markup(ctx, found))
     found.sort(key=lambda c: min([c.content[0][0]] if c.content else [] + [c.cue[0]] if c.cue else [0]))
     return write(ctx, found)
+
+
+def _not_in_lines(cands: list[Candidate], lines: list[Candidate]) -> list[Candidate]:
+    """The candidates less those whose cue lies in a transcript line's words ("FALLIN: I think
+    he is trying ..."): like a cue inside a quote, it is the line's speaker's own report (on
+    PolNeAR train every such row was wrong)."""
+    spans = [piece for line in lines for piece in line.content]
+    return [c for c in cands if c.cue is None or not any(s <= c.cue[0] < e for s, e in spans)]
+
+
+#: A headline or paragraph opening with a name and a colon ("Rubio: I Still Believe ...").
+_NAME_COLON = re.compile(r"([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}):\s")
+_FIRST_PERSON = {"i", "we", "me", "my", "our"}
+
+
+def _headline_speaker(ctx: Context, cand: Candidate) -> Candidate:
+    """A first-person speaker after "Name: " at the start of its line is that name: "Rubio: I
+    Still Believe Trump Can't Be Trusted" is Rubio's belief (PolNeAR train's source each time)."""
+    if cand.speaker is None or ctx.article.text[cand.speaker[0]:cand.speaker[1]].lower() not in _FIRST_PERSON:
+        return cand
+    block = ctx.article.block_at(cand.speaker[0])
+    m = _NAME_COLON.match(ctx.article.text, block.start, block.end) if block is not None else None
+    if m is None or m.end() > cand.speaker[0] or m.group(1).isupper():
+        return cand  # an all-capitals label is a transcript line's, handled there
+    cand.speaker, cand.speaker_token, cand.speaker_via = (m.start(1), m.end(1)), None, "name"
+    return cand
 
 
 #: Speakers that name no one: "no one", "nobody". Inside someone's reported speech ("she said
