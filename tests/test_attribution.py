@@ -215,6 +215,60 @@ def test_belief_inside_reported_speech_is_no_row_of_its_own():
     assert [a.cue.text for a in attrs] == ["said"] and "fear" in attrs[0].content.text
 
 
+@pytest.mark.parametrize("text, host", [
+    ("The harbour master said the crews had asked for new ropes before the storm.", "said"),
+    ("Ms. Adeyemi said she had not called for the director's resignation.", "said"),
+    ("Officials said the contractor had promised to finish the road by May.", "said"),
+    ("The warden declined to address claims that the rangers had criticised the fence.", "declined to address"),
+])
+def test_a_cue_inside_reported_speech_is_no_row_of_its_own(text, host):
+    attrs = one(text)
+    assert [a.cue.text for a in attrs] == [host]
+
+
+def test_a_quote_inside_reported_speech_keeps_its_row():
+    text = 'The coach said her captain had told the squad "we play for the town, not for the cup."'
+    attrs = one(text)
+    assert [a.cue.text for a in attrs] == ["said", "had told"]
+    assert attrs[1].kind == "direct" and attrs[1].speaker.text == "her captain"
+
+
+@pytest.mark.parametrize("text", [
+    "What the surveyors say",
+    "The ferry office said nothing in public about the delays.",
+    "The planners published their map, and the residents questioned what the planners had promised.",
+])
+def test_an_object_that_gives_no_words_is_no_content(text):
+    assert all(a.content is None or a.content.text.lower() not in ("what", "that") and
+               not a.content.text.startswith("nothing") for a in one(text))
+    assert not any(a.cue.text in ("say", "said", "had promised") for a in one(text))
+
+
+def test_a_participle_the_writer_infers_is_no_cue():
+    text = ('The rival club pulled out of the match at the last minute, apparently hoping to avoid '
+            'a heavy defeat.')
+    assert not any(a.cue.text == "hoping" for a in one(text))
+
+
+def test_a_quote_right_after_its_cue_is_its_content_when_the_clause_goes_on():
+    text = 'The coach shouted “Run faster, all of you!” and then walked back to the bench.'
+    attrs = one(text)
+    assert [(a.cue.text, a.kind, a.content.text, a.speaker.text) for a in attrs] == [
+        ("shouted", "direct", "“Run faster, all of you!”", "The coach")]
+
+
+def test_a_cue_inside_a_transcript_line_is_the_lines_own_words():
+    text = "PRYCE: I think the bridge is safe, and I believe the council knows that.\n"
+    attrs = one(text)
+    assert [(a.speaker.text, a.cue.text) for a in attrs] == [("PRYCE", ":")]
+
+
+def test_a_first_person_after_a_name_and_colon_is_that_name():
+    text = "Okafor: I Still Think The Ferry Plan Can Work.\n\nThe mayor spoke on Monday.\n"
+    attrs = one(text)
+    assert attrs and attrs[0].speaker.text == "Okafor" and "Ferry Plan" in attrs[0].content.text
+
+
 def test_phrasal_verb_of_saying_takes_its_quote():
     text = 'Coach Lena Marsh looked at the board. "We will need every player on Sunday," she went on.'
     attrs = one(text)

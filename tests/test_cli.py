@@ -123,7 +123,7 @@ def test_eval_gold_gates_on_a_baseline():
 
 def test_eval_gold_fails_below_a_floor(tmp_path):
     baseline = tmp_path / "baseline.json"
-    # the wire story has two extra rows (precision 0.818, docs/accuracy.md): a floor of 0.99 fails
+    # the wire story has an extra row (precision 0.900, docs/accuracy.md): a floor of 0.99 fails
     baseline.write_text(json.dumps({"gold": {"wire-port-strike.gold.json": {"precision": 0.99}}}))
     res = run("eval", "gold", str(DATA / "wire-port-strike.gold.json"), "--baseline", str(baseline))
     assert res.exit_code == 1 and "below the floor: precision" in res.stdout and "gate: fail" in res.stdout
