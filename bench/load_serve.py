@@ -292,6 +292,15 @@ def post_every_second(base: str, token: str, seconds: float, results: list, stop
             time.sleep(max(0.0, start + k - time.monotonic()))
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU seconds a process has used (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stored_once(db: Path, marks: list[str]) -> dict[str, int]:
     """How many stored articles carry each mark (each must be 1)."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
@@ -327,8 +336,9 @@ def mixed(args) -> int:
                 post_one(client, token, f"{POST_MARK}{run}warm{w}", posts)
         load_before = os.getloadavg()[0]
         ingest_started = time.monotonic()
-        ingest = subprocess.Popen([sys.executable, "-m", "onrecord.cli", "ingest", str(folder), "--db", str(db),
-                                   "--embedder", "hashing", "--format", "json"],
+        nice = ["nice", "-n", str(args.ingest_nice)] if args.ingest_nice else []
+        ingest = subprocess.Popen(nice + [sys.executable, "-m", "onrecord.cli", "ingest", str(folder), "--db", str(db),
+                                          "--embedder", "hashing", "--format", "json"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         ingest_done: list[float] = []
 
@@ -339,7 +349,13 @@ def mixed(args) -> int:
         threading.Thread(target=watch, daemon=True).start()
         poster = threading.Thread(target=post_every_second, args=(base, token, args.seconds, posts, stop, run))
         poster.start()
+        cpu_before = cpu_seconds(proc.pid)
         figures = reads_at_rate(base, targets, args.seconds, args.rate, kinds=tuple(args.kinds.split(",")))
+        cpu_after = cpu_seconds(proc.pid)
+        if cpu_before is not None and cpu_after is not None and figures["reads"]:
+            # the server's CPU during the reads (the posts' HTTP side too; the writer process not)
+            figures["server_cpu_ms_per_read"] = round(1000 * (cpu_after - cpu_before) / figures["reads"], 2)
+            figures["server_cores"] = round((cpu_after - cpu_before) / figures["seconds"], 2)
         stop.set()
         poster.join(timeout=180)
         ingest_out, ingest_err = ingest.communicate(timeout=1800)
@@ -362,7 +378,7 @@ def mixed(args) -> int:
               "posts_not_stored_once": not_once, "post_failures": [p for p in posts if p[1] not in (200, 201)][:5],
               "ingest": {k: ingested.get(k) for k in ("added", "duplicates", "copies", "refused", "error")
                          if k in ingested}, "ingest_status": ingest.returncode if ingest else None,
-              "writer": args.writer, "ingest_seconds": round(ingest_seconds, 1),
+              "writer": args.writer, "ingest_nice": args.ingest_nice, "ingest_seconds": round(ingest_seconds, 1),
               "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)]}
     if args.json:
         print(json.dumps(result))
@@ -370,10 +386,12 @@ def mixed(args) -> int:
         print(f"reads: {figures['reads']:,} in {figures['seconds']} s ({figures['rate']} req/s of "
               f"{args.rate:g} asked, {figures['late']} sent late), p50 {figures['p50_ms']} ms, "
               f"p95 {figures['p95_ms']} ms, p99 {figures['p99_ms']} ms, {figures['errors']} errors; "
-              f"p95 by kind {figures['p95_by_kind_ms']}")
+              f"p95 by kind {figures['p95_by_kind_ms']}; server CPU {figures.get('server_cpu_ms_per_read')} ms "
+              f"a read ({figures.get('server_cores')} cores)")
         print(f"posts: {len(posts)} sent, {len(ok_posts)} stored (200/201), "
               f"{len(posts) - len(not_once)} of {len(posts)} stored exactly once")
-        print(f"ingest alongside ({args.writer}): {result['ingest']} (exit {result['ingest_status']}, "
+        print(f"ingest alongside ({args.writer}, nice {args.ingest_nice}): {result['ingest']} "
+              f"(exit {result['ingest_status']}, "
               f"{result['ingest_seconds']} s); load average {result['load_average'][0]} before, "
               f"{result['load_average'][1]} after")
         if figures["first_errors"] or result["post_failures"] or not_once:
@@ -402,6 +420,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--writer", choices=("text", "batch"), default="text",
                         help="--mixed: the concurrent ingest analyses text files with spaCy (text, the "
                              "default) or adds an onrecord batch output by the bulk path (batch)")
+    parser.add_argument("--ingest-nice", type=int, default=0,
+                        help="--mixed: run the concurrent ingest under nice -n N (default 0: the same "
+                             "priority as the explorer)")
     parser.add_argument("--workers", type=int, default=1, help="server processes (onrecord serve --workers)")
     parser.add_argument("--kinds", default=",".join(KINDS),
                         help=f"--mixed: the pages read, in equal parts (default {','.join(KINDS)})")
