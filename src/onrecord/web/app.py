@@ -111,8 +111,11 @@ async def _lifespan(app: FastAPI):
     anyio.to_thread.current_default_thread_limiter().total_tokens = READ_THREADS
     gc.collect()
     gc.freeze()
-    yield
-    ingest.close(app)
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        ingest.close(app)
 
 
 def make_templates() -> Jinja2Templates:
