@@ -301,6 +301,23 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def server_pids(pid: int, workers: int) -> list[int]:
+    """The processes answering requests: ``onrecord serve`` itself, or with several workers its
+    children (not the writer processes posts start, one level further down)."""
+    if workers == 1:
+        return [pid]
+    try:
+        return [int(c) for t in Path(f"/proc/{pid}/task").iterdir() for c in (t / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def servers_cpu(pids: list[int]) -> float | None:
+    """CPU seconds of these processes together (None when any cannot be read)."""
+    each = [cpu_seconds(p) for p in pids]
+    return sum(each) if each and None not in each else None
+
+
 def stored_once(db: Path, marks: list[str]) -> dict[str, int]:
     """How many stored articles carry each mark (each must be 1)."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
@@ -349,9 +366,10 @@ def mixed(args) -> int:
         threading.Thread(target=watch, daemon=True).start()
         poster = threading.Thread(target=post_every_second, args=(base, token, args.seconds, posts, stop, run))
         poster.start()
-        cpu_before = cpu_seconds(proc.pid)
+        answering = server_pids(proc.pid, args.workers)
+        cpu_before = servers_cpu(answering)
         figures = reads_at_rate(base, targets, args.seconds, args.rate, kinds=tuple(args.kinds.split(",")))
-        cpu_after = cpu_seconds(proc.pid)
+        cpu_after = servers_cpu(answering)
         if cpu_before is not None and cpu_after is not None and figures["reads"]:
             # the server's CPU during the reads (the posts' HTTP side too; the writer process not)
             figures["server_cpu_ms_per_read"] = round(1000 * (cpu_after - cpu_before) / figures["reads"], 2)
