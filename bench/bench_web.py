@@ -13,6 +13,13 @@ process, so the ratio is what the web layer adds.
 
     .venv/bin/python bench/bench_web.py --articles 2000             # quick
     .venv/bin/python bench/bench_web.py --db .onrecord/bench-100k.sqlite   # 100k (built once)
+    .venv/bin/python bench/bench_web.py --pages --db /tmp/mixed.sqlite     # the mixed load's pages
+
+``--pages`` measures the four pages ``bench/load_serve.py --mixed`` reads (the same sample of
+ids and words) on an existing store, each called through the ASGI app in one event loop (no
+HTTP, no test client: Starlette's TestClient alone costs ~3 ms a request), the median of 40
+after 5 to warm up; beside it the data call behind the page (``web.views``) and a trivial
+route added to the same app, the framework's own cost of a request.
 
 Target: p95 of each page under 200 ms on a 100k-article store.
 """
@@ -196,6 +203,74 @@ def get(client: TestClient, url: str) -> None:
         raise SystemExit(f"{url}: {r.status_code} {r.text[:200]}")
 
 
+def asgi_get(app, loop, url: str) -> int:
+    """One GET through the whole ASGI app, run to the end in ``loop``; the status."""
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": parts.path, "raw_path": parts.path.encode(), "query_string": parts.query.encode(),
+             "root_path": "", "headers": [(b"host", b"127.0.0.1")], "client": ("127.0.0.1", 1),
+             "server": ("127.0.0.1", 80), "state": {}}
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    loop.run_until_complete(app(scope, receive, send))
+    return sent[0]["status"]
+
+
+def median_ms(fn, items, warm: int = 5) -> float:
+    """Median milliseconds of ``fn(item)`` over ``items`` (the first ``warm`` run once before)."""
+    for item in items[:warm]:
+        fn(item)
+    return statistics.median(timed(fn, items))
+
+
+def pages(db: Path, n: int = 40) -> None:
+    """The mixed load's four pages in process (see the module's doc), and a trivial route."""
+    import asyncio
+    import importlib.util
+    from urllib.parse import parse_qs, urlsplit
+
+    from onrecord.web import views
+    from onrecord.web.facets import Facets
+
+    spec = importlib.util.spec_from_file_location("load_serve", Path(__file__).with_name("load_serve.py"))
+    load_serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load_serve)
+    engine = open_engine(db, create=False)[0]
+    app = create_app(engine, allowed_hosts=("127.0.0.1",))
+
+    @app.get("/bench-trivial")
+    def trivial() -> dict:
+        return {"ok": True}
+
+    loop = asyncio.new_event_loop()
+    targets = load_serve.read_targets(db, random.Random(5))
+    last = lambda url: int(urlsplit(url).path.rsplit("/", 1)[1])  # noqa: E731
+    data = {"article": lambda u: views.article(engine, last(u)),
+            "person": lambda u: views.person(engine, last(u), 1, 100),
+            "claim": lambda u: views.claim(engine, last(u)),
+            "search": lambda u: views.search(engine, parse_qs(urlsplit(u).query)["q"][0], 20, Facets())}
+
+    def page(url: str) -> None:
+        status = asgi_get(app, loop, url)
+        if status != 200:
+            raise SystemExit(f"{url}: {status}")
+    print(f"store {db}: median of {n} a page, in process (ASGI app, no HTTP)")
+    for kind, call in data.items():
+        urls = targets[kind][:n]
+        whole, behind = median_ms(page, urls), median_ms(call, urls)
+        print(f"{kind:8} page {whole:6.2f} ms | data (web.views) {behind:6.2f} ms | "
+              f"rendering and framework {whole - behind:6.2f} ms")
+    print(f"trivial route {median_ms(page, ['/bench-trivial'] * 200):6.3f} ms (the framework's cost of a request)")
+    loop.close()
+
+
 def main() -> None:
     """Build or reuse the store, then print p50/p95 of each view and its ratio to the bare query."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -203,7 +278,14 @@ def main() -> None:
     ap.add_argument("--db", default=None, help="SQLite file (default: .onrecord/bench-web-N.sqlite, reused).")
     ap.add_argument("--requests", type=int, default=REQUESTS, help="Requests a view.")
     ap.add_argument("--ingest", action="store_true", help="Build through the real ingest (about 30 articles/s).")
+    ap.add_argument("--pages", action="store_true",
+                    help="Time the mixed load's four pages on the existing store --db (see above).")
     opts = ap.parse_args()
+    if opts.pages:
+        if not opts.db:
+            ap.error("--pages needs --db (an existing store)")
+        pages(Path(opts.db))
+        return
     db = Path(opts.db or f".onrecord/bench-web-{opts.articles}{'-ingest' if opts.ingest else ''}.sqlite")
     db.parent.mkdir(parents=True, exist_ok=True)
     if opts.ingest:

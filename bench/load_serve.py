@@ -26,6 +26,7 @@ article is stored exactly once; the status is 1 on any error or a post not store
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -182,6 +183,16 @@ def write_ingest_folder(folder: Path, n: int, run: int) -> Path:
     return folder
 
 
+def write_batch_output(folder: Path, n: int, run: int) -> Path:
+    """``n`` generated articles as an ``onrecord batch`` output (bench/bulk_corpus.py: analysed
+    and embedded already), new in every run, for the concurrent ingest to take the bulk path."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bulk_corpus", Path(__file__).with_name("bulk_corpus.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.write_corpus(folder, n, start=run, seed=run % 1000)
+
+
 def read_targets(db: Path, rng: random.Random, n: int = 400) -> dict[str, list[str]]:
     """Page URLs of each kind over the store's own ids (sampled), and search words."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -212,11 +223,17 @@ def reads_at_rate(base: str, targets: dict[str, list[str]], seconds: float, rate
     late = [0]
     total = int(seconds * rate)
     counter = iter(range(total))
+    # the clients made (and their connections opened) before the clock starts: 32 of them
+    # made at once take the sending process most of a second, and the reads due meanwhile
+    # would all go out late, in one burst
+    clients = [httpx.Client(base_url=base, timeout=30) for _ in range(threads)]
+    for client in clients:
+        client.get("/static/explorer.css")
     start = time.monotonic() + 0.5
     end = start + seconds
 
-    def worker() -> None:
-        with httpx.Client(base_url=base, timeout=30) as client:
+    def worker(client: httpx.Client) -> None:
+        with contextlib.closing(client):  # (httpx refuses a ``with`` on a client already used)
             while True:
                 with lock:
                     k = next(counter, None)
@@ -238,8 +255,8 @@ def reads_at_rate(base: str, targets: dict[str, list[str]], seconds: float, rate
                         errors.append((route, status))
 
     with ThreadPoolExecutor(threads) as pool:
-        for _ in range(threads):
-            pool.submit(worker)
+        for client in clients:
+            pool.submit(worker, client)
     wall = time.monotonic() - start
     every = sorted(x for v in lat.values() for x in v)
 
@@ -275,6 +292,32 @@ def post_every_second(base: str, token: str, seconds: float, results: list, stop
             time.sleep(max(0.0, start + k - time.monotonic()))
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU seconds a process has used (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(pid: int, workers: int) -> list[int]:
+    """The processes answering requests: ``onrecord serve`` itself, or with several workers its
+    children (not the writer processes posts start, one level further down)."""
+    if workers == 1:
+        return [pid]
+    try:
+        return [int(c) for t in Path(f"/proc/{pid}/task").iterdir() for c in (t / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def servers_cpu(pids: list[int]) -> float | None:
+    """CPU seconds of these processes together (None when any cannot be read)."""
+    each = [cpu_seconds(p) for p in pids]
+    return sum(each) if each and None not in each else None
+
+
 def stored_once(db: Path, marks: list[str]) -> dict[str, int]:
     """How many stored articles carry each mark (each must be 1)."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
@@ -295,7 +338,10 @@ def mixed(args) -> int:
     print(f"store {db}: {built}", flush=True)
     token = secrets.token_urlsafe(16)
     run = random.SystemRandom().randrange(10**6, 10**9)  # posts and ingested articles new in every run
-    folder = write_ingest_folder(work / "ingest", args.ingest, run)
+    if args.writer == "batch":
+        folder = write_batch_output(work / "batch", args.ingest, run)
+    else:
+        folder = write_ingest_folder(work / "ingest", args.ingest, run)
     proc, base = start_server(str(db), token, args.workers)
     posts: list = []
     stop = threading.Event()
@@ -305,15 +351,34 @@ def mixed(args) -> int:
         with httpx.Client(base_url=base, timeout=300) as client:  # each worker loads spaCy on its first post
             for w in range(args.workers):
                 post_one(client, token, f"{POST_MARK}{run}warm{w}", posts)
-        ingest = subprocess.Popen([sys.executable, "-m", "onrecord.cli", "ingest", str(folder), "--db", str(db),
-                                   "--embedder", "hashing", "--format", "json"],
+        load_before = os.getloadavg()[0]
+        ingest_started = time.monotonic()
+        nice = ["nice", "-n", str(args.ingest_nice)] if args.ingest_nice else []
+        ingest = subprocess.Popen(nice + [sys.executable, "-m", "onrecord.cli", "ingest", str(folder), "--db", str(db),
+                                          "--embedder", "hashing", "--format", "json"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        ingest_done: list[float] = []
+
+        def watch(proc=ingest) -> None:  # when the ingest ended (it may end before the reads do)
+            while proc.poll() is None:
+                time.sleep(0.2)
+            ingest_done.append(time.monotonic())
+        threading.Thread(target=watch, daemon=True).start()
         poster = threading.Thread(target=post_every_second, args=(base, token, args.seconds, posts, stop, run))
         poster.start()
+        answering = server_pids(proc.pid, args.workers)
+        cpu_before = servers_cpu(answering)
         figures = reads_at_rate(base, targets, args.seconds, args.rate, kinds=tuple(args.kinds.split(",")))
+        cpu_after = servers_cpu(answering)
+        if cpu_before is not None and cpu_after is not None and figures["reads"]:
+            # the server's CPU during the reads (the posts' HTTP side too; the writer process not)
+            figures["server_cpu_ms_per_read"] = round(1000 * (cpu_after - cpu_before) / figures["reads"], 2)
+            figures["server_cores"] = round((cpu_after - cpu_before) / figures["seconds"], 2)
         stop.set()
         poster.join(timeout=180)
         ingest_out, ingest_err = ingest.communicate(timeout=1800)
+        time.sleep(0.3)
+        ingest_seconds = (ingest_done[0] if ingest_done else time.monotonic()) - ingest_started
     finally:
         stop.set()
         if ingest is not None and ingest.poll() is None:
@@ -330,17 +395,23 @@ def mixed(args) -> int:
     result = {**figures, "store": str(db), **built, "posts": len(posts), "posts_ok": len(ok_posts),
               "posts_not_stored_once": not_once, "post_failures": [p for p in posts if p[1] not in (200, 201)][:5],
               "ingest": {k: ingested.get(k) for k in ("added", "duplicates", "copies", "refused", "error")
-                         if k in ingested}, "ingest_status": ingest.returncode if ingest else None}
+                         if k in ingested}, "ingest_status": ingest.returncode if ingest else None,
+              "writer": args.writer, "ingest_nice": args.ingest_nice, "ingest_seconds": round(ingest_seconds, 1),
+              "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)]}
     if args.json:
         print(json.dumps(result))
     else:
         print(f"reads: {figures['reads']:,} in {figures['seconds']} s ({figures['rate']} req/s of "
               f"{args.rate:g} asked, {figures['late']} sent late), p50 {figures['p50_ms']} ms, "
               f"p95 {figures['p95_ms']} ms, p99 {figures['p99_ms']} ms, {figures['errors']} errors; "
-              f"p95 by kind {figures['p95_by_kind_ms']}")
+              f"p95 by kind {figures['p95_by_kind_ms']}; server CPU {figures.get('server_cpu_ms_per_read')} ms "
+              f"a read ({figures.get('server_cores')} cores)")
         print(f"posts: {len(posts)} sent, {len(ok_posts)} stored (200/201), "
               f"{len(posts) - len(not_once)} of {len(posts)} stored exactly once")
-        print(f"ingest alongside: {result['ingest']} (exit {result['ingest_status']})")
+        print(f"ingest alongside ({args.writer}, nice {args.ingest_nice}): {result['ingest']} "
+              f"(exit {result['ingest_status']}, "
+              f"{result['ingest_seconds']} s); load average {result['load_average'][0]} before, "
+              f"{result['load_average'][1]} after")
         if figures["first_errors"] or result["post_failures"] or not_once:
             print(f"first errors: {figures['first_errors']} {result['post_failures']} {not_once}")
     bad = figures["errors"] or not_once or len(ok_posts) != len(posts) or result["ingest_status"] != 0
@@ -361,14 +432,23 @@ def main(argv: list[str] | None = None) -> int:
                         help="--mixed: generated articles added to the story (default 10,000; "
                              "a --db that exists is used as it is)")
     parser.add_argument("--rate", type=float, default=200.0, help="--mixed: reads per second (default 200)")
-    parser.add_argument("--ingest", type=int, default=100,
-                        help="--mixed: text files the concurrent ingest writes (default 100)")
+    parser.add_argument("--ingest", type=int, default=None,
+                        help="--mixed: articles the concurrent ingest writes (default 100 text files; "
+                             "1,000 articles of batch output with --writer batch)")
+    parser.add_argument("--writer", choices=("text", "batch"), default="text",
+                        help="--mixed: the concurrent ingest analyses text files with spaCy (text, the "
+                             "default) or adds an onrecord batch output by the bulk path (batch)")
+    parser.add_argument("--ingest-nice", type=int, default=0,
+                        help="--mixed: run the concurrent ingest under nice -n N (default 0: the same "
+                             "priority as the explorer)")
     parser.add_argument("--workers", type=int, default=1, help="server processes (onrecord serve --workers)")
     parser.add_argument("--kinds", default=",".join(KINDS),
                         help=f"--mixed: the pages read, in equal parts (default {','.join(KINDS)})")
     args = parser.parse_args(argv)
     if set(args.kinds.split(",")) - set(KINDS):
         parser.error(f"--kinds: pages among {', '.join(KINDS)}")
+    if args.ingest is None:
+        args.ingest = 1000 if args.writer == "batch" else 100
     if args.mixed:
         return mixed(args)
     if not (args.db or args.url):

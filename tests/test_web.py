@@ -504,6 +504,37 @@ def test_serve_workers_app_takes_its_settings_from_the_environment(store_path, m
         app.state.engine.dispose()
 
 
+def test_serve_workers_keep_their_store_connections_open(store_path, monkeypatch):
+    # a connection per route thread, kept: none opened and closed again at every busy moment
+    from onrecord.web import cli as web_cli
+    from onrecord.web.app import READ_THREADS
+    monkeypatch.setenv("ONRECORD_DB", str(store_path))
+    app = web_cli.worker_app()
+    try:
+        assert app.state.engine.pool.size() == READ_THREADS
+    finally:
+        app.state.engine.dispose()
+
+
+def test_the_app_is_ready_before_its_first_request(engine):
+    # every template compiled when the app is made, not by the first request that needs it
+    app = create_app(engine)
+    env = app.state.templates.env
+    compiled = {key[1] for key in env.cache.keys()}
+    assert set(env.list_templates()) <= compiled and "article.html" in compiled
+    # started: the route threads sized, the start's objects frozen out of the collector; stopped: thawed
+    import gc
+
+    import anyio.to_thread
+
+    from onrecord.web.app import READ_THREADS
+    with TestClient(app) as c:
+        assert c.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens) == READ_THREADS
+        assert gc.get_freeze_count() > 0
+        assert c.get("/api/stats").status_code == 200
+    assert gc.get_freeze_count() == 0
+
+
 def test_serve_help_offers_workers():
     from onrecord.cli import app
     r = CliRunner().invoke(app, ["serve", "--help"])

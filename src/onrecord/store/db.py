@@ -78,11 +78,17 @@ def resolve(db: str | os.PathLike | None) -> StoreInfo:
     raise StoreError(f"{raw}: unsupported database {url.get_backend_name()!r} (use SQLite or PostgreSQL)")
 
 
-def make_engine(info: StoreInfo) -> Engine:
-    """A SQLAlchemy engine for the store, with SQLite's pragmas and transaction handling."""
+def make_engine(info: StoreInfo, pool_size: int | None = None) -> Engine:
+    """A SQLAlchemy engine for the store, with SQLite's pragmas and transaction handling.
+
+    ``pool_size``: connections kept open (SQLAlchemy's default is 5, and up to 10 more opened
+    and closed again whenever more are in use: each new SQLite connection runs the pragmas,
+    reads the schema and starts with a cold page cache); as many more may be opened for a
+    moment."""
+    pool = {"pool_size": pool_size, "max_overflow": pool_size} if pool_size else {}
     if info.path is None:
-        return create_engine(info.url, pool_pre_ping=True)
-    engine = create_engine(info.url)
+        return create_engine(info.url, pool_pre_ping=True, **pool)
+    engine = create_engine(info.url, **pool)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
@@ -113,14 +119,16 @@ def write_lock(conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_WRITE_LOCK})
 
 
-def open_engine(db: str | os.PathLike | None = None, *, create: bool = True) -> tuple[Engine, StoreInfo]:
-    """Open the store (creating and migrating it if ``create``); StoreError names the problem."""
+def open_engine(db: str | os.PathLike | None = None, *, create: bool = True,
+                pool_size: int | None = None) -> tuple[Engine, StoreInfo]:
+    """Open the store (creating and migrating it if ``create``; ``pool_size``: see
+    ``make_engine``); StoreError names the problem."""
     info = resolve(db)
     if info.path is not None:
         if not info.path.exists() and not create:
             raise StoreError(f"{info.path}: no store here yet (run onrecord ingest first, or pass --db)")
         _make_parent(info.path)
-    engine = make_engine(info)
+    engine = make_engine(info, pool_size)
     try:
         migrate(engine)
     except OperationalError as exc:

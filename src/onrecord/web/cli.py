@@ -38,11 +38,11 @@ def serve(
     try:
         import uvicorn
 
-        from .app import LOOPBACK_HOSTS, create_app
+        from .app import LOOPBACK_HOSTS, READ_THREADS, create_app
     except ImportError as exc:
         fail(f"serve needs the web extra ({exc.name} is missing): pip install 'onrecord[web]'")
     loopback = host in LOOPBACK_HOSTS
-    engine = _open(db)
+    engine = _open(db, READ_THREADS)
     log_level = os.environ.get("ONRECORD_LOG_LEVEL", "warning")
     if workers == 1:
         app = create_app(engine, db=db, token=token or None, max_body=max_bytes,
@@ -73,11 +73,12 @@ def worker_app():
     """The explorer of one worker process of ``serve --workers N``, its settings from the
     environment ``serve`` set (``WORKER_ENV``)."""
     from ..store.db import open_engine
-    from .app import LOOPBACK_HOSTS, create_app
+    from .app import LOOPBACK_HOSTS, READ_THREADS, create_app
 
     db = os.environ.get(WORKER_ENV["db"]) or None
     loopback = os.environ.get(WORKER_ENV["loopback"], "1") == "1"
-    return create_app(open_engine(db, create=False)[0], db=db, token=os.environ.get(WORKER_ENV["token"]) or None,
+    engine = open_engine(db, create=False, pool_size=READ_THREADS)[0]
+    return create_app(engine, db=db, token=os.environ.get(WORKER_ENV["token"]) or None,
                       allowed_hosts=LOOPBACK_HOSTS if loopback else None)
 
 
@@ -92,21 +93,21 @@ def _announce(host: str, port: int, writable: bool, loopback: bool, workers: int
     err.print(f"onrecord explorer ({mode}{many}) at http://{shown}:{port}/  (Ctrl-C to stop)", markup=False)
 
 
-def _open(db: Optional[str]):
-    """The engine of an existing store, or one clear error."""
+def _open(db: Optional[str], pool_size: int | None = None):
+    """The engine of an existing store (``pool_size`` connections kept open), or one clear error."""
     try:
         from ..store.db import open_engine
         from ..store.errors import StoreError
     except ImportError as exc:
         fail(f"serve needs the store extra ({exc.name} is missing): pip install 'onrecord[store]'")
     try:
-        engine = open_engine(db, create=False)[0]
-        return _completed(engine, db)
+        engine = open_engine(db, create=False, pool_size=pool_size)[0]
+        return _completed(engine, db, pool_size)
     except StoreError as exc:
         fail(str(exc))
 
 
-def _completed(engine, db: Optional[str]):
+def _completed(engine, db: Optional[str], pool_size: int | None = None):
     """The engine of a store that holds every record: a store written before records were kept
     is rebuilt from its article texts first (once; see docs/store.md, "Upgrades")."""
     from ..store.ingest import Store, needs_records
@@ -116,7 +117,7 @@ def _completed(engine, db: Optional[str]):
     engine.dispose()
     Store.open(db, notify=lambda message: err.print(f"onrecord: {message}", markup=False)).close()
     from ..store.db import open_engine
-    return open_engine(db, create=False)[0]
+    return open_engine(db, create=False, pool_size=pool_size)[0]
 
 
 def register(app: typer.Typer) -> None:

