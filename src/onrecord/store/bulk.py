@@ -27,7 +27,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from . import linking
+from . import claims as store_claims, linking
 from .db import write_lock
 from .ingest import (SAVE_EVERY, Outcome, Prepared, Store, Summary, _prepare, _write, default_analyze,
                      embedded_texts, embedding_plan)
@@ -145,6 +145,7 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
         if at else np.empty((0, store.embedder.dim), np.float32)
     outcomes: list[Outcome] = []
     judged: set[int] = set()
+    memo = linking.ChunkMemo()
     with store.engine.connect().execution_options(write=True) as conn, conn.begin():
         write_lock(conn)
         store.catch_up(conn)
@@ -157,6 +158,8 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
         by_words = dict(zip((j for j, _ in words), store.index.search_many(spoken, linking.NEIGHBOURS,
                                                                              threads=threads()))) if words else {}
         words_alike = dict(zip((j for j, _ in words), spoken @ every.T)) if words else {}
+        # the claims of every stored neighbour, in one query per 5,000
+        memo.claims_of(conn, sorted({h for found in [*stored, *by_words.values()] for h, _ in found}))
         written = np.empty(0, np.int64)  # positions (in ``every``) of the chunk's stored statements
         written_ids = np.empty(0, np.int64)
         for k, (item, prep) in enumerate(zip(items, preps)):
@@ -164,13 +167,13 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
             content_hits = [_merge(by_words[j], words_alike[j][written], written_ids) if j in by_words else None
                             for j in rows[k]]
             outcome = _write(conn, store.index, item.report, prep, item.source, item.outlet,
-                             hits=hits, content_hits=content_hits, judged=judged)
+                             hits=hits, content_hits=content_hits, judged=judged, memo=memo)
             outcomes.append(outcome)
             if outcome.status == "added" and prep.ids:
                 written = np.concatenate([written, rows[k]])
                 written_ids = np.concatenate([written_ids, np.asarray(prep.ids, np.int64)])
-        for claim_id in sorted(judged):
-            linking.refresh_claim(conn, claim_id)
+        for claim_id in sorted(judged):  # anchors, texts and sizes are current (memo.refresh)
+            store_claims.store_verdict(conn, claim_id)
     if len(written):
         store.index.add(written_ids, every[written], threads=threads())
     store._since_save += sum(o.status == "added" for o in outcomes)
