@@ -402,9 +402,10 @@ _QUANTITY = re.compile(r"\b(\d[\d.,]*|" + "|".join(sorted(_NUMBER_WORDS)) + r")\
                        re.I)
 
 
-def quantities(text: str) -> set[tuple[str, str]]:
+@lru_cache(maxsize=65536)  # a claim's statements are compared with every new one
+def quantities(text: str) -> frozenset[tuple[str, str]]:
     """(number, unit) pairs of a text, the unit cut to 4 letters ("six weeks" -> ("six", "week"))."""
-    return {(n.lower().replace(",", ""), u.lower()[:4]) for n, u in _QUANTITY.findall(text or "")}
+    return frozenset((n.lower().replace(",", ""), u.lower()[:4]) for n, u in _QUANTITY.findall(text or ""))
 
 
 #: Words that give a change by a factor: "double its fares" and "pay twice as much" give one
@@ -415,9 +416,10 @@ _FACTORS = (("x2", re.compile(r"\b(?:doubl(?:e|es|ed|ing)|twice\s+as|two-?fold|2
             ("x0.5", re.compile(r"\b(?:halv(?:e|es|ed|ing)|by\s+half|in\s+half)\b", re.I)))
 
 
-def factors(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def factors(text: str) -> frozenset[str]:
     """The changes by a factor a text gives ("planned to double its fares" -> {"x2"})."""
-    return {name for name, pattern in _FACTORS if pattern.search(text or "")}
+    return frozenset(name for name, pattern in _FACTORS if pattern.search(text or ""))
 
 
 def same_figure(a: str, b: str) -> bool:

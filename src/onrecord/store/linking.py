@@ -551,8 +551,9 @@ class ChunkMemo:
                 self._anchors[claim_id] = (size or 0, row)
 
 
-#: Values bound in one ``IN`` list (SQLite allows 32,766; PostgreSQL 65,535).
-_IN_BATCH = 5000
+#: Values bound in one ``IN`` list: sqlite3 binds named values in time growing with the square of
+#: their number (5,000 ids: 270 ms in one query, 24 ms in queries of 100; 10 ids a query: 32 ms).
+_IN_BATCH = 100
 
 
 def refresh_claim(conn: Connection, claim_id: int, status: bool = True) -> None:

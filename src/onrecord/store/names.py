@@ -84,7 +84,7 @@ def phonetic(word: str) -> str:
 
 def same_surname(a: str, b: str) -> bool:
     """Two surnames of one person: equal, or one a plausible misspelling of the other."""
-    return a == b or same_name_misspelt(a, b)
+    return a == b or _misspelt(a, b)
 
 
 def given_names(words: list[str]) -> list[str]:
@@ -108,8 +108,15 @@ def given_compatible(a: list[str], b: list[str]) -> bool:
     """
     if not a or not b:
         return True
-    return any(x == y or ((len(x) == 1 or len(y) == 1) and x[0] == y[0]) or same_name_misspelt(x, y)
+    return any(x == y or ((len(x) == 1 or len(y) == 1) and x[0] == y[0]) or _misspelt(x, y)
                for x in a for y in b)
+
+
+@lru_cache(maxsize=65536)
+def _misspelt(a: str, b: str) -> bool:
+    """``same_name_misspelt``, once per pair of words: a new person is compared with every
+    namesake in the store, and the same surnames and given names recur in those pairs."""
+    return same_name_misspelt(a, b)
 
 
 def same_person(a: list[str], b: list[str]) -> bool:
