@@ -29,14 +29,36 @@ import numpy as np
 
 from . import claims as store_claims, linking
 from .db import write_lock
+from .embeddings import Embedder
 from .ingest import (SAVE_EVERY, Outcome, Prepared, Store, Summary, _prepare, _write, default_analyze,
-                     embedded_texts, embedding_plan)
-from .sources import Item
+                     embedded_texts, embedding_plan, ingest_items)
+from .sources import Item, is_batch_output, iter_items
 
 #: Articles per transaction. A chunk of 256 (a batch row group, ~2,500 statements) makes the
 #: commit, the batched search and the HNSW insert cheap per article while a kill costs at most
 #: a few seconds of work; bench/bench_store.py --parquet measured 128 / 256 / 512 within 5%.
 CHUNK = 256
+
+
+def ingest_paths(paths: list[str], db=None, *, embedder: Embedder | str | None = None,
+                 published: str | None = None, analyze: Callable = default_analyze,
+                 on_outcome: Callable[[Outcome], None] | None = None,
+                 notify: Callable[[str], None] | None = None) -> Summary:
+    """Ingest files, folders, JSONL, WARC and Parquet into the store at ``db``, as ``onrecord
+    ingest`` does: batch output folders a chunk at a time (``takes_bulk``), anything else one
+    article at a time. ``on_outcome`` is called with each outcome once it is committed."""
+    with Store.open(db, embedder, notify=notify) as store:
+        items = iter_items(paths, published)
+        if takes_bulk(paths):
+            return ingest_reports(store, items, analyze, notify=notify,
+                                  on_outcome=(lambda outcome, _item: on_outcome(outcome)) if on_outcome else None)
+        return ingest_items(store, items, analyze, on_outcome)
+
+
+def takes_bulk(paths: list[str]) -> bool:
+    """True when every path is an ``onrecord batch`` output folder: finished reports, ingested a
+    chunk per transaction."""
+    return bool(paths) and all(is_batch_output(p) for p in paths)
 
 
 def threads() -> int:

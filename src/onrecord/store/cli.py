@@ -71,9 +71,9 @@ def ingest(
     Example: onrecord ingest tests/data/story --db story.sqlite
     """
     try:
-        from .bulk import ingest_reports
+        from .bulk import ingest_reports, takes_bulk
         from .ingest import Store, Summary, ingest_items
-        from .sources import is_batch_output, iter_items
+        from .sources import iter_items
     except ImportError as exc:
         fail(f"ingest needs the store extra ({exc.name} is missing): pip install 'onrecord[store]'", 2)
     from sqlalchemy.exc import SQLAlchemyError
@@ -108,7 +108,7 @@ def ingest(
                 for warning in (article.warnings if article is not None else []):
                     bar.console.print(f"onrecord: warning: {item.source}: {warning}", markup=False)
                 bar.advance(task)
-            if all(is_batch_output(p) for p in paths):  # finished reports: a chunk per transaction
+            if takes_bulk(paths):  # finished reports: a chunk per transaction
                 done = ingest_reports(store, items(), on_outcome=on_outcome, notify=notify)
             else:
                 done = ingest_items(store, items(), on_outcome=on_outcome)

@@ -29,7 +29,7 @@ from .db import StoreInfo, open_engine, write_lock
 from .embeddings import Embedder, VectorIndex, from_blob, get_embedder, to_blob
 from .errors import StoreError
 from .schema import meta
-from .sources import Item, iter_items
+from .sources import Item
 from .sql import in_list, insert_id, run, run_many
 
 #: Save the vector index file after this many new articles (and at the end). A crash
@@ -712,11 +712,3 @@ def ingest_items(store: Store, items: Iterable[Item], analyze: Callable = defaul
         summary.seconds = time.perf_counter() - start
         store.index.save()
     return summary
-
-
-def ingest_paths(paths: list[str], db=None, *, embedder: Embedder | str | None = None,
-                 published: str | None = None, analyze: Callable = default_analyze,
-                 on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
-    """Ingest files, folders, JSONL, WARC and Parquet into the store at ``db``."""
-    with Store.open(db, embedder) as store:
-        return ingest_items(store, iter_items(paths, published), analyze, on_outcome)
