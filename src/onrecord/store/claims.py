@@ -497,6 +497,15 @@ def load_rows(conn, claim_id: int) -> list[Row]:
     return ordered(corrected_rows(conn, [Row(*r) for r in run(conn, _ROWS, {"c": claim_id}).fetchall()]))
 
 
+def load_rows_of(conn, statement_ids: list[int]) -> list[Row]:
+    """Stored statements as ``Row``s (as corrected), by id, in date then article order."""
+    from .corrections import corrected_rows
+    from .sql import in_list, run
+    where, params = in_list("i", statement_ids)
+    query = _ROWS.replace("WHERE s.claim_id = :c", f"WHERE s.id IN {where}")
+    return ordered(corrected_rows(conn, [Row(*r) for r in run(conn, query, params).fetchall()]))
+
+
 def load_verdict(conn, claim_id: int) -> Verdict:
     """``judge`` of a stored claim."""
     return judge(load_rows(conn, claim_id))
@@ -752,7 +761,7 @@ def group_claim(st, pending) -> int | None:
                  and p.stance == "asserts"), None)
 
 
-def allowed(conn, st, claim_id: int, pending) -> bool:
+def allowed(conn, st, claim_id: int, pending, memo=None) -> bool:
     """Whether a statement may join a stored claim: never one that would set its source against
     its own claim (``may_join``), nor one holding a statement of the same speaker in the same
     article that the engine put in another claim (one article's different statements stay apart)."""
@@ -765,7 +774,7 @@ def allowed(conn, st, claim_id: int, pending) -> bool:
                 and mine is not None and theirs is not None and mine != theirs:
             return False
     speaker = ("entity", st.speaker) if st.speaker is not None else None
-    rows = load_rows(conn, claim_id)
+    rows = memo.rows(conn, claim_id) if memo is not None else load_rows(conn, claim_id)  # linking.ChunkMemo
     if st.stance == "asserts" and any(r.stance == "asserts" and quantities_conflict(r.words, st.text) for r in rows):
         return False  # "six weeks" is not the claim of "six months"
     if st.stance in NEGATIVE and _claimants_side(conn, st, rows):

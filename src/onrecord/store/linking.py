@@ -130,7 +130,8 @@ def find_person(conn: Connection, name: str) -> list[int]:
     rows = run(conn, "SELECT id, name, n_statements FROM entities WHERE type = :t "
                      "AND (surname = :s OR phonetic = :p)",
                {"t": "PERSON", "s": last, "p": names.phonetic(last)}).fetchall()
-    hits = [r for r in rows if names.same_person(words, names.person_words(r[1]))]
+    mine = tuple(words)  # every namesake is compared: by the cached tuple forms
+    hits = [r for r in rows if names.same_person_words(mine, names.person_key(r[1]))]
     hits.sort(key=lambda r: (_given_exact(words, r[1]), r[2]), reverse=True)
     return [r[0] for r in hits]
 
@@ -413,25 +414,25 @@ def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float],
     """The claim a statement joins (see SAME_CLAIM, RELATED_CLAIM), or (None, None); the
     claim of its engine group first, and never one it may not join (store/claims.py)."""
     stake = store_claims.stake_claim(conn, st, pending)  # "declined to comment to the Gazette"
-    if stake is not None and store_claims.allowed(conn, st, stake, pending):
+    if stake is not None and store_claims.allowed(conn, st, stake, pending, memo):
         return stake, scores.get(stake)
     same_group = store_claims.group_claim(st, pending)
-    if same_group is not None and store_claims.allowed(conn, st, same_group, pending):
+    if same_group is not None and store_claims.allowed(conn, st, same_group, pending, memo):
         return same_group, scores.get(same_group)
     evidence = store_claims.evidence_claim(conn, st)  # "the emails were genuine" confirms what they show
-    if evidence is not None and store_claims.allowed(conn, st, evidence, pending):
+    if evidence is not None and store_claims.allowed(conn, st, evidence, pending, memo):
         return evidence, scores.get(evidence)
     # the best first; claims scoring alike (the same words repeated: one vector) by age, the
     # older first, so that the order the index returns tied neighbours in never decides
     for claim_id, score in sorted(scores.items(), key=lambda kv: (-round(kv[1], TIE_DIGITS), kv[0])):
         if score >= SAME_CLAIM or related(conn, st, claim_id, score, memo):
-            if store_claims.allowed(conn, st, claim_id, pending):
+            if store_claims.allowed(conn, st, claim_id, pending, memo):
                 return claim_id, score
     refusal = store_claims.refusal_claim(conn, st, scores)  # "declined to comment on the fares"
-    if refusal is not None and store_claims.allowed(conn, st, refusal, pending):
+    if refusal is not None and store_claims.allowed(conn, st, refusal, pending, memo):
         return refusal, scores.get(refusal)
     for back in store_claims.back_reference_claims(conn, st, pending, scores):  # "she stood by her account"
-        if store_claims.allowed(conn, st, back, pending):
+        if store_claims.allowed(conn, st, back, pending, memo):
             return back, scores.get(back)
     return None, None
 
@@ -454,7 +455,7 @@ def link_statement(conn: Connection, index, st: NewStatement, pending: list[NewS
     run(conn, "UPDATE statements SET claim_id = :c, similarity = :sim WHERE id = :id",
         {"c": claim_id, "sim": score, "id": st.id})
     if memo is not None:
-        memo.linked(st)
+        memo.linked(conn, st)
     return claim_id
 
 
@@ -477,6 +478,7 @@ class ChunkMemo:
         self._anchors: dict[int, tuple[int, ClaimRow | None]] = {}  # claim -> (size, anchor row)
         self._vectors: dict[int, tuple[np.ndarray, str] | None] = {}  # claim -> anchor vector, stance
         self._supporters: dict[int, set[int]] = {}
+        self._rows: dict[int, list] = {}
 
     def claims_of(self, conn: Connection, statement_ids: list[int]) -> dict[int, int | None]:
         """Statement id -> its claim id (None while unlinked), as ``_claims_of``."""
@@ -502,11 +504,22 @@ class ChunkMemo:
             self._supporters[claim_id] = supporters(conn, claim_id)
         return self._supporters[claim_id]
 
-    def linked(self, st: NewStatement) -> None:
+    def rows(self, conn: Connection, claim_id: int) -> list:
+        """A claim's statements as ``claims.allowed`` reads them (``claims.load_rows``, in the
+        order they were read and joined: ``allowed`` reads no order). A speaker's name is the
+        one of when the row was read (a fuller name later in the chunk does not change it):
+        ``allowed`` reads who speaks by entity id, stance and words, never by name."""
+        if claim_id not in self._rows:
+            self._rows[claim_id] = store_claims.load_rows(conn, claim_id)
+        return self._rows[claim_id]
+
+    def linked(self, conn: Connection, st: NewStatement) -> None:
         """A statement has joined ``st.claim_id`` (its row says so)."""
         self._claim_of[st.id] = st.claim_id
         if st.stance in ("asserts", "confirms") and st.speaker is not None and st.claim_id in self._supporters:
             self._supporters[st.claim_id].add(st.speaker)
+        if st.claim_id in self._rows:
+            self._rows[st.claim_id] += store_claims.load_rows_of(conn, [st.id])
 
     def refresh(self, conn: Connection, statements: list[NewStatement]) -> set[int]:
         """``refresh_claim(..., status=False)`` of every claim the statements (one article's,

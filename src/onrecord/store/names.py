@@ -124,6 +124,11 @@ def same_person(a: list[str], b: list[str]) -> bool:
     return _same_person(tuple(a), tuple(b))
 
 
+def person_key(name: str) -> tuple[str, ...]:
+    """``person_words`` as a tuple (cached), for ``same_person_words``."""
+    return _person_words(name)
+
+
 @lru_cache(maxsize=262144)
 def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if not (a and b) or not same_surname(a[-1], b[-1]):
@@ -132,6 +137,11 @@ def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if pa and pb and pa != pb:  # "van der Berg" and "de Berg" are two families
         return False
     return given_compatible(given_names(list(a)), given_names(list(b)))
+
+
+#: ``same_person`` of two ``person_key`` tuples, without converting them (a new person is
+#: compared with every namesake in the store).
+same_person_words = _same_person
 
 
 def acronym(name: str) -> str | None:
