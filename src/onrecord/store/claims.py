@@ -107,21 +107,23 @@ def ordered(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (r.published or _LATE, r.article_id, r.id))
 
 
+@lru_cache(maxsize=65536)  # an anchor's words are read again for every assertion of its claim
 def negated(text: str) -> bool:
     """An odd number of plain negations ("no", "not", "never", "n't")."""
     return len(_NEGATION.findall(text or "")) % 2 == 1
 
 
-def _same_org(row: Row, claimant_rows: list[Row]) -> bool:
-    """The text says the row's speaker speaks for a claimant ("a spokeswoman for the Halden
-    Water Authority" answering the authority's claim), or the other way round."""
-    mine = names.fold(row.speaker_text or "")
-    for other in claimant_rows:
-        theirs = names.fold(other.speaker_text or "")
-        for name, phrase in ((other.speaker, mine), (row.speaker, theirs)):
-            folded = names.fold(name or "")
-            if len(folded) > 3 and phrase != folded and _speaks_for(folded).search(phrase):
-                return True
+def _org_key(row: Row) -> tuple[str, str]:
+    """What ``_State.same_org`` reads of a row: its speaker's name and words, folded."""
+    return names.fold(row.speaker or ""), names.fold(row.speaker_text or "")
+
+
+def _speaks_for_either(me: tuple[str, str], other: tuple[str, str]) -> bool:
+    """The text says one row's speaker speaks for the other's ("a spokeswoman for the Halden
+    Water Authority" answering the authority's claim), either way, from their ``_org_key``s."""
+    for (folded, _), (_, phrase) in ((other, me), (me, other)):
+        if len(folded) > 3 and phrase != folded and _speaks_for(folded).search(phrase):
+            return True
     return False
 
 
@@ -141,7 +143,7 @@ def judge(rows: list[Row]) -> Verdict:
         src = source_key(row)
         outlet = names.fold(row.outlet or "")
         # a source that confirmed the claim before it repeated it is a confirmer, not its claimant
-        own = (src in st.claimants and src not in st.confirmers) or _same_org(row, st.claimant_rows)
+        own = (src in st.claimants and src not in st.confirmers) or st.same_org(row)
         relation, review = "repeated", None
         if row.copy_of is not None:
             relation = "repeated"  # a syndicated copy: listed, counts for nothing
@@ -184,13 +186,13 @@ def judge(rows: list[Row]) -> Verdict:
         j = Judged(row, relation, review)
         if row.copy_of is None and review is None:
             if relation == "confirmed":
-                st.last_confirm = j
+                st.last_confirm, st.confirm_at = j, len(judged)
             elif relation in ("denied", "disputed"):
-                st.last_negative = j
+                st.last_negative, st.negative_at = j, len(judged)
         if row.copy_of is None:
             st.printed.add(outlet)
         judged.append(j)
-        j.status_after = st.status(judged)
+        j.status_after = st.status()
         j.changed = j.status_after != status
         status = j.status_after
     verdict = Verdict(judged, status or "unconfirmed", "")
@@ -205,33 +207,50 @@ class _State:
 
     def __init__(self):
         self.claimants: dict[object, set[str]] = {}  # source -> outlets where it asserted
-        self.claimant_rows: list[Row] = []
+        # the claimants' distinct (name, words), folded (``_org_key``), and per row key how
+        # many of them it was compared with and whether one matched (``same_org``): a claim
+        # of thousands of statements repeats a few speakers
+        self.claimant_keys: list[tuple[str, str]] = []
+        self._claimant_set: set[tuple[str, str]] = set()
+        self._org_seen: dict[tuple[str, str], tuple[int, bool]] = {}
         self.confirmers: set = set()  # sources that confirmed before they asserted
         self.withdrawn: set = set()
         self.corrected: set[str] = set()
         self.printed: set[str] = set()
         self.last_confirm: Judged | None = None
         self.last_negative: Judged | None = None
+        self.confirm_at = self.negative_at = -1  # their places among the rows judged
 
     def support(self, src, outlet: str, row: Row) -> None:
         self.claimants.setdefault(src, set()).add(outlet)
         self.withdrawn.discard(src)  # asserted again after a withdrawal: it stands again
         self.corrected.discard(outlet)
-        if row.speaker:
-            self.claimant_rows.append(row)
+        key = _org_key(row)
+        if row.speaker and key not in self._claimant_set:
+            self._claimant_set.add(key)
+            self.claimant_keys.append(key)
+
+    def same_org(self, row: Row) -> bool:
+        """The text says the row's speaker speaks for a claimant so far, or the other way
+        round (``_speaks_for_either``), comparing each distinct key with each claimant's once."""
+        me = _org_key(row)
+        checked, found = self._org_seen.get(me, (0, False))
+        if not found and checked < len(self.claimant_keys):
+            found = any(_speaks_for_either(me, other) for other in self.claimant_keys[checked:])
+        self._org_seen[me] = (len(self.claimant_keys), found)
+        return found
 
     def standing(self) -> list:
         """Claimants still behind the claim: not withdrawn, printed by an outlet that did not correct it."""
         return [s for s, outlets in self.claimants.items()
                 if s not in self.withdrawn and outlets - self.corrected]
 
-    def status(self, judged: list[Judged]) -> str:
+    def status(self) -> str:
         """DESIGN.md's statuses, from what stands after the rows judged so far."""
         if self.claimants and not self.standing():
             return "retracted"
-        order = {id(j): i for i, j in enumerate(judged)}
         confirm, negative = self.last_confirm, self.last_negative
-        if confirm is not None and (negative is None or order[id(confirm)] > order[id(negative)]):
+        if confirm is not None and (negative is None or self.confirm_at > self.negative_at):
             return "confirmed"
         if negative is not None:
             return "contested"
