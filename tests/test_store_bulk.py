@@ -120,6 +120,8 @@ def test_bulk_ingest_makes_the_store_one_article_at_a_time_makes(tmp_path):
     assert {"confirmed", "contested"} <= {status for *_, status in rows_one}
     assert groups_bulk == groups_one
     assert rows_bulk == rows_one  # every statement's claim has the same status
+    verdicts = "SELECT text, status, reason, decided_by, sources, outlets, n_statements, first_published FROM claims ORDER BY id"
+    assert sqlite3.connect(many).execute(verdicts).fetchall() == sqlite3.connect(one).execute(verdicts).fetchall()
 
 
 def test_the_batch_vectors_are_used_and_nothing_is_embedded(tmp_path):

@@ -195,7 +195,7 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
                 written = np.concatenate([written, rows[k]])
                 written_ids = np.concatenate([written_ids, np.asarray(prep.ids, np.int64)])
         for claim_id in sorted(judged):  # anchors, texts and sizes are current (memo.refresh)
-            store_claims.store_verdict(conn, claim_id)
+            store_claims.store_verdict(conn, claim_id, memo.verdict_rows(conn, claim_id))
     if len(written):
         store.index.add(written_ids, every[written], threads=threads())
     store._since_save += sum(o.status == "added" for o in outcomes)

@@ -544,13 +544,14 @@ def verdict_columns(v: Verdict) -> dict:
             "status_changed": last_change(v)}
 
 
-def store_verdict(conn, claim_id: int) -> Verdict:
+def store_verdict(conn, claim_id: int, rows: list[Row] | None = None) -> Verdict:
     """Judge a stored claim and write its verdict to its row; the verdict. Every change of a
     claim's statements, of their stance or speaker (corrections, merges, undos) or of its
     membership calls this for the claims it touches (linking.refresh_claim), so the stored
-    verdict is always the one ``load_verdict`` gives."""
+    verdict is always the one ``load_verdict`` gives. ``rows``: the claim's rows as ``load_rows``
+    gives them, when the caller holds them already (a bulk chunk, linking.ChunkMemo)."""
     from .sql import run
-    verdict = load_verdict(conn, claim_id)
+    verdict = judge(rows) if rows is not None else load_verdict(conn, claim_id)  # rows: the claim's, read already
     run(conn, "UPDATE claims SET status = :status, reason = :reason, decided_by = :decided_by, sources = :sources, "
               "outlets = :outlets, most_reported = :most_reported, status_changed = :status_changed WHERE id = :c",
         {**verdict_columns(verdict), "c": claim_id})

@@ -550,7 +550,7 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
                       memo: linking.ChunkMemo | None = None) -> int:
     """Insert every attribution and the outlet's own-voice statements, link the linkable ones to
     their claims, then store the article's entities and claims."""
-    entity_ids = _link_entities(conn, report)
+    entity_ids = _link_entities(conn, report, memo)
     entity_names = _entity_names(conn, entity_ids)
     published = published_date(report.article.published)
     pending: list[linking.NewStatement] = []
@@ -598,18 +598,18 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
     return len(pending)
 
 
-def _link_entities(conn: Connection, report: Report) -> dict[str, int]:
+def _link_entities(conn: Connection, report: Report, memo: linking.ChunkMemo | None = None) -> dict[str, int]:
     """Article entity name -> corpus entity id, for every linkable entity and speaker."""
     ids: dict[str, int] = {}
     for ent in report.entities:
-        entity_id = linking.link_entity(conn, ent.name, ent.type, list(ent.aliases))
+        entity_id = linking.link_entity(conn, ent.name, ent.type, list(ent.aliases), memo)
         if entity_id is not None:
             ids[ent.name] = entity_id
     for attr in report.attributions:
         sp = attr.speaker
         name = sp.entity if sp is not None and sp.entity else None
         if name and name not in ids:
-            entity_id = linking.link_entity(conn, name, sp.type, [sp.text])
+            entity_id = linking.link_entity(conn, name, sp.type, [sp.text], memo)
             if entity_id is not None:
                 ids[name] = entity_id
     # claims: a bare title in a headline ("Councillor says ...") is the person given that title

@@ -163,8 +163,10 @@ def find_org(conn: Connection, name: str, type_: str) -> int | None:
     return None
 
 
-def link_entity(conn: Connection, name: str, type_: str | None, aliases: list[str] = ()) -> int | None:
-    """The corpus entity for a mention, created when new; its aliases are recorded. None for groups."""
+def link_entity(conn: Connection, name: str, type_: str | None, aliases: list[str] = (),
+                memo: "ChunkMemo | None" = None) -> int | None:
+    """The corpus entity for a mention, created when new; its aliases are recorded. None for groups.
+    ``memo``: a bulk chunk's (``ChunkMemo``), told of a person given a fuller name."""
     kind = entity_kind(name, type_)
     if kind != "PERSON" and names.looks_like_name(name):
         found = find_person(conn, name)  # a known person the tagger typed ORG or GROUP: "Quell"
@@ -175,7 +177,8 @@ def link_entity(conn: Connection, name: str, type_: str | None, aliases: list[st
     if kind == "PERSON":
         found = find_person(conn, name)
         entity_id = found[0] if found else _create_person(conn, name)
-        _maybe_rename(conn, entity_id, name)
+        if _maybe_rename(conn, entity_id, name) and memo is not None:
+            memo.renamed.add(entity_id)
     else:
         entity_id = find_org(conn, name, kind) or _create_org(conn, name, kind)
     rows, norms = [], set()
@@ -205,8 +208,8 @@ def _create_org(conn: Connection, name: str, kind: str) -> int:
     return entity_id
 
 
-def _maybe_rename(conn: Connection, entity_id: int, name: str) -> None:
-    """A fuller name ("Henrik Solberg" after "Solberg") becomes the canonical one."""
+def _maybe_rename(conn: Connection, entity_id: int, name: str) -> bool:
+    """A fuller name ("Henrik Solberg" after "Solberg") becomes the canonical one; True when it did."""
     current = run(conn, "SELECT name FROM entities WHERE id = :id", {"id": entity_id}).fetchone()[0]
     if len(names.person_words(name)) > len(names.person_words(current)):
         run(conn, "UPDATE entities SET name = :name WHERE id = :id",
@@ -215,6 +218,8 @@ def _maybe_rename(conn: Connection, entity_id: int, name: str) -> None:
         for (claim_id,) in run(conn, "SELECT DISTINCT claim_id FROM statements WHERE entity_id = :id "
                                      "AND claim_id IS NOT NULL", {"id": entity_id}).fetchall():
             store_claims.store_verdict(conn, claim_id)
+        return True
+    return False
 
 
 #: One statement instead of a look-up and an insert: an alias already recorded is kept as it is.
@@ -479,6 +484,8 @@ class ChunkMemo:
         self._vectors: dict[int, tuple[np.ndarray, str] | None] = {}  # claim -> anchor vector, stance
         self._supporters: dict[int, set[int]] = {}
         self._rows: dict[int, list] = {}
+        #: People given a fuller name during the chunk (their rows above may say the old one).
+        self.renamed: set[int] = set()
 
     def claims_of(self, conn: Connection, statement_ids: list[int]) -> dict[int, int | None]:
         """Statement id -> its claim id (None while unlinked), as ``_claims_of``."""
@@ -512,6 +519,14 @@ class ChunkMemo:
         if claim_id not in self._rows:
             self._rows[claim_id] = store_claims.load_rows(conn, claim_id)
         return self._rows[claim_id]
+
+    def verdict_rows(self, conn: Connection, claim_id: int) -> list:
+        """A claim's statements for judging it (``claims.load_rows``): the rows read already
+        when none of their people was renamed since (a verdict's reason names its sources)."""
+        rows = self._rows.get(claim_id)
+        if rows is None or any(r.entity_id in self.renamed for r in rows):
+            return store_claims.load_rows(conn, claim_id)
+        return rows
 
     def linked(self, conn: Connection, st: NewStatement) -> None:
         """A statement has joined ``st.claim_id`` (its row says so)."""
