@@ -118,13 +118,20 @@ def _org_key(row: Row) -> tuple[str, str]:
     return names.fold(row.speaker or ""), names.fold(row.speaker_text or "")
 
 
-def _speaks_for_either(me: tuple[str, str], other: tuple[str, str]) -> bool:
-    """The text says one row's speaker speaks for the other's ("a spokeswoman for the Halden
-    Water Authority" answering the authority's claim), either way, from their ``_org_key``s."""
-    for (folded, _), (_, phrase) in ((other, me), (me, other)):
-        if len(folded) > 3 and phrase != folded and _speaks_for(folded).search(phrase):
-            return True
-    return False
+def _names_in(folded: str, phrase: str) -> bool:
+    """The speaker's words ``phrase`` say they speak for ``folded`` ("a spokeswoman for the
+    Halden Water Authority"); both folded."""
+    return len(folded) > 3 and phrase != folded and folded in phrase \
+        and _speaks_for(folded).search(phrase) is not None
+
+
+_PREPOSITION = re.compile(r"\b(for|of|from|at)\b")
+
+
+@lru_cache(maxsize=65536)
+def _may_speak_for(phrase: str) -> bool:
+    """A phrase without "for / of / from / at" speaks for no one (``_speaks_for``)."""
+    return _PREPOSITION.search(phrase) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -212,7 +219,8 @@ class _State:
         # of thousands of statements repeats a few speakers
         self.claimant_keys: list[tuple[str, str]] = []
         self._claimant_set: set[tuple[str, str]] = set()
-        self._org_seen: dict[tuple[str, str], tuple[int, bool]] = {}
+        self._claimants_speaking_for: list[tuple[str, str]] = []  # those whose words may name another
+        self._org_seen: dict[tuple[str, str], tuple[int, int, bool]] = {}
         self.confirmers: set = set()  # sources that confirmed before they asserted
         self.withdrawn: set = set()
         self.corrected: set[str] = set()
@@ -229,15 +237,22 @@ class _State:
         if row.speaker and key not in self._claimant_set:
             self._claimant_set.add(key)
             self.claimant_keys.append(key)
+            if _may_speak_for(key[1]):
+                self._claimants_speaking_for.append(key)
 
     def same_org(self, row: Row) -> bool:
-        """The text says the row's speaker speaks for a claimant so far, or the other way
-        round (``_speaks_for_either``), comparing each distinct key with each claimant's once."""
-        me = _org_key(row)
-        checked, found = self._org_seen.get(me, (0, False))
-        if not found and checked < len(self.claimant_keys):
-            found = any(_speaks_for_either(me, other) for other in self.claimant_keys[checked:])
-        self._org_seen[me] = (len(self.claimant_keys), found)
+        """The text says the row's speaker speaks for a claimant so far ("a spokeswoman for
+        the Halden Water Authority" answering the authority's claim), or the other way round.
+        Each distinct key is compared with each claimant's once, and only where the words
+        can name someone (``_may_speak_for``): a claim of thousands of statements has
+        hundreds of claimants, whose words are mostly their names."""
+        name, phrase = me = _org_key(row)
+        every, speaking, found = self._org_seen.get(me, (0, 0, False))
+        if not found and _may_speak_for(phrase):
+            found = any(_names_in(other, phrase) for other, _ in self.claimant_keys[every:])
+        if not found:
+            found = any(_names_in(name, theirs) for _, theirs in self._claimants_speaking_for[speaking:])
+        self._org_seen[me] = (len(self.claimant_keys), len(self._claimants_speaking_for), found)
         return found
 
     def standing(self) -> list:
