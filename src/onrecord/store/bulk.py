@@ -13,6 +13,10 @@ vector search, an HNSW insert on one thread and the judging of every claim it to
   (``ingest._write``), and the status of each claim the chunk touched is judged once, at the
   end of the chunk (linking reads a claim's anchor, text and size, which stay current per
   article, never its status);
+- what linking reads again and again (each neighbour's claim, each claim's anchor, size,
+  supporters and statements) is read once per chunk and kept in step with what the chunk
+  writes (``linking.ChunkMemo``): a claim's anchor is updated from the article's new
+  statements alone, and its verdict judged from the statements read already;
 - after the commit the chunk's vectors go into the HNSW index in one call on every core.
 
 A kill loses at most the chunk in flight (its transaction is rolled back); the index catches up
