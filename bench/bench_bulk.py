@@ -5,9 +5,15 @@ vectors written by the batch writer) is ingested into fresh stores by both paths
 process: the baseline, one transaction per article (``ingest.ingest_items``, what ``onrecord
 ingest`` did with a batch output before), and the bulk path (``bulk.ingest_reports``, what it
 does now). Each path runs ``--runs`` times; the medians and their ratio are printed, with the
+CPU seconds of the bulk runs (the machine may be shared: wall time then says less) and the
 store's peak memory growth per statement (the vector index is what grows).
 
+``--prefill N`` measures how ingest slows as the store grows: each run starts from a copy of a
+store already holding the corpus's first N articles (ingested once, by the bulk path) and
+ingests the next ``--articles``, which restate its claims and speak through its people.
+
     .venv/bin/python bench/bench_bulk.py --articles 2000 --runs 3
+    .venv/bin/python bench/bench_bulk.py --articles 2000 --runs 3 --baseline-runs 0 --prefill 10000
     .venv/bin/python bench/bench_bulk.py --out OUT        # a real `onrecord batch` output
 """
 from __future__ import annotations
@@ -30,41 +36,72 @@ from onrecord.store.ingest import Store, ingest_items  # noqa: E402
 from onrecord.store.sources import iter_items  # noqa: E402
 
 
-def run(out: Path, bulk: bool, embedder: str) -> tuple[float, int]:
-    """Articles per second of one ingest of ``out`` into a fresh store, and its statements."""
+def run(out: Path, bulk: bool, embedder: str, prefilled: Path | None = None) -> tuple[float, int, float]:
+    """Articles per second of one ingest of ``out`` into a fresh store (a copy of ``prefilled``
+    when given), its statements, and the CPU seconds it took (every thread)."""
     folder = Path(tempfile.mkdtemp(prefix="onrecord-bulk-"))
     try:
+        if prefilled is not None:
+            for file in prefilled.parent.glob(prefilled.name + "*"):
+                shutil.copy(file, folder / file.name.replace(prefilled.name, "s.sqlite"))
         with Store.open(folder / "s.sqlite", get_embedder(embedder)) as store:
-            start = time.perf_counter()
+            cpu, start = time.process_time(), time.perf_counter()
             items = iter_items([str(out)])
             summary = ingest_reports(store, items) if bulk else ingest_items(store, items)
-            seconds = time.perf_counter() - start
-        return summary.added / seconds, summary.statements
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        return summary.added / seconds, summary.statements, cpu
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def prefill(folder: Path, articles: int, embedder: str) -> Path:
+    """A store holding the corpus's first ``articles`` articles, ingested by the bulk path."""
+    pre = write_corpus(folder / "prefill-out", articles)
+    db = folder / "prefill.sqlite"
+    with Store.open(db, get_embedder(embedder)) as store:
+        summary = ingest_reports(store, iter_items([str(pre)]))
+    print(f"prefilled    {summary.added:,} articles ({summary.statements:,} statements) "
+          f"in {summary.seconds:.0f} s", flush=True)
+    return db
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--baseline-runs", type=int, default=None, help="Runs of the per-article path (default: --runs).")
+    ap.add_argument("--baseline-runs", type=int, default=None,
+                    help="Runs of the per-article path (default: --runs; 0: none).")
+    ap.add_argument("--prefill", type=int, default=0,
+                    help="Articles already in the store when each run starts (default: none).")
     ap.add_argument("--out", type=Path, default=None, help="An existing batch output (default: generated).")
     ap.add_argument("--embedder", default="hashing")
     opts = ap.parse_args()
-    out = opts.out
-    if out is None:
-        out = write_corpus(Path(tempfile.mkdtemp(prefix="onrecord-corpus-")) / "out", opts.articles)
-    base = [run(out, False, opts.embedder) for _ in range(opts.baseline_runs or opts.runs)]
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    bulk = [run(out, True, opts.embedder) for _ in range(opts.runs)]
-    statements = bulk[0][1]
-    b, k = statistics.median(r for r, _ in base), statistics.median(r for r, _ in bulk)
-    print(f"per-article  {b:7.1f} articles/s  (median of {len(base)}: {', '.join(f'{r:.1f}' for r, _ in base)})")
-    print(f"bulk         {k:7.1f} articles/s  (median of {len(bulk)}: {', '.join(f'{r:.1f}' for r, _ in bulk)})")
-    print(f"ratio        x{k / b:.2f}   ({statements:,} statements stored per run)")
-    print(f"peak RSS     {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB "
-          f"(+{(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024:.0f} MB during the bulk runs)")
+    work = Path(tempfile.mkdtemp(prefix="onrecord-corpus-"))
+    try:
+        out = opts.out
+        if out is None:
+            out = write_corpus(work / "out", opts.articles, skip=opts.prefill)
+        pre = prefill(work, opts.prefill, opts.embedder) if opts.prefill else None
+        baseline_runs = opts.runs if opts.baseline_runs is None else opts.baseline_runs
+        base = [run(out, False, opts.embedder, pre) for _ in range(baseline_runs)]
+        rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        bulk = [run(out, True, opts.embedder, pre) for _ in range(opts.runs)]
+        statements = bulk[0][1]
+        k = statistics.median(r for r, _, _ in bulk)
+        if base:
+            b = statistics.median(r for r, _, _ in base)
+            print(f"per-article  {b:7.1f} articles/s  (median of {len(base)}: "
+                  f"{', '.join(f'{r:.1f}' for r, _, _ in base)})")
+        print(f"bulk         {k:7.1f} articles/s  (median of {len(bulk)}: {', '.join(f'{r:.1f}' for r, _, _ in bulk)}; "
+              f"CPU {statistics.median(c for _, _, c in bulk):.1f} s a run)")
+        if base:
+            print(f"ratio        x{k / b:.2f}   ({statements:,} statements stored per run)")
+        if pre is not None:
+            print(f"store        {opts.prefill:,} articles before each run")
+        print(f"peak RSS     {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB "
+              f"(+{(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024:.0f} MB during the bulk runs)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -29,12 +29,17 @@ STATEMENTS = 10
 
 
 def write_corpus(out: Path, articles: int, *, statements: int = STATEMENTS, seed: int = 11,
-                 start: int = 0) -> Path:
-    """Write ``articles`` generated articles (numbered from ``start``) as a batch output."""
+                 start: int = 0, skip: int = 0) -> Path:
+    """Write ``articles`` generated articles (numbered from ``start``) as a batch output.
+    ``skip``: generate that many articles first without writing them, so that the output goes
+    on from the first ``skip`` (its statements restate their claims, its people are theirs)."""
     layout = Layout(out)
     layout.create()
     embedder = HashingEmbedder()
     pool, rng, recent = people(), random.Random(seed), []
+    for i in range(start, start + skip):
+        make_article(i, pool, rng, recent, statements)
+    start += skip
     for first in range(start, start + articles, FILES_PER_SHARD):
         stop = min(first + FILES_PER_SHARD, start + articles)
         sources = [f"gen/{i}.txt" for i in range(first, stop)]

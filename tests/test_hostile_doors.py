@@ -30,7 +30,7 @@ from onrecord.report import Report  # noqa: E402
 from onrecord.store import sources  # noqa: E402
 from onrecord.store.db import open_engine  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
-from onrecord.store.ingest import ingest_paths  # noqa: E402
+from onrecord.store.bulk import ingest_paths  # noqa: E402
 from onrecord.web.app import create_app  # noqa: E402
 
 MARKUP = "<script>window.pwned=1</script>"

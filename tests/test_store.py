@@ -370,8 +370,11 @@ def test_every_query_of_ingest_and_questions_uses_an_index(tmp_path):
         if "sqlite_master" in sql or "alembic_version" in sql or " meta" in sql or "_fts_" in sql:
             continue
         plan = [row[3] for row in con.execute("EXPLAIN QUERY PLAN " + sql)]
+        # a subquery's own rows (a co-routine or a materialised one): its tables have lines of their own
+        subqueries = {line.split(" ", 1)[1] for line in plan if line.startswith(("CO-ROUTINE ", "MATERIALIZE "))}
         scans += [(line, sql) for line in plan
-                  if line.startswith("SCAN ") and " USING " not in line and "VIRTUAL TABLE" not in line]
+                  if line.startswith("SCAN ") and " USING " not in line and "VIRTUAL TABLE" not in line
+                  and line[len("SCAN "):] not in subqueries]
     assert len(seen) > 20 and scans == []
 
 

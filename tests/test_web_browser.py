@@ -47,7 +47,7 @@ WAIT_MS = 10_000
 def store(tmp_path_factory) -> Path:
     """The story articles and the hostile one, analysed and stored with the hashing embedder."""
     from onrecord.store.embeddings import HashingEmbedder
-    from onrecord.store.ingest import ingest_paths
+    from onrecord.store.bulk import ingest_paths
 
     work = tmp_path_factory.mktemp("browser")
     (work / "hostile.txt").write_text(HOSTILE, encoding="utf-8")

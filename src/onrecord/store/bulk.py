@@ -13,6 +13,10 @@ vector search, an HNSW insert on one thread and the judging of every claim it to
   (``ingest._write``), and the status of each claim the chunk touched is judged once, at the
   end of the chunk (linking reads a claim's anchor, text and size, which stay current per
   article, never its status);
+- what linking reads again and again (each neighbour's claim, each claim's anchor, size,
+  supporters and statements) is read once per chunk and kept in step with what the chunk
+  writes (``linking.ChunkMemo``): a claim's anchor is updated from the article's new
+  statements alone, and its verdict judged from the statements read already;
 - after the commit the chunk's vectors go into the HNSW index in one call on every core.
 
 A kill loses at most the chunk in flight (its transaction is rolled back); the index catches up
@@ -27,16 +31,38 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from . import linking
+from . import claims as store_claims, linking
 from .db import write_lock
+from .embeddings import Embedder
 from .ingest import (SAVE_EVERY, Outcome, Prepared, Store, Summary, _prepare, _write, default_analyze,
-                     embedded_texts, embedding_plan)
-from .sources import Item
+                     embedded_texts, embedding_plan, ingest_items)
+from .sources import Item, is_batch_output, iter_items
 
 #: Articles per transaction. A chunk of 256 (a batch row group, ~2,500 statements) makes the
 #: commit, the batched search and the HNSW insert cheap per article while a kill costs at most
 #: a few seconds of work; bench/bench_store.py --parquet measured 128 / 256 / 512 within 5%.
 CHUNK = 256
+
+
+def ingest_paths(paths: list[str], db=None, *, embedder: Embedder | str | None = None,
+                 published: str | None = None, analyze: Callable = default_analyze,
+                 on_outcome: Callable[[Outcome], None] | None = None,
+                 notify: Callable[[str], None] | None = None) -> Summary:
+    """Ingest files, folders, JSONL, WARC and Parquet into the store at ``db``, as ``onrecord
+    ingest`` does: batch output folders a chunk at a time (``takes_bulk``), anything else one
+    article at a time. ``on_outcome`` is called with each outcome once it is committed."""
+    with Store.open(db, embedder, notify=notify) as store:
+        items = iter_items(paths, published)
+        if takes_bulk(paths):
+            return ingest_reports(store, items, analyze, notify=notify,
+                                  on_outcome=(lambda outcome, _item: on_outcome(outcome)) if on_outcome else None)
+        return ingest_items(store, items, analyze, on_outcome)
+
+
+def takes_bulk(paths: list[str]) -> bool:
+    """True when every path is an ``onrecord batch`` output folder: finished reports, ingested a
+    chunk per transaction."""
+    return bool(paths) and all(is_batch_output(p) for p in paths)
 
 
 def threads() -> int:
@@ -145,6 +171,7 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
         if at else np.empty((0, store.embedder.dim), np.float32)
     outcomes: list[Outcome] = []
     judged: set[int] = set()
+    memo = linking.ChunkMemo()
     with store.engine.connect().execution_options(write=True) as conn, conn.begin():
         write_lock(conn)
         store.catch_up(conn)
@@ -157,6 +184,8 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
         by_words = dict(zip((j for j, _ in words), store.index.search_many(spoken, linking.NEIGHBOURS,
                                                                              threads=threads()))) if words else {}
         words_alike = dict(zip((j for j, _ in words), spoken @ every.T)) if words else {}
+        # the claims of every stored neighbour, in one query per 5,000
+        memo.claims_of(conn, sorted({h for found in [*stored, *by_words.values()] for h, _ in found}))
         written = np.empty(0, np.int64)  # positions (in ``every``) of the chunk's stored statements
         written_ids = np.empty(0, np.int64)
         for k, (item, prep) in enumerate(zip(items, preps)):
@@ -164,13 +193,13 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
             content_hits = [_merge(by_words[j], words_alike[j][written], written_ids) if j in by_words else None
                             for j in rows[k]]
             outcome = _write(conn, store.index, item.report, prep, item.source, item.outlet,
-                             hits=hits, content_hits=content_hits, judged=judged)
+                             hits=hits, content_hits=content_hits, judged=judged, memo=memo)
             outcomes.append(outcome)
             if outcome.status == "added" and prep.ids:
                 written = np.concatenate([written, rows[k]])
                 written_ids = np.concatenate([written_ids, np.asarray(prep.ids, np.int64)])
-        for claim_id in sorted(judged):
-            linking.refresh_claim(conn, claim_id)
+        for claim_id in sorted(judged):  # anchors, texts and sizes are current (memo.refresh)
+            store_claims.store_verdict(conn, claim_id, memo.verdict_rows(conn, claim_id))
     if len(written):
         store.index.add(written_ids, every[written], threads=threads())
     store._since_save += sum(o.status == "added" for o in outcomes)

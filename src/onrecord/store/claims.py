@@ -107,22 +107,31 @@ def ordered(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (r.published or _LATE, r.article_id, r.id))
 
 
+@lru_cache(maxsize=65536)  # an anchor's words are read again for every assertion of its claim
 def negated(text: str) -> bool:
     """An odd number of plain negations ("no", "not", "never", "n't")."""
     return len(_NEGATION.findall(text or "")) % 2 == 1
 
 
-def _same_org(row: Row, claimant_rows: list[Row]) -> bool:
-    """The text says the row's speaker speaks for a claimant ("a spokeswoman for the Halden
-    Water Authority" answering the authority's claim), or the other way round."""
-    mine = names.fold(row.speaker_text or "")
-    for other in claimant_rows:
-        theirs = names.fold(other.speaker_text or "")
-        for name, phrase in ((other.speaker, mine), (row.speaker, theirs)):
-            folded = names.fold(name or "")
-            if len(folded) > 3 and phrase != folded and _speaks_for(folded).search(phrase):
-                return True
-    return False
+def _org_key(row: Row) -> tuple[str, str]:
+    """What ``_State.same_org`` reads of a row: its speaker's name and words, folded."""
+    return names.fold(row.speaker or ""), names.fold(row.speaker_text or "")
+
+
+def _names_in(folded: str, phrase: str) -> bool:
+    """The speaker's words ``phrase`` say they speak for ``folded`` ("a spokeswoman for the
+    Halden Water Authority"); both folded."""
+    return len(folded) > 3 and phrase != folded and folded in phrase \
+        and _speaks_for(folded).search(phrase) is not None
+
+
+_PREPOSITION = re.compile(r"\b(for|of|from|at)\b")
+
+
+@lru_cache(maxsize=65536)
+def _may_speak_for(phrase: str) -> bool:
+    """A phrase without "for / of / from / at" speaks for no one (``_speaks_for``)."""
+    return _PREPOSITION.search(phrase) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -141,7 +150,7 @@ def judge(rows: list[Row]) -> Verdict:
         src = source_key(row)
         outlet = names.fold(row.outlet or "")
         # a source that confirmed the claim before it repeated it is a confirmer, not its claimant
-        own = (src in st.claimants and src not in st.confirmers) or _same_org(row, st.claimant_rows)
+        own = (src in st.claimants and src not in st.confirmers) or st.same_org(row)
         relation, review = "repeated", None
         if row.copy_of is not None:
             relation = "repeated"  # a syndicated copy: listed, counts for nothing
@@ -184,13 +193,13 @@ def judge(rows: list[Row]) -> Verdict:
         j = Judged(row, relation, review)
         if row.copy_of is None and review is None:
             if relation == "confirmed":
-                st.last_confirm = j
+                st.last_confirm, st.confirm_at = j, len(judged)
             elif relation in ("denied", "disputed"):
-                st.last_negative = j
+                st.last_negative, st.negative_at = j, len(judged)
         if row.copy_of is None:
             st.printed.add(outlet)
         judged.append(j)
-        j.status_after = st.status(judged)
+        j.status_after = st.status()
         j.changed = j.status_after != status
         status = j.status_after
     verdict = Verdict(judged, status or "unconfirmed", "")
@@ -205,33 +214,58 @@ class _State:
 
     def __init__(self):
         self.claimants: dict[object, set[str]] = {}  # source -> outlets where it asserted
-        self.claimant_rows: list[Row] = []
+        # the claimants' distinct (name, words), folded (``_org_key``), and per row key how
+        # many of them it was compared with and whether one matched (``same_org``): a claim
+        # of thousands of statements repeats a few speakers
+        self.claimant_keys: list[tuple[str, str]] = []
+        self._claimant_set: set[tuple[str, str]] = set()
+        self._claimants_speaking_for: list[tuple[str, str]] = []  # those whose words may name another
+        self._org_seen: dict[tuple[str, str], tuple[int, int, bool]] = {}
         self.confirmers: set = set()  # sources that confirmed before they asserted
         self.withdrawn: set = set()
         self.corrected: set[str] = set()
         self.printed: set[str] = set()
         self.last_confirm: Judged | None = None
         self.last_negative: Judged | None = None
+        self.confirm_at = self.negative_at = -1  # their places among the rows judged
 
     def support(self, src, outlet: str, row: Row) -> None:
         self.claimants.setdefault(src, set()).add(outlet)
         self.withdrawn.discard(src)  # asserted again after a withdrawal: it stands again
         self.corrected.discard(outlet)
-        if row.speaker:
-            self.claimant_rows.append(row)
+        key = _org_key(row)
+        if row.speaker and key not in self._claimant_set:
+            self._claimant_set.add(key)
+            self.claimant_keys.append(key)
+            if _may_speak_for(key[1]):
+                self._claimants_speaking_for.append(key)
+
+    def same_org(self, row: Row) -> bool:
+        """The text says the row's speaker speaks for a claimant so far ("a spokeswoman for
+        the Halden Water Authority" answering the authority's claim), or the other way round.
+        Each distinct key is compared with each claimant's once, and only where the words
+        can name someone (``_may_speak_for``): a claim of thousands of statements has
+        hundreds of claimants, whose words are mostly their names."""
+        name, phrase = me = _org_key(row)
+        every, speaking, found = self._org_seen.get(me, (0, 0, False))
+        if not found and _may_speak_for(phrase):
+            found = any(_names_in(other, phrase) for other, _ in self.claimant_keys[every:])
+        if not found:
+            found = any(_names_in(name, theirs) for _, theirs in self._claimants_speaking_for[speaking:])
+        self._org_seen[me] = (len(self.claimant_keys), len(self._claimants_speaking_for), found)
+        return found
 
     def standing(self) -> list:
         """Claimants still behind the claim: not withdrawn, printed by an outlet that did not correct it."""
         return [s for s, outlets in self.claimants.items()
                 if s not in self.withdrawn and outlets - self.corrected]
 
-    def status(self, judged: list[Judged]) -> str:
+    def status(self) -> str:
         """DESIGN.md's statuses, from what stands after the rows judged so far."""
         if self.claimants and not self.standing():
             return "retracted"
-        order = {id(j): i for i, j in enumerate(judged)}
         confirm, negative = self.last_confirm, self.last_negative
-        if confirm is not None and (negative is None or order[id(confirm)] > order[id(negative)]):
+        if confirm is not None and (negative is None or self.confirm_at > self.negative_at):
             return "confirmed"
         if negative is not None:
             return "contested"
@@ -402,9 +436,10 @@ _QUANTITY = re.compile(r"\b(\d[\d.,]*|" + "|".join(sorted(_NUMBER_WORDS)) + r")\
                        re.I)
 
 
-def quantities(text: str) -> set[tuple[str, str]]:
+@lru_cache(maxsize=65536)  # a claim's statements are compared with every new one
+def quantities(text: str) -> frozenset[tuple[str, str]]:
     """(number, unit) pairs of a text, the unit cut to 4 letters ("six weeks" -> ("six", "week"))."""
-    return {(n.lower().replace(",", ""), u.lower()[:4]) for n, u in _QUANTITY.findall(text or "")}
+    return frozenset((n.lower().replace(",", ""), u.lower()[:4]) for n, u in _QUANTITY.findall(text or ""))
 
 
 #: Words that give a change by a factor: "double its fares" and "pay twice as much" give one
@@ -415,9 +450,10 @@ _FACTORS = (("x2", re.compile(r"\b(?:doubl(?:e|es|ed|ing)|twice\s+as|two-?fold|2
             ("x0.5", re.compile(r"\b(?:halv(?:e|es|ed|ing)|by\s+half|in\s+half)\b", re.I)))
 
 
-def factors(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def factors(text: str) -> frozenset[str]:
     """The changes by a factor a text gives ("planned to double its fares" -> {"x2"})."""
-    return {name for name, pattern in _FACTORS if pattern.search(text or "")}
+    return frozenset(name for name, pattern in _FACTORS if pattern.search(text or ""))
 
 
 def same_figure(a: str, b: str) -> bool:
@@ -495,6 +531,15 @@ def load_rows(conn, claim_id: int) -> list[Row]:
     return ordered(corrected_rows(conn, [Row(*r) for r in run(conn, _ROWS, {"c": claim_id}).fetchall()]))
 
 
+def load_rows_of(conn, statement_ids: list[int]) -> list[Row]:
+    """Stored statements as ``Row``s (as corrected), by id, in date then article order."""
+    from .corrections import corrected_rows
+    from .sql import in_list, run
+    where, params = in_list("i", statement_ids)
+    query = _ROWS.replace("WHERE s.claim_id = :c", f"WHERE s.id IN {where}")
+    return ordered(corrected_rows(conn, [Row(*r) for r in run(conn, query, params).fetchall()]))
+
+
 def load_verdict(conn, claim_id: int) -> Verdict:
     """``judge`` of a stored claim."""
     return judge(load_rows(conn, claim_id))
@@ -514,13 +559,14 @@ def verdict_columns(v: Verdict) -> dict:
             "status_changed": last_change(v)}
 
 
-def store_verdict(conn, claim_id: int) -> Verdict:
+def store_verdict(conn, claim_id: int, rows: list[Row] | None = None) -> Verdict:
     """Judge a stored claim and write its verdict to its row; the verdict. Every change of a
     claim's statements, of their stance or speaker (corrections, merges, undos) or of its
     membership calls this for the claims it touches (linking.refresh_claim), so the stored
-    verdict is always the one ``load_verdict`` gives."""
+    verdict is always the one ``load_verdict`` gives. ``rows``: the claim's rows as ``load_rows``
+    gives them, when the caller holds them already (a bulk chunk, linking.ChunkMemo)."""
     from .sql import run
-    verdict = load_verdict(conn, claim_id)
+    verdict = judge(rows) if rows is not None else load_verdict(conn, claim_id)  # rows: the claim's, read already
     run(conn, "UPDATE claims SET status = :status, reason = :reason, decided_by = :decided_by, sources = :sources, "
               "outlets = :outlets, most_reported = :most_reported, status_changed = :status_changed WHERE id = :c",
         {**verdict_columns(verdict), "c": claim_id})
@@ -750,7 +796,7 @@ def group_claim(st, pending) -> int | None:
                  and p.stance == "asserts"), None)
 
 
-def allowed(conn, st, claim_id: int, pending) -> bool:
+def allowed(conn, st, claim_id: int, pending, memo=None) -> bool:
     """Whether a statement may join a stored claim: never one that would set its source against
     its own claim (``may_join``), nor one holding a statement of the same speaker in the same
     article that the engine put in another claim (one article's different statements stay apart)."""
@@ -763,7 +809,7 @@ def allowed(conn, st, claim_id: int, pending) -> bool:
                 and mine is not None and theirs is not None and mine != theirs:
             return False
     speaker = ("entity", st.speaker) if st.speaker is not None else None
-    rows = load_rows(conn, claim_id)
+    rows = memo.rows(conn, claim_id) if memo is not None else load_rows(conn, claim_id)  # linking.ChunkMemo
     if st.stance == "asserts" and any(r.stance == "asserts" and quantities_conflict(r.words, st.text) for r in rows):
         return False  # "six weeks" is not the claim of "six months"
     if st.stance in NEGATIVE and _claimants_side(conn, st, rows):

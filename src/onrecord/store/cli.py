@@ -116,9 +116,9 @@ def ingest_into(store, paths: list[str], summary, published: str | None = None) 
     """Ingest ``paths`` into an open store, counting into ``summary``, with the progress bar and
     the warnings ``onrecord ingest`` shows; batch output folders take the bulk path (a chunk per
     transaction). ``onrecord batch --into`` calls it on its output."""
-    from .bulk import ingest_reports
+    from .bulk import ingest_reports, takes_bulk
     from .ingest import ingest_items
-    from .sources import is_batch_output, iter_items
+    from .sources import iter_items
 
     current: list = [None]  # the item being ingested (ingest takes one at a time)
 
@@ -138,7 +138,7 @@ def ingest_into(store, paths: list[str], summary, published: str | None = None) 
                 bar.console.print(f"onrecord: warning: {item.source}: {warning}", markup=False)
             bar.advance(task)
 
-        if all(is_batch_output(p) for p in paths):  # finished reports: a chunk per transaction
+        if takes_bulk(paths):  # finished reports: a chunk per transaction
             done = ingest_reports(store, items(), on_outcome=on_outcome, notify=notify)
         else:
             done = ingest_items(store, items(), on_outcome=on_outcome)

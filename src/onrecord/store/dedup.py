@@ -60,8 +60,8 @@ def normalise_url(url: str | None) -> str | None:
 def _shingle_hashes(norm: str) -> np.ndarray:
     words = re.findall(r"\w+", norm)
     grams = {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
-    return np.array([int.from_bytes(hashlib.blake2b(g.encode(), digest_size=4).digest(), "little")
-                     for g in grams], dtype=np.uint64)
+    digests = b"".join([hashlib.blake2b(g.encode(), digest_size=4).digest() for g in grams])
+    return np.frombuffer(digests, dtype="<u4").astype(np.uint64)
 
 
 def band_keys(norm: str) -> list[tuple[int, int]]:

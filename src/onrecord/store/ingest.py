@@ -29,7 +29,7 @@ from .db import StoreInfo, open_engine, write_lock
 from .embeddings import Embedder, VectorIndex, from_blob, get_embedder, to_blob
 from .errors import StoreError
 from .schema import meta
-from .sources import Item, iter_items
+from .sources import Item
 from .sql import in_list, insert_id, run, run_many
 
 #: Save the vector index file after this many new articles (and at the end). A crash
@@ -465,12 +465,12 @@ def _duplicate(conn: Connection, url: str | None, digest: str) -> int | None:
 
 def _write(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
            source: str, outlet: str | None, ingested_at=None, *, hits=None, content_hits=None,
-           judged: set[int] | None = None) -> Outcome:
+           judged: set[int] | None = None, memo: linking.ChunkMemo | None = None) -> Outcome:
     """Store one article in the open transaction. ``hits``: each statement's nearest stored
     statements, searched already (bulk ingest, store/bulk.py), and ``content_hits`` those of
     each response's words (None where it has none); ``judged``: a set to collect the
     claims this article touched, whose status the caller then judges (once per chunk), instead
-    of judging them here."""
+    of judging them here; ``memo``: what the chunk has read already (``linking.ChunkMemo``)."""
     article = report.article
     # the record carries the outlet and input the store files it under, as the reader sets them
     article.outlet, article.source = article.outlet or outlet, article.source or source or None
@@ -486,7 +486,7 @@ def _write(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
     if original is not None:
         return Outcome(source, "copy", f"a copy of article {original} ({ratio:.0f}% alike)", article_id)
     n = _write_statements(conn, index, report, prep, article_id, hits=hits, content_hits=content_hits,
-                          judged=judged)
+                          judged=judged, memo=memo)
     return Outcome(source, "added", None, article_id, n)
 
 
@@ -546,10 +546,11 @@ def published_date(value: str | None) -> str | None:
 
 
 def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
-                      article_id: int, *, hits=None, content_hits=None, judged: set[int] | None = None) -> int:
+                      article_id: int, *, hits=None, content_hits=None, judged: set[int] | None = None,
+                      memo: linking.ChunkMemo | None = None) -> int:
     """Insert every attribution and the outlet's own-voice statements, link the linkable ones to
     their claims, then store the article's entities and claims."""
-    entity_ids = _link_entities(conn, report)
+    entity_ids = _link_entities(conn, report, memo)
     entity_names = _entity_names(conn, entity_ids)
     published = published_date(report.article.published)
     pending: list[linking.NewStatement] = []
@@ -581,11 +582,14 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
                                   prep.stances[i], prep.texts[i], hits=hits[i], group=groups.get(attr.id),
                                   content_vector=prep.content_vectors[i] if prep.content_vectors else None,
                                   content_hits=content_hits[i] if content_hits is not None else None)
-        linking.link_statement(conn, index, st, pending)
+        linking.link_statement(conn, index, st, pending, memo)
         pending.append(st)
-    touched = {st.claim_id for st in pending}
-    for claim_id in touched:
-        linking.refresh_claim(conn, claim_id, status=judged is None)
+    if memo is not None:
+        touched = memo.refresh(conn, pending)
+    else:
+        touched = {st.claim_id for st in pending}
+        for claim_id in touched:
+            linking.refresh_claim(conn, claim_id, status=judged is None)
     if judged is not None:
         judged |= touched
     _count_statements(conn, article_id, pending, prep, entity_ids)
@@ -594,18 +598,18 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
     return len(pending)
 
 
-def _link_entities(conn: Connection, report: Report) -> dict[str, int]:
+def _link_entities(conn: Connection, report: Report, memo: linking.ChunkMemo | None = None) -> dict[str, int]:
     """Article entity name -> corpus entity id, for every linkable entity and speaker."""
     ids: dict[str, int] = {}
     for ent in report.entities:
-        entity_id = linking.link_entity(conn, ent.name, ent.type, list(ent.aliases))
+        entity_id = linking.link_entity(conn, ent.name, ent.type, list(ent.aliases), memo)
         if entity_id is not None:
             ids[ent.name] = entity_id
     for attr in report.attributions:
         sp = attr.speaker
         name = sp.entity if sp is not None and sp.entity else None
         if name and name not in ids:
-            entity_id = linking.link_entity(conn, name, sp.type, [sp.text])
+            entity_id = linking.link_entity(conn, name, sp.type, [sp.text], memo)
             if entity_id is not None:
                 ids[name] = entity_id
     # claims: a bare title in a headline ("Councillor says ...") is the person given that title
@@ -708,11 +712,3 @@ def ingest_items(store: Store, items: Iterable[Item], analyze: Callable = defaul
         summary.seconds = time.perf_counter() - start
         store.index.save()
     return summary
-
-
-def ingest_paths(paths: list[str], db=None, *, embedder: Embedder | str | None = None,
-                 published: str | None = None, analyze: Callable = default_analyze,
-                 on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
-    """Ingest files, folders, JSONL, WARC and Parquet into the store at ``db``."""
-    with Store.open(db, embedder) as store:
-        return ingest_items(store, iter_items(paths, published), analyze, on_outcome)

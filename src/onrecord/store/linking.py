@@ -130,7 +130,8 @@ def find_person(conn: Connection, name: str) -> list[int]:
     rows = run(conn, "SELECT id, name, n_statements FROM entities WHERE type = :t "
                      "AND (surname = :s OR phonetic = :p)",
                {"t": "PERSON", "s": last, "p": names.phonetic(last)}).fetchall()
-    hits = [r for r in rows if names.same_person(words, names.person_words(r[1]))]
+    mine = tuple(words)  # every namesake is compared: by the cached tuple forms
+    hits = [r for r in rows if names.same_person_words(mine, names.person_key(r[1]))]
     hits.sort(key=lambda r: (_given_exact(words, r[1]), r[2]), reverse=True)
     return [r[0] for r in hits]
 
@@ -162,8 +163,10 @@ def find_org(conn: Connection, name: str, type_: str) -> int | None:
     return None
 
 
-def link_entity(conn: Connection, name: str, type_: str | None, aliases: list[str] = ()) -> int | None:
-    """The corpus entity for a mention, created when new; its aliases are recorded. None for groups."""
+def link_entity(conn: Connection, name: str, type_: str | None, aliases: list[str] = (),
+                memo: "ChunkMemo | None" = None) -> int | None:
+    """The corpus entity for a mention, created when new; its aliases are recorded. None for groups.
+    ``memo``: a bulk chunk's (``ChunkMemo``), told of a person given a fuller name."""
     kind = entity_kind(name, type_)
     if kind != "PERSON" and names.looks_like_name(name):
         found = find_person(conn, name)  # a known person the tagger typed ORG or GROUP: "Quell"
@@ -174,7 +177,8 @@ def link_entity(conn: Connection, name: str, type_: str | None, aliases: list[st
     if kind == "PERSON":
         found = find_person(conn, name)
         entity_id = found[0] if found else _create_person(conn, name)
-        _maybe_rename(conn, entity_id, name)
+        if _maybe_rename(conn, entity_id, name) and memo is not None:
+            memo.renamed.add(entity_id)
     else:
         entity_id = find_org(conn, name, kind) or _create_org(conn, name, kind)
     rows, norms = [], set()
@@ -204,8 +208,8 @@ def _create_org(conn: Connection, name: str, kind: str) -> int:
     return entity_id
 
 
-def _maybe_rename(conn: Connection, entity_id: int, name: str) -> None:
-    """A fuller name ("Henrik Solberg" after "Solberg") becomes the canonical one."""
+def _maybe_rename(conn: Connection, entity_id: int, name: str) -> bool:
+    """A fuller name ("Henrik Solberg" after "Solberg") becomes the canonical one; True when it did."""
     current = run(conn, "SELECT name FROM entities WHERE id = :id", {"id": entity_id}).fetchone()[0]
     if len(names.person_words(name)) > len(names.person_words(current)):
         run(conn, "UPDATE entities SET name = :name WHERE id = :id",
@@ -214,6 +218,8 @@ def _maybe_rename(conn: Connection, entity_id: int, name: str) -> None:
         for (claim_id,) in run(conn, "SELECT DISTINCT claim_id FROM statements WHERE entity_id = :id "
                                      "AND claim_id IS NOT NULL", {"id": entity_id}).fetchall():
             store_claims.store_verdict(conn, claim_id)
+        return True
+    return False
 
 
 #: One statement instead of a look-up and an insert: an alias already recorded is kept as it is.
@@ -264,7 +270,8 @@ class NewStatement:
     content_hits: list[tuple[int, float]] | None = None
 
 
-def claim_candidates(conn: Connection, index, st: NewStatement, pending: list[NewStatement]) -> dict[int, float]:
+def claim_candidates(conn: Connection, index, st: NewStatement, pending: list[NewStatement],
+                     memo: "ChunkMemo | None" = None) -> dict[int, float]:
     """Claim id -> similarity of the statement to it, for the claims of its nearest neighbours.
 
     The similarity is the cosine to the claim's anchor (its first assertion), or to its
@@ -277,9 +284,10 @@ def claim_candidates(conn: Connection, index, st: NewStatement, pending: list[Ne
     its words counts. Joining still takes SAME_CLAIM, or RELATED_CLAIM with an entity in
     common, and never sets a source against its own claim (``choose_claim``).
     """
-    members = _member_scores(conn, index, st, pending)
-    words = _content_scores(conn, index, st, pending, members) if st.content_vector is not None else {}
-    anchors = anchor_vectors(conn, list(members | words))
+    members = _member_scores(conn, index, st, pending, memo)
+    words = _content_scores(conn, index, st, pending, members, memo) if st.content_vector is not None else {}
+    anchors = memo.anchor_vectors(conn, list(members | words)) if memo is not None else \
+        anchor_vectors(conn, list(members | words))
     scores = {}
     for claim_id in members | words:
         vector, anchor_stance = anchors.get(claim_id, (None, None))
@@ -293,26 +301,32 @@ def claim_candidates(conn: Connection, index, st: NewStatement, pending: list[Ne
 
 
 def _content_scores(conn: Connection, index, st: NewStatement, pending: list[NewStatement],
-                    members: dict[int, float]) -> dict[int, float]:
+                    members: dict[int, float], memo: "ChunkMemo | None" = None) -> dict[int, float]:
     """Claim id -> a response's words (``st.content_vector``) against the claim: the best cosine
     to its anchor, or to any other of its members (their words alone when they are responses)
     less MEMBER_PENALTY; for the claims of the statement's neighbours by its sentence and by
-    its words. Refusals among the members are left out (they all read alike)."""
+    its words. Refusals among the members are left out (they all read alike). The members of
+    every such claim are read in one query."""
     cv = st.content_vector
     claims = set(members)
     hits = st.content_hits if st.content_hits is not None else (
         index.search(cv, NEIGHBOURS) if index is not None else [])
     if hits:
-        ids, params = in_list("s", [h for h, _ in hits])
-        claims |= {r[0] for r in run(conn, f"SELECT claim_id FROM statements WHERE id IN {ids} "
-                                           "AND claim_id IS NOT NULL", params).fetchall()}
+        claim_of = memo.claims_of(conn, [h for h, _ in hits]) if memo is not None else \
+            _claims_of(conn, [h for h, _ in hits])
+        claims |= {claim_of[h] for h, _ in hits if claim_of.get(h) is not None}
     claims |= {p.claim_id for p in pending if p.claim_id is not None}
     out: dict[int, float] = {}
-    for claim_id in claims:
-        rows = run(conn, "SELECT s.id, s.embedding, s.content_embedding, c.first_statement_id FROM statements s "
-                         "JOIN claims c ON c.id = s.claim_id WHERE s.claim_id = :c AND s.stance <> 'declines' "
-                         f"ORDER BY s.id LIMIT {MEMBERS_COMPARED}", {"c": claim_id}).fetchall()
-        for sid, emb, content_emb, first in rows:
+    if claims:
+        where, params = in_list("c", sorted(claims))
+        # each claim's first MEMBERS_COMPARED statements by id (refusals left out)
+        rows = run(conn, "SELECT claim_id, id, embedding, content_embedding, first FROM ("
+                         "SELECT s.claim_id, s.id, s.embedding, s.content_embedding, c.first_statement_id AS first, "
+                         "ROW_NUMBER() OVER (PARTITION BY s.claim_id ORDER BY s.id) AS k "
+                         "FROM statements s JOIN claims c ON c.id = s.claim_id "
+                         f"WHERE s.claim_id IN {where} AND s.stance <> 'declines') m "
+                         f"WHERE k <= {MEMBERS_COMPARED}", params).fetchall()
+        for claim_id, sid, emb, content_emb, first in rows:
             blob = content_emb if content_emb is not None else emb
             if blob is None:
                 continue
@@ -325,7 +339,14 @@ def _content_scores(conn: Connection, index, st: NewStatement, pending: list[New
     return out
 
 
-def _member_scores(conn: Connection, index, st: NewStatement, pending: list[NewStatement]) -> dict[int, float]:
+def _claims_of(conn: Connection, statement_ids: list[int]) -> dict[int, int | None]:
+    """Statement id -> its claim id (None while unlinked), in one query."""
+    ids, params = in_list("s", statement_ids)
+    return dict(run(conn, f"SELECT id, claim_id FROM statements WHERE id IN {ids}", params).fetchall())
+
+
+def _member_scores(conn: Connection, index, st: NewStatement, pending: list[NewStatement],
+                   memo: "ChunkMemo | None" = None) -> dict[int, float]:
     """Claim id -> best cosine among the statement's nearest neighbours (stored and this article's)."""
     members: dict[int, float] = {}
     if st.hits is not None:
@@ -333,8 +354,8 @@ def _member_scores(conn: Connection, index, st: NewStatement, pending: list[NewS
     else:
         hits = index.search(st.vector, NEIGHBOURS) if index is not None else []
     if hits:
-        ids, params = in_list("s", [h for h, _ in hits])
-        claim_of = dict(run(conn, f"SELECT id, claim_id FROM statements WHERE id IN {ids}", params).fetchall())
+        claim_of = memo.claims_of(conn, [h for h, _ in hits]) if memo is not None else \
+            _claims_of(conn, [h for h, _ in hits])
         for sid, cos in hits:
             if claim_of.get(sid) is not None:
                 members[claim_of[sid]] = max(members.get(claim_of[sid], -1.0), cos)
@@ -370,7 +391,8 @@ def supporters(conn: Connection, claim_id: int) -> set[int]:
                               {"c": claim_id}).fetchall()}
 
 
-def related(conn: Connection, st: NewStatement, claim_id: int, score: float) -> bool:
+def related(conn: Connection, st: NewStatement, claim_id: int, score: float,
+            memo: "ChunkMemo | None" = None) -> bool:
     """Evidence that a moderately similar statement is about this claim (``score`` is its
     similarity to the claim, see claim_candidates).
 
@@ -382,7 +404,8 @@ def related(conn: Connection, st: NewStatement, claim_id: int, score: float) -> 
     """
     if st.stance in RESPONSES:
         return score >= RELATED_CLAIM and bool(st.entities & claim_entities(conn, claim_id))
-    if st.speaker is None or score < SAME_FIGURE_CLAIM or st.speaker not in supporters(conn, claim_id):
+    if st.speaker is None or score < SAME_FIGURE_CLAIM or st.speaker not in (
+            memo.supporters(conn, claim_id) if memo is not None else supporters(conn, claim_id)):
         return False
     if score >= RELATED_CLAIM:
         return True
@@ -392,29 +415,29 @@ def related(conn: Connection, st: NewStatement, claim_id: int, score: float) -> 
 
 
 def choose_claim(conn: Connection, st: NewStatement, scores: dict[int, float],
-                 pending: list[NewStatement] = ()) -> tuple[int | None, float | None]:
+                 pending: list[NewStatement] = (), memo: "ChunkMemo | None" = None) -> tuple[int | None, float | None]:
     """The claim a statement joins (see SAME_CLAIM, RELATED_CLAIM), or (None, None); the
     claim of its engine group first, and never one it may not join (store/claims.py)."""
     stake = store_claims.stake_claim(conn, st, pending)  # "declined to comment to the Gazette"
-    if stake is not None and store_claims.allowed(conn, st, stake, pending):
+    if stake is not None and store_claims.allowed(conn, st, stake, pending, memo):
         return stake, scores.get(stake)
     same_group = store_claims.group_claim(st, pending)
-    if same_group is not None and store_claims.allowed(conn, st, same_group, pending):
+    if same_group is not None and store_claims.allowed(conn, st, same_group, pending, memo):
         return same_group, scores.get(same_group)
     evidence = store_claims.evidence_claim(conn, st)  # "the emails were genuine" confirms what they show
-    if evidence is not None and store_claims.allowed(conn, st, evidence, pending):
+    if evidence is not None and store_claims.allowed(conn, st, evidence, pending, memo):
         return evidence, scores.get(evidence)
     # the best first; claims scoring alike (the same words repeated: one vector) by age, the
     # older first, so that the order the index returns tied neighbours in never decides
     for claim_id, score in sorted(scores.items(), key=lambda kv: (-round(kv[1], TIE_DIGITS), kv[0])):
-        if score >= SAME_CLAIM or related(conn, st, claim_id, score):
-            if store_claims.allowed(conn, st, claim_id, pending):
+        if score >= SAME_CLAIM or related(conn, st, claim_id, score, memo):
+            if store_claims.allowed(conn, st, claim_id, pending, memo):
                 return claim_id, score
     refusal = store_claims.refusal_claim(conn, st, scores)  # "declined to comment on the fares"
-    if refusal is not None and store_claims.allowed(conn, st, refusal, pending):
+    if refusal is not None and store_claims.allowed(conn, st, refusal, pending, memo):
         return refusal, scores.get(refusal)
     for back in store_claims.back_reference_claims(conn, st, pending, scores):  # "she stood by her account"
-        if store_claims.allowed(conn, st, back, pending):
+        if store_claims.allowed(conn, st, back, pending, memo):
             return back, scores.get(back)
     return None, None
 
@@ -426,15 +449,139 @@ def new_claim(conn: Connection, text: str, anchor: int) -> int:
                      {"text": text, "status": "unconfirmed", "anchor": anchor})
 
 
-def link_statement(conn: Connection, index, st: NewStatement, pending: list[NewStatement]) -> int:
-    """Attach a statement to its claim (an existing one or a new one); the claim's id."""
-    claim_id, score = choose_claim(conn, st, claim_candidates(conn, index, st, pending), pending)
+def link_statement(conn: Connection, index, st: NewStatement, pending: list[NewStatement],
+                   memo: "ChunkMemo | None" = None) -> int:
+    """Attach a statement to its claim (an existing one or a new one); the claim's id.
+    ``memo``: what a bulk chunk has read already (``ChunkMemo``), kept in step here."""
+    claim_id, score = choose_claim(conn, st, claim_candidates(conn, index, st, pending, memo), pending, memo)
     if claim_id is None:
         claim_id = new_claim(conn, st.text, st.id)
     st.claim_id, st.similarity = claim_id, score
     run(conn, "UPDATE statements SET claim_id = :c, similarity = :sim WHERE id = :id",
         {"c": claim_id, "sim": score, "id": st.id})
+    if memo is not None:
+        memo.linked(conn, st)
     return claim_id
+
+
+class ChunkMemo:
+    """What claim linking reads again and again within one bulk chunk (store/bulk.py), read
+    from the database once per chunk and kept in step with what the chunk writes: each
+    statement's claim, each claim's anchor (its row, vector and stance) and size, and the
+    entities standing behind it (``supporters``). The database stays the record: every value
+    here is one a query would return at that moment, so linking decides exactly as it does
+    without the memo (``tests/test_store_bulk.py`` compares the two paths).
+
+    ``refresh`` replaces ``refresh_claim``'s re-reading of every statement of a claim after
+    each article (a claim repeated across thousands of articles made that grow with the
+    store): the anchor is the least of the claim's statements by (named assertion first, any
+    assertion next; earliest day; lowest id), see ``anchor_of``, so the anchor of the old
+    statements and the new ones is the least of the old anchor and the new statements."""
+
+    def __init__(self):
+        self._claim_of: dict[int, int | None] = {}
+        self._anchors: dict[int, tuple[int, ClaimRow | None]] = {}  # claim -> (size, anchor row)
+        self._vectors: dict[int, tuple[np.ndarray, str] | None] = {}  # claim -> anchor vector, stance
+        self._supporters: dict[int, set[int]] = {}
+        self._rows: dict[int, list] = {}
+        #: People given a fuller name during the chunk (their rows above may say the old one).
+        self.renamed: set[int] = set()
+
+    def claims_of(self, conn: Connection, statement_ids: list[int]) -> dict[int, int | None]:
+        """Statement id -> its claim id (None while unlinked), as ``_claims_of``."""
+        missing = [s for s in statement_ids if s not in self._claim_of]
+        for at in range(0, len(missing), _IN_BATCH):
+            found = _claims_of(conn, missing[at:at + _IN_BATCH])
+            for sid in missing[at:at + _IN_BATCH]:
+                self._claim_of[sid] = found.get(sid)
+        return {s: self._claim_of[s] for s in statement_ids}
+
+    def anchor_vectors(self, conn: Connection, claim_ids: list[int]) -> dict[int, tuple[np.ndarray, str]]:
+        """As ``anchor_vectors``."""
+        missing = [c for c in claim_ids if c not in self._vectors]
+        if missing:
+            found = anchor_vectors(conn, missing)
+            for c in missing:
+                self._vectors[c] = found.get(c)
+        return {c: self._vectors[c] for c in claim_ids if self._vectors[c] is not None}
+
+    def supporters(self, conn: Connection, claim_id: int) -> set[int]:
+        """As ``supporters``."""
+        if claim_id not in self._supporters:
+            self._supporters[claim_id] = supporters(conn, claim_id)
+        return self._supporters[claim_id]
+
+    def rows(self, conn: Connection, claim_id: int) -> list:
+        """A claim's statements as ``claims.allowed`` reads them (``claims.load_rows``, in the
+        order they were read and joined: ``allowed`` reads no order). A speaker's name is the
+        one of when the row was read (a fuller name later in the chunk does not change it):
+        ``allowed`` reads who speaks by entity id, stance and words, never by name."""
+        if claim_id not in self._rows:
+            self._rows[claim_id] = store_claims.load_rows(conn, claim_id)
+        return self._rows[claim_id]
+
+    def verdict_rows(self, conn: Connection, claim_id: int) -> list:
+        """A claim's statements for judging it (``claims.load_rows``): the rows read already
+        when none of their people was renamed since (a verdict's reason names its sources)."""
+        rows = self._rows.get(claim_id)
+        if rows is None or any(r.entity_id in self.renamed for r in rows):
+            return store_claims.load_rows(conn, claim_id)
+        return rows
+
+    def linked(self, conn: Connection, st: NewStatement) -> None:
+        """A statement has joined ``st.claim_id`` (its row says so)."""
+        self._claim_of[st.id] = st.claim_id
+        if st.stance in ("asserts", "confirms") and st.speaker is not None and st.claim_id in self._supporters:
+            self._supporters[st.claim_id].add(st.speaker)
+        if st.claim_id in self._rows:
+            self._rows[st.claim_id] += store_claims.load_rows_of(conn, [st.id])
+
+    def refresh(self, conn: Connection, statements: list[NewStatement]) -> set[int]:
+        """``refresh_claim(..., status=False)`` of every claim the statements (one article's,
+        all linked) joined, reading only their rows; the claims."""
+        if not statements:
+            return set()
+        ids, params = in_list("s", [st.id for st in statements])
+        new: dict[int, list[ClaimRow]] = {}
+        blobs: dict[int, bytes | None] = {}
+        for sid, stance, text, published, entity_id, speaker_name, claim_id, blob in run(
+                conn, "SELECT id, stance, claim_text, published, entity_id, speaker_name, claim_id, embedding "
+                      f"FROM statements WHERE id IN {ids}", params).fetchall():
+            new.setdefault(claim_id, []).append(ClaimRow(sid, stance, text, published, entity_id, speaker_name))
+            blobs[sid] = blob
+        self._load_anchors(conn, [c for c in new if c not in self._anchors])
+        for claim_id, rows in new.items():
+            size, anchor = self._anchors[claim_id]
+            if size and anchor is None:  # a stored claim without its anchor row: read it whole
+                refresh_claim(conn, claim_id, status=False)
+                for cache in (self._anchors, self._vectors):
+                    cache.pop(claim_id, None)
+                continue
+            first = anchor_of(([anchor] if size else []) + rows)
+            size += len(rows)
+            self._anchors[claim_id] = (size, first)
+            run(conn, "UPDATE claims SET text = :text, first_published = :pub, first_statement_id = :first, "
+                      "n_statements = :n WHERE id = :c",
+                {"text": first.claim_text, "pub": first.published, "first": first.id, "n": size, "c": claim_id})
+            if first.id in blobs:  # a new statement is the anchor now (else the anchor is as it was)
+                blob = blobs[first.id]
+                self._vectors[claim_id] = (from_blob(blob), first.stance) if blob is not None else None
+        return set(new)
+
+    def _load_anchors(self, conn: Connection, claim_ids: list[int]) -> None:
+        for at in range(0, len(claim_ids), _IN_BATCH):
+            ids, params = in_list("c", claim_ids[at:at + _IN_BATCH])
+            for claim_id, size, sid, stance, text, published, entity_id, speaker_name in run(
+                    conn, "SELECT c.id, c.n_statements, s.id, s.stance, s.claim_text, s.published, s.entity_id, "
+                          "s.speaker_name FROM claims c LEFT JOIN statements s ON s.id = c.first_statement_id "
+                          f"WHERE c.id IN {ids}", params).fetchall():
+                row = ClaimRow(sid, stance, text, published, entity_id, speaker_name) if sid is not None else None
+                self._anchors[claim_id] = (size or 0, row)
+
+
+#: Values bound in one ``IN`` list: sqlite3 binds named values in time growing with the square of
+#: their number (5,000 ids: 270 ms in one query, 24 ms in queries of 100; 10 ids a query: 32 ms).
+_IN_BATCH = 100
 
 
 def refresh_claim(conn: Connection, claim_id: int, status: bool = True) -> None:

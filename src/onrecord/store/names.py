@@ -84,7 +84,7 @@ def phonetic(word: str) -> str:
 
 def same_surname(a: str, b: str) -> bool:
     """Two surnames of one person: equal, or one a plausible misspelling of the other."""
-    return a == b or same_name_misspelt(a, b)
+    return a == b or _misspelt(a, b)
 
 
 def given_names(words: list[str]) -> list[str]:
@@ -108,13 +108,25 @@ def given_compatible(a: list[str], b: list[str]) -> bool:
     """
     if not a or not b:
         return True
-    return any(x == y or ((len(x) == 1 or len(y) == 1) and x[0] == y[0]) or same_name_misspelt(x, y)
+    return any(x == y or ((len(x) == 1 or len(y) == 1) and x[0] == y[0]) or _misspelt(x, y)
                for x in a for y in b)
+
+
+@lru_cache(maxsize=65536)
+def _misspelt(a: str, b: str) -> bool:
+    """``same_name_misspelt``, once per pair of words: a new person is compared with every
+    namesake in the store, and the same surnames and given names recur in those pairs."""
+    return same_name_misspelt(a, b)
 
 
 def same_person(a: list[str], b: list[str]) -> bool:
     """Whether two folded person names can be one person (surname and given names agree)."""
     return _same_person(tuple(a), tuple(b))
+
+
+def person_key(name: str) -> tuple[str, ...]:
+    """``person_words`` as a tuple (cached), for ``same_person_words``."""
+    return _person_words(name)
 
 
 @lru_cache(maxsize=262144)
@@ -125,6 +137,11 @@ def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if pa and pb and pa != pb:  # "van der Berg" and "de Berg" are two families
         return False
     return given_compatible(given_names(list(a)), given_names(list(b)))
+
+
+#: ``same_person`` of two ``person_key`` tuples, without converting them (a new person is
+#: compared with every namesake in the store).
+same_person_words = _same_person
 
 
 def acronym(name: str) -> str | None:

@@ -16,6 +16,7 @@ from typing import Iterator
 from onrecord.inputs import readers
 from onrecord.inputs.article import Article
 from onrecord.inputs.readers import outlet_of  # noqa: F401 (the store's outlet rule is the reader's)
+from ..errors import InputError
 from ..report import Report
 from .errors import MissingExtra
 
@@ -108,15 +109,47 @@ def iter_warc(path: Path, published: str | None = None) -> Iterator[Item]:
 
 
 def iter_parquet(path: Path) -> Iterator[Item]:
-    """The reports of a Parquet file written by ``onrecord batch`` (no analysis again)."""
+    """The reports of a Parquet file written by ``onrecord batch`` (no analysis again).
+
+    Every Parquet file of a batch output (each articles part and its vectors part) is opened
+    before the first report is given, so a garbled or truncated one stops the ingest with an
+    InputError naming it before anything is stored."""
     try:
-        from onrecord.batch.parquet import iter_vectored_reports
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from onrecord.batch.layout import Layout
+        from onrecord.batch.parquet import VECTORS, iter_vectored_reports
     except ImportError:
         raise MissingExtra(f"{path}: reading Parquet needs the batch extra "
                            "(pip install 'onrecord[batch]')") from None
-    for number, (source, report, vectors) in enumerate(iter_vectored_reports(path), 1):
-        yield Item(source or f"{path}#{number}", report=report,
-                   outlet=report.article.outlet or outlet_of(report.article.url), vectors=vectors)
+    if path.is_dir() and (path / "articles").is_dir():
+        parts = Layout(path).committed_parts("articles")
+    elif path.is_dir():
+        parts = sorted(path.glob("part-*.parquet"))
+    else:
+        parts = [path]
+    for part in parts:
+        for file in (part, part.parent.parent / VECTORS / part.name):
+            if file == part or file.is_file():
+                try:
+                    pq.ParquetFile(file).close()
+                except (pa.ArrowException, OSError) as exc:
+                    raise InputError(str(file), f"not a readable Parquet file ({_first_line(exc)})") from None
+    number = 0
+    for part in parts:
+        try:
+            for source, report, vectors in iter_vectored_reports(part):
+                number += 1
+                yield Item(source or f"{path}#{number}", report=report,
+                           outlet=report.article.outlet or outlet_of(report.article.url), vectors=vectors)
+        except (pa.ArrowException, OSError) as exc:  # a page garbled behind a sound footer
+            raise InputError(f"{part} (or {part.parent.parent / VECTORS / part.name})",
+                             f"not a readable Parquet file ({_first_line(exc)})") from None
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def is_batch_output(raw: str) -> bool:
