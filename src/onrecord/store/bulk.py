@@ -175,13 +175,13 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
     with store.engine.connect().execution_options(write=True) as conn, conn.begin():
         write_lock(conn)
         store.catch_up(conn)
-        stored = store.index.search_many(every, linking.NEIGHBOURS, threads=threads()) if at else []
+        stored = store.index.search_many(every, linking.SEARCHED, threads=threads()) if at else []
         alike = every @ every.T if at else None  # the chunk's statements, exactly
         # a response's words alone are searched the same way (linking._content_scores)
         words = [(j, v) for k, prep in enumerate(preps) for j, v in zip(rows[k], prep.content_vectors or [])
                  if v is not None]
         spoken = np.stack([v for _, v in words]).astype(np.float32) if words else None
-        by_words = dict(zip((j for j, _ in words), store.index.search_many(spoken, linking.NEIGHBOURS,
+        by_words = dict(zip((j for j, _ in words), store.index.search_many(spoken, linking.SEARCHED,
                                                                              threads=threads()))) if words else {}
         words_alike = dict(zip((j for j, _ in words), spoken @ every.T)) if words else {}
         # the claims of every stored neighbour, in one query per 5,000
@@ -216,9 +216,7 @@ def _merge(stored: list[tuple[int, float]], cosines: np.ndarray, ids: np.ndarray
     statements (``cosines`` to each of ``ids``), best first: what a search of an index holding
     both would give."""
     if not len(ids):
-        return stored
-    k = min(linking.NEIGHBOURS, len(ids))
+        return linking.nearest(stored)
+    k = min(linking.SEARCHED, len(ids))
     top = np.argpartition(-cosines, k - 1)[:k] if len(ids) > k else np.arange(len(ids))
-    merged = stored + [(int(ids[t]), float(cosines[t])) for t in top]
-    merged.sort(key=lambda h: -h[1])
-    return merged[:linking.NEIGHBOURS]
+    return linking.nearest(stored + [(int(ids[t]), float(cosines[t])) for t in top])

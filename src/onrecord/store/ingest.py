@@ -559,7 +559,7 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
     if hits is None:
         hits = [None] * len(prep.attrs)
         if index is not None and prep.attrs:
-            hits = index.search_many(prep.vectors, linking.NEIGHBOURS)
+            hits = [linking.nearest(h) for h in index.search_many(prep.vectors, linking.SEARCHED)]
     linked = {id(a): i for i, a in enumerate(prep.attrs)}
     by_local: dict[str, int] = {}
     # the linked statements first, in the order they are linked (the body before the headline,

@@ -49,6 +49,17 @@ MEMBER_PENALTY = 0.1
 TIE_DIGITS = 5
 #: Neighbours looked at in the vector index for each new statement.
 NEIGHBOURS = 10
+#: Neighbours fetched from the index, of which the NEIGHBOURS nearest are kept (``nearest``):
+#: statements that score alike (copies and restatements of the same words give one vector)
+#: are kept oldest first, whatever order the index found them in, so that a store's claims do
+#: not depend on how its index was built or on how a bulk ingest cut its input into chunks.
+SEARCHED = 3 * NEIGHBOURS
+
+
+def nearest(hits: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The ``NEIGHBOURS`` nearest of ``hits`` (statement id, cosine): best first, statements
+    scoring alike (to ``TIE_DIGITS``) oldest first."""
+    return sorted(hits, key=lambda h: (-round(h[1], TIE_DIGITS), h[0]))[:NEIGHBOURS]
 #: A content shorter than this many words is a reference ("on Friday", "the report"): the
 #: sentence around the cue is embedded instead.
 MIN_CLAIM_WORDS = 5
@@ -310,7 +321,7 @@ def _content_scores(conn: Connection, index, st: NewStatement, pending: list[New
     cv = st.content_vector
     claims = set(members)
     hits = st.content_hits if st.content_hits is not None else (
-        index.search(cv, NEIGHBOURS) if index is not None else [])
+        nearest(index.search(cv, SEARCHED)) if index is not None else [])
     if hits:
         claim_of = memo.claims_of(conn, [h for h, _ in hits]) if memo is not None else \
             _claims_of(conn, [h for h, _ in hits])
@@ -352,7 +363,7 @@ def _member_scores(conn: Connection, index, st: NewStatement, pending: list[NewS
     if st.hits is not None:
         hits = st.hits
     else:
-        hits = index.search(st.vector, NEIGHBOURS) if index is not None else []
+        hits = nearest(index.search(st.vector, SEARCHED)) if index is not None else []
     if hits:
         claim_of = memo.claims_of(conn, [h for h, _ in hits]) if memo is not None else \
             _claims_of(conn, [h for h, _ in hits])
