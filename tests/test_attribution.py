@@ -145,6 +145,15 @@ def test_refusal_with_and_without_object():
         ("declined to comment", None), ("declined to address", "the allegations")]
 
 
+def test_a_refusal_is_one_row_whatever_follows_its_infinitive():
+    # the infinitive is the refusal's ("declined to comment"), never a saying of its own
+    attrs = one("The harbour master declined to comment on Monday on the dredging contract. "
+                "The council leader refused to say whether the ferry would run in winter.")
+    assert [(a.cue.text, a.act, a.content.text if a.content else None) for a in attrs] == [
+        ("declined to comment", "refusal", "on the dredging contract"),
+        ("refused to say", "refusal", "whether the ferry would run in winter")]
+
+
 def test_addressee_of_tell_and_interview():
     a = one("The mayor told the Harbour Times that the bridge was safe.")[0]
     assert a.addressee.text == "the Harbour Times"

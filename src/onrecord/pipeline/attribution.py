@@ -238,6 +238,8 @@ def cue_verbs(ctx: Context) -> list[Candidate]:
             continue  # a cue inside a quotation is the speaker's own report, not the article's
         if cues.is_non_cue(tok) or cues.is_idiom(tok):
             continue  # "picked up the award", "That said, ..."
+        if tok.dep_ == "xcomp" and tok.head.lemma_ in cues.REFUSAL_VERBS:
+            continue  # "declined to comment on ...": the refusal's cue (cues.cue_span), not a saying
         cand = _from_cue_verb(ctx, tok)
         if cand is not None:
             out.append(cand)

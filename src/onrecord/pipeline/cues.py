@@ -230,9 +230,11 @@ def referred_object(verb: Token) -> Token | None:
         return silent
     lemma = verb.lemma_
     if lemma in ("decline", "refuse"):
+        # "declined to address [the report]", "refused to say [whether the plan would go ahead]"
         for child in verb.children:
             if child.dep_ == "xcomp":
-                return next((c for c in child.children if c.dep_ in ("dobj", "prep") and not _is_time(c)), None)
+                return next((c for c in child.children if c.dep_ in ("dobj", "prep", "ccomp") and not _is_time(c)),
+                            None)
         return None
     if lemma in ("publish", "release", "run"):
         # the parser often hangs "detailed pieces about X" off a preposition before it
