@@ -27,8 +27,8 @@ baseline (page/library ratio of the p50s); then each p95's growth from one size 
 (100k -> 1M with --sizes 100000,1000000). ``--json``: one JSON object; ``--bulk``: ingest
 through store/bulk.py, a chunk per transaction. ``--pg`` starts a throwaway PostgreSQL server
 from the machine's binaries (tests/pg_server.py, as the tests do) and deletes it after;
-``--db postgresql://...`` uses a server of yours (an empty database). Targets: p95 under 100 ms
-(queries) and 200 ms (pages) at 100k, growth from 100k to 1M under 3x.
+``--db postgresql://...`` uses a server of yours (an empty database). Targets: every p95 (queries
+and pages) under 50 ms at 1M articles, and each p95's growth from 100k to 1M under 2x.
 """
 from __future__ import annotations
 
