@@ -184,12 +184,13 @@ def test_one_articles_row_per_good_record(batch_out):
 @pytest.fixture(scope="module")
 def claims_out(tmp_path_factory):
     """A batch over two story articles that make claims (the test inputs make none: a claim is
-    kept only when someone else reacts to it)."""
+    kept only when someone else in the article reacts to it): a director denies what the clinic
+    was said to have lost, an auditor confirms her office's check."""
     tmp = tmp_path_factory.mktemp("claims")
     src = tmp / "in"
     src.mkdir()
-    for name in ("01-courier-lead-claim.txt", "02-ledger-solberg-denies.txt"):
-        shutil.copy(Path(__file__).parent / "data" / "story" / name, src / name)
+    for name in ("02-post-director-denies.txt", "03-courier-auditor-confirms.txt"):
+        shutil.copy(Path(__file__).parent / "data" / "story-clinic" / name, src / name)
     run_batch([src], tmp / "out", workers=1)
     return tmp / "out"
 
