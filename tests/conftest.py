@@ -38,3 +38,15 @@ def pg_server():
             yield url
     except server.Unavailable as exc:
         pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="module")
+def spark():
+    """One local[2] Spark session for a module (starting the JVM is the slow part);
+    ``onrecord batch --engine spark`` picks it up."""
+    from onrecord.batch.spark import get_session
+
+    session = get_session(2)
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

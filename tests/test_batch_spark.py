@@ -14,18 +14,8 @@ if shutil.which("java") is None:
 from test_batch import DATA, table, write_warc  # noqa: E402
 
 from onrecord.batch.run import run_batch  # noqa: E402
-from onrecord.batch.spark import get_session  # noqa: E402
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def spark():
-    """One local[2] session for the module (starting the JVM is the slow part)."""
-    session = get_session(2)
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,6 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from onrecord.batch.spark import get_session  # noqa: E402
 from onrecord.cli import app  # noqa: E402
 from onrecord.store.db import open_engine  # noqa: E402
 from onrecord.web.app import create_app  # noqa: E402
@@ -31,15 +30,6 @@ from test_batch import DATA, write_warc  # noqa: E402
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def spark():
-    """One local[2] session for the module; ``onrecord batch --engine spark`` picks it up."""
-    session = get_session(2)
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def counts(url: str) -> tuple[int, int, int]:
