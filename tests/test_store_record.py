@@ -217,13 +217,14 @@ def test_batch_folder_ingest_equals_direct_ingest(tmp_path):
     src = tmp_path / "news"
     shutil.copytree(DATA / "batch" / "news", src)
     # a JSONL feed (the good records of tests/data/batch/feed.jsonl: one text, one HTML) and two
-    # story articles with metadata files, whose statements make claims
+    # clinic story articles with metadata files, whose statements make claims (a director denies,
+    # an auditor confirms)
     lines = (DATA / "batch" / "feed.jsonl").read_text(encoding="utf-8").splitlines()
     good = [line for line in lines if line.startswith("{") and '"text": ""' not in line]
     (src / "feed.jsonl").write_text("\n".join(good) + "\n", encoding="utf-8")
-    for name in ("01-courier-lead-claim", "02-ledger-solberg-denies"):
+    for name in ("02-post-director-denies", "03-courier-auditor-confirms"):
         for ext in (".txt", ".meta.json"):
-            shutil.copy(DATA / "story" / (name + ext), src)
+            shutil.copy(DATA / "story-clinic" / (name + ext), src)
     out = tmp_path / "out"
     res = runner.invoke(app, ["batch", str(src), "--out", str(out), "--workers", "1"])
     assert res.exit_code == 0, res.output
