@@ -41,6 +41,14 @@ def pg_server():
 
 
 @pytest.fixture(scope="module")
+def pg_url(pg_server, request):
+    """An empty database of the calling module's own on the session's PostgreSQL server."""
+    from pg_server import create_database
+
+    return create_database(pg_server, f"store_{request.module.__name__}")
+
+
+@pytest.fixture(scope="module")
 def spark():
     """One local[2] Spark session for a module (starting the JVM is the slow part);
     ``onrecord batch --engine spark`` picks it up."""

@@ -24,7 +24,6 @@ from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
 from onrecord.store.ingest import Store  # noqa: E402
 from onrecord.web.app import create_app  # noqa: E402
 from test_store import story_reports  # noqa: E402
-from test_store_pg import pg_url  # noqa: E402,F401  (the throwaway PostgreSQL fixture)
 
 DATA = Path(__file__).parent / "data"
 #: A store at migration 0002 (before corrections), written by commit fc52e36 from the four
@@ -386,7 +385,7 @@ def test_reanalyse_knows_an_input_by_its_path_however_written(tmp_path, monkeypa
 
 @pytest.mark.slow
 def test_corrections_on_postgresql(pg_url):
-    """The same log, view and re-analysis on PostgreSQL (a throwaway server, test_store_pg.py)."""
+    """The same log, view and re-analysis on PostgreSQL (a throwaway server, tests/conftest.py)."""
     from onrecord.store.correct import correct_statement, merge, undo, writing
     from onrecord.store.sources import Item
 

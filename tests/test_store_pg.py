@@ -17,15 +17,7 @@ from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
 from onrecord.store.ingest import Store  # noqa: E402
 from onrecord.store.schema import articles, claims, statements  # noqa: E402
 
-from pg_server import create_database  # noqa: E402
 from test_store import make_report, story_reports  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def pg_url(pg_server, request):
-    """A database of its own on the session's throwaway server (tests/conftest.py), one per
-    module that uses this fixture (test_corrections.py imports it)."""
-    return create_database(pg_server, f"store_pg_{request.module.__name__}")
 
 
 def test_story_on_postgresql(pg_url):
