@@ -144,6 +144,23 @@ def test_claim_view_links_each_event_to_its_words(client):
         assert f'id="s{ev["statement_id"]}"' in client.get(f"/articles/{ev['article_id']}").text
 
 
+def test_claim_view_pages_its_events_and_keeps_counts_and_chart_whole(client):
+    top = client.get("/api/claims").json()["items"][0]
+    whole = client.get(f"/api/claims/{top['id']}").json()
+    first = client.get(f"/api/claims/{top['id']}?per_page=1&page=1").json()
+    second = client.get(f"/api/claims/{top['id']}?per_page=1&page=2").json()
+    assert whole["total"] == 2 and whole["pages"] == 1 and len(whole["events"]) == 2
+    assert (first["pages"], len(first["events"]), len(second["events"])) == (2, 1, 1)
+    # the pages together are the whole timeline, in its order; the counts and chart cover both
+    assert first["events"] + second["events"] == whole["events"]
+    assert first["relations"] == second["relations"] == {"first reported": 1, "confirmed": 1}
+    assert first["chart"] == second["chart"] == whole["chart"] and len(whole["chart"]["points"]) == 2
+    assert client.get(f"/api/claims/{top['id']}?page=3&per_page=1").json()["events"] == []
+    assert client.get(f"/api/claims/{top['id']}?per_page=101").status_code == 422
+    page = client.get(f"/claims/{top['id']}").text
+    assert "1 confirmed · 1 first reported" in page and 'rel="next"' not in page
+
+
 def test_person_view_lists_aliases_and_statements(client):
     people = client.get("/api/people").json()["items"]
     quell = next(p for p in people if p["name"] == "Mara Quell")

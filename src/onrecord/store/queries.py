@@ -128,13 +128,23 @@ class Event:
 
 @dataclass
 class Timeline:
-    """A claim and every statement on it in date order, then article order, plus copies of its
-    articles elsewhere; ``history`` lists when the status changed."""
+    """A claim and its statements in date order, then article order, plus copies of their
+    articles elsewhere; ``history`` lists when the status changed.
+
+    ``events`` are the statements from ``offset`` on (all of them, or ``limit``: a claim
+    restated for years has thousands, and a page shows a hundred at a time); ``total`` counts
+    every statement (as corrected), ``relations`` counts them by relation, and ``points`` has
+    every one as its chart draws it, so neither the counts nor the chart depend on the page.
+    """
 
     claim: ClaimInfo
     events: list[Event]
     copies: list[dict]
     history: list[dict] = field(default_factory=list)
+    total: int = 0
+    offset: int = 0
+    relations: dict[str, int] = field(default_factory=dict)
+    points: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -410,10 +420,13 @@ def parse_claim_ref(ref: str | int) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def timeline(bind: Engine | Connection, ref: str | int) -> Timeline | None:
+def timeline(bind: Engine | Connection, ref: str | int, *, offset: int = 0,
+             limit: int | None = None) -> Timeline | None:
     """A claim's timeline: first reported, repeated, confirmed, disputed, denied, declined.
 
     ``ref`` is a claim id (``12`` or ``c12``) or words of the claim (the best match is taken).
+    ``offset`` and ``limit`` choose the events listed (all by default); the claim is judged from
+    all its statements whatever the page, and only the page's statements are read in full.
     """
     with connection(bind) as conn:
         claim_id = parse_claim_ref(ref)
@@ -423,21 +436,26 @@ def timeline(bind: Engine | Connection, ref: str | int) -> Timeline | None:
         info = claim_info(conn, claim_id) if claim_id is not None else None
         if info is None:
             return None
-        rows = conn.execute(_statement_query().where(statements.c.claim_id == claim_id)
-                            .order_by(func.coalesce(statements.c.published, "9999"), statements.c.article_id,
-                                      statements.c.id)).all()
-        verdict = store_claims.load_verdict(conn, claim_id)
-        return Timeline(info, _events(conn, rows, verdict), _copies(conn, {r.article_id for r in rows}),
-                        verdict.history())
+        verdict = store_claims.load_verdict(conn, claim_id)  # every statement, as corrected
+        offset = max(0, offset)
+        shown = verdict.rows[offset:] if limit is None else verdict.rows[offset:offset + max(0, limit)]
+        events = _events(conn, _statements_by_id(conn, [j.row.id for j in shown]), verdict)
+        relations: dict[str, int] = {}
+        for j in verdict.rows:
+            relations[j.relation] = relations.get(j.relation, 0) + 1
+        points = [{"published": j.row.published, "speaker": j.row.speaker, "outlet": j.row.outlet,
+                   "relation": j.relation, "statement_id": j.row.id} for j in verdict.rows]
+        return Timeline(info, events, _copies(conn, {e.article_id for e in events}), verdict.history(),
+                        total=len(verdict.rows), offset=offset, relations=relations, points=points)
 
 
-def _events(conn: Connection, rows, verdict: store_claims.Verdict) -> list[Event]:
-    """Each statement with its relation to the claim (store/claims.py: first reported,
-    repeated, confirmed, denied, disputed, declined, reported, retracted, corrected), its review
-    flag, and the status after it; in date order, then article order."""
+def _events(conn: Connection, found: list[Statement], verdict: store_claims.Verdict) -> list[Event]:
+    """Each statement (as corrected) with its relation to the claim (store/claims.py: first
+    reported, repeated, confirmed, denied, disputed, declined, reported, retracted, corrected),
+    its review flag, and the status after it; in the verdict's order (date, then article)."""
     judged = {j.row.id: j for j in verdict.rows}
     events = []
-    for s in corrections.corrected_statements(conn, [_statement(r) for r in rows]):  # a rejected one left out
+    for s in found:
         j = judged.get(s.id)
         role = j.relation if j is not None else ROLE_NAMES.get(s.stance, s.stance)
         events.append(Event(role, s.published, s.outlet, s.entity, s.entity_id, s.words, s.article_id,

@@ -183,12 +183,13 @@ T_LEFT, T_ROW, T_TOP, T_RIGHT = 170, 20, 34, 24
 
 
 def claim_points(timeline: dict) -> list[dict]:
-    """A claim's statements as points of its chart (the timeline's events, as corrected):
-    ``[{"published", "source", "outlet", "relation", "statement_id"}]``, undated ones included
-    with ``published`` None (the drawing leaves them out)."""
-    return [{"published": (e["published"] or "")[:10] or None, "source": e["speaker"] or "unknown source",
-             "outlet": e["outlet"], "relation": e["relation"] or e["role"], "statement_id": e["statement_id"]}
-            for e in timeline["events"]]
+    """A claim's statements as points of its chart (``Timeline.points``: every statement as
+    corrected, whatever page of events is listed): ``[{"published", "source", "outlet",
+    "relation", "statement_id"}]``, undated ones included with ``published`` None (the drawing
+    leaves them out)."""
+    return [{"published": (p["published"] or "")[:10] or None, "source": p["speaker"] or "unknown source",
+             "outlet": p["outlet"], "relation": p["relation"], "statement_id": p["statement_id"]}
+            for p in timeline["points"]]
 
 
 def timeline_geometry(points: list[dict]) -> dict:
@@ -244,7 +245,7 @@ def claim_chart(request: Request, claim_id: int = Path(ge=-2**63, le=2**63 - 1))
     for an unknown claim)."""
     from ..store import queries
 
-    found = queries.timeline(request.app.state.engine, claim_id)
+    found = queries.timeline(request.app.state.engine, claim_id, limit=0)  # the points, no events
     if found is None:
         raise ApiError(404, f"no claim c{claim_id} in the store")
     geometry = timeline_geometry(claim_points(asdict(found)))

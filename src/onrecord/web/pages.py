@@ -102,14 +102,14 @@ def claims(request: Request, page: int = api.PageNo, per_page: int = api.PerPage
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
-def claim(request: Request, claim_id: int = api.row_id()) -> HTMLResponse:
-    """A claim's timeline, each entry linked to its exact words in its article."""
-    data = api.api_claim(request, claim_id)
+def claim(request: Request, claim_id: int = api.row_id(), page: int = api.PageNo) -> HTMLResponse:
+    """A claim's timeline, a page of entries at a time, each linked to its exact words in its article."""
+    data = api.api_claim(request, claim_id, page, listing.MAX_PER_PAGE)
     # the statements and the copies of their articles in one list: date order, then article order
     entries = [("event", e) for e in data["events"]] + [("copy", c) for c in data["copies"]]
     entries.sort(key=lambda kv: (kv[1]["published"] or "9999", kv[1]["article_id"]))
     return html(request, "claim.html", title=f"Claim c{claim_id}", t=data, entries=entries,
-                twin=f"/api/claims/{claim_id}")
+                twin=f"/api/claims/{claim_id}" + (f"?page={page}" if page > 1 else ""))
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -107,14 +107,16 @@ def person(engine: Engine, entity_id: int, page: int, per_page: int,
     return data
 
 
-def claim(engine: Engine, claim_id: int) -> dict | None:
-    """A claim's timeline (``queries.timeline``), each event with the anchor of its exact words."""
-    found = queries.timeline(engine, claim_id)
+def claim(engine: Engine, claim_id: int, page_no: int = 1, per_page: int = listing.MAX_PER_PAGE) -> dict | None:
+    """A claim's timeline (``queries.timeline``): a page of its events, each with the anchor of
+    its exact words; the counts and the chart's points cover every statement."""
+    found = queries.timeline(engine, claim_id, offset=(page_no - 1) * per_page, limit=per_page)
     if found is None:
         return None
     data = asdict(found)
     for ev in data["events"]:
         ev["anchor"] = f"/articles/{ev['article_id']}#s{ev['statement_id']}"
+    data.update(page=page_no, per_page=per_page, pages=-(-found.total // per_page) or 1)
     data["chart"] = {"points": charts.claim_points(data)}  # drawn at /claims/{id}/chart.svg
     return data
 
