@@ -257,20 +257,23 @@ class _State:
 
     def standing(self) -> list:
         """Claimants still behind the claim: not withdrawn, printed by an outlet that did not correct it."""
-        return [s for s, outlets in self.claimants.items()
-                if s not in self.withdrawn and outlets - self.corrected]
+        return [s for s, outlets in self.claimants.items() if self._stands(s, outlets)]
+
+    def _stands(self, src, outlets: set[str]) -> bool:
+        return src not in self.withdrawn and not outlets <= self.corrected
 
     def status(self) -> str:
-        """DESIGN.md's statuses, from what stands after the rows judged so far."""
-        if self.claimants and not self.standing():
+        """DESIGN.md's statuses, from what stands after the rows judged so far. Asked after
+        every row, so it stops at the first claimant standing instead of listing them all (a
+        claim of thousands of statements has hundreds of claimants)."""
+        if self.claimants and not any(self._stands(s, o) for s, o in self.claimants.items()):
             return "retracted"
         confirm, negative = self.last_confirm, self.last_negative
         if confirm is not None and (negative is None or self.confirm_at > self.negative_at):
             return "confirmed"
         if negative is not None:
             return "contested"
-        named = [s for s in self.standing() if s[0] != "outlet"]
-        if named:
+        if any(s[0] != "outlet" and self._stands(s, o) for s, o in self.claimants.items()):
             return "unconfirmed"
         return "stated" if self.claimants else "unconfirmed"
 

@@ -5,7 +5,7 @@ asked for does not exist); pages render it, the API returns it as it is.
 """
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
@@ -113,7 +113,8 @@ def claim(engine: Engine, claim_id: int, page_no: int = 1, per_page: int = listi
     found = queries.timeline(engine, claim_id, offset=(page_no - 1) * per_page, limit=per_page)
     if found is None:
         return None
-    data = asdict(found)
+    data = asdict(replace(found, points=[]))  # the points are fresh dicts already: not copied again
+    data["points"] = found.points
     for ev in data["events"]:
         ev["anchor"] = f"/articles/{ev['article_id']}#s{ev['statement_id']}"
     data.update(page=page_no, per_page=per_page, pages=-(-found.total // per_page) or 1)
