@@ -31,6 +31,8 @@ ARTICLES = [
     ("Inspector Lena Vask confirmed that " + CLAIM + ".\n\nThe report runs to ninety pages.", "Lena Vask",
      "Inspector Lena Vask", "confirmed", "confirms", "2025-09-18", "https://ledger.example/2"),
 ]
+FILLER = ("harbour ferry school clinic library tram depot market bridge tunnel park river museum hospital "
+          "station airport canal theatre stadium garden archive bakery").split()
 #: An article written to attack the page: scripts, event handlers, javascript: links, quotes
 #: that look like HTML, in its text, title-like first line and URL.
 EVIL_QUOTE = "\"<b>Nothing</b> <a href='javascript:window.pwned=3'>here</a> </span><script>window.pwned=4</script>\""
@@ -159,6 +161,36 @@ def test_claim_view_pages_its_events_and_keeps_counts_and_chart_whole(client):
     assert client.get(f"/api/claims/{top['id']}?per_page=101").status_code == 422
     page = client.get(f"/claims/{top['id']}").text
     assert "1 confirmed · 1 first reported" in page and 'rel="next"' not in page
+
+
+def test_a_claim_of_many_statements_is_listed_a_hundred_at_a_time(tmp_path):
+    """105 councillors repeat one claim: the page lists 100 and links to the other 5."""
+    import random
+    from onrecord.store.db import open_engine
+    path = tmp_path / "many.sqlite"
+    with Store.open(path, HashingEmbedder()) as store:
+        for n in range(105):
+            name = f"Ada Kestrel{n}"
+            rng = random.Random(n)  # a paragraph of its own: no article is a near copy of another
+            filler = " ".join(rng.choice(FILLER) for _ in range(60))
+            text = f"Councillor {name} said that {CLAIM}.\n\n{filler}.\n"
+            store.add_report(report(text, name, f"Councillor {name}", "said", "asserts",
+                                    f"2025-{1 + n // 28:02d}-{1 + n % 28:02d}", f"https://n{n}.example/a"),
+                             outlet=f"n{n}.example")
+    eng = open_engine(path, create=False)[0]
+    try:
+        c = TestClient(create_app(eng))
+        top = c.get("/api/claims").json()["items"][0]
+        assert top["statements"] == 105
+        first, rest = c.get(f"/claims/{top['id']}").text, c.get(f"/claims/{top['id']}?page=2").text
+        assert first.count('class="event role-') == 100 and rest.count('class="event role-') == 5
+        assert "statements 1–100 of 105" in first and 'rel="next" href="?page=2"' in first
+        assert "statements 101–105 of 105" in rest and 'rel="prev" href="?page=1"' in rest
+        second = c.get(f"/api/claims/{top['id']}?page=2").json()["events"]
+        assert len(second) == 5 and f'href="{second[0]["anchor"]}"' in rest and f'href="{second[0]["anchor"]}"' not in first
+        assert "104 repeated" in first and "104 repeated" in rest  # the counts cover every statement
+    finally:
+        eng.dispose()
 
 
 def test_person_view_lists_aliases_and_statements(client):
