@@ -19,7 +19,7 @@ from typer.testing import CliRunner  # noqa: E402
 from onrecord.batch.parquet import iter_vectored_reports  # noqa: E402
 from onrecord.batch.run import run_batch  # noqa: E402
 from onrecord.cli import app  # noqa: E402
-from onrecord.store import bulk  # noqa: E402
+from onrecord.store import bulk, dedup  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
 from onrecord.store.ingest import Store, embedded_texts  # noqa: E402
 from onrecord.store.sources import iter_items  # noqa: E402
@@ -46,7 +46,8 @@ def _vectors_of(out):
 def _check_vectors(out):
     got = list(iter_vectored_reports(out))
     assert got
-    for _source, report, vectors in got:
+    for _source, report, vectors, bands in got:
+        assert bands == dedup.band_keys(dedup.normalise_text(report.article.text))  # computed by the workers
         assert vectors.embedder == "hashing-256"
         assert vectors.texts == embedded_texts(report)
         assert np.allclose(vectors.vectors, HashingEmbedder().embed(vectors.texts) if vectors.texts else vectors.vectors)
@@ -60,7 +61,7 @@ def test_the_local_engine_writes_vectors_and_ingest_embeds_nothing(tmp_path):
     out = tmp_path / "out"
     run_batch([DATA / "news"], out, workers=1, embedder="hashing")
     got = _check_vectors(out)
-    statements = sum(len(v.texts) for _, _, v in got)
+    statements = sum(len(v.texts) for _, _, v, _ in got)
     assert statements > 0
     embedder = CountingEmbedder()
     with Store.open(tmp_path / "s.sqlite", embedder) as store:
@@ -98,6 +99,6 @@ def test_the_spark_engine_writes_the_same_vectors(tmp_path):
     finally:
         session.stop()
     run_batch([DATA / "news"], tmp_path / "local", workers=1, embedder="hashing")
-    by_spark = [(s, v.texts, v.vectors.tolist()) for s, _, v in _check_vectors(tmp_path / "spark")]
-    by_local = [(s, v.texts, v.vectors.tolist()) for s, _, v in _check_vectors(tmp_path / "local")]
+    by_spark = [(s, v.texts, v.vectors.tolist(), b) for s, _, v, b in _check_vectors(tmp_path / "spark")]
+    by_local = [(s, v.texts, v.vectors.tolist(), b) for s, _, v, b in _check_vectors(tmp_path / "local")]
     assert sorted(by_spark) == sorted(by_local)

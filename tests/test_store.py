@@ -514,3 +514,24 @@ def test_a_store_rebuilt_from_its_articles_equals_the_store_it_was(tmp_path):
         assert len(hits) == 1 and "«Soelberg»" in hits[0].snippet  # no stale full-text entries
         assert len(queries.list_claims(store.engine, about="Upper Mere reservoir")) == 1
     assert dump() == before
+
+
+def test_ids_in_an_in_list_are_literals_and_other_values_stay_parameters(tmp_path):
+    import numpy as np
+    from sqlalchemy import create_engine
+
+    from onrecord.store.sql import in_list, run
+
+    assert in_list("s", [3, np.int64(40), -2]) == ("(3, 40, -2)", {})
+    assert in_list("s", ["3); DROP TABLE t; --", 4]) == ("(:s0, :s1)", {"s0": "3); DROP TABLE t; --", "s1": 4})
+    assert in_list("b", [True]) == ("(:b0)", {"b0": True})  # a flag is not an id
+    eng = create_engine(f"sqlite:///{tmp_path / 'in.sqlite'}")
+    with eng.begin() as conn:
+        run(conn, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
+        for i in range(1, 3001):
+            run(conn, "INSERT INTO t (id, name) VALUES (:i, :n)", {"i": i, "n": f"n{i}"})
+        where, params = in_list("s", list(range(2, 3001, 2)))  # 1,500 ids: as one statement
+        assert run(conn, f"SELECT count(*) FROM t WHERE id IN {where}", params).fetchone()[0] == 1500
+        where, params = in_list("n", ["n1", "n7", "nope"])
+        assert [r[0] for r in run(conn, f"SELECT id FROM t WHERE name IN {where} ORDER BY id", params)] == [1, 7]
+    eng.dispose()

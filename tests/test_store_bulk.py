@@ -22,7 +22,7 @@ from onrecord.batch.worker import embed_statements  # noqa: E402
 from onrecord.inputs.article import from_text  # noqa: E402
 from onrecord.records import Attribution, Content, Entity, Span, Speaker  # noqa: E402
 from onrecord.report import Report  # noqa: E402
-from onrecord.store import bulk  # noqa: E402
+from onrecord.store import bulk, dedup  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
 from onrecord.store.ingest import Store, embedded_texts, ingest_items  # noqa: E402
 from onrecord.store.sources import iter_items  # noqa: E402
@@ -206,8 +206,10 @@ def test_vectors_come_back_with_their_article_across_row_groups(tmp_path, monkey
         writer.add(report_batches(report, report.article.url, f"x:{i}", 0), 0, vectors)
     writer.commit()
     got = list(iter_vectored_reports(tmp_path / "out"))
-    assert [r.article.url for _, r, _ in got] == [f"https://town.example/{i}" for i in range(8)]
-    for (_, report, vectors), want in zip(got, expected):
+    assert [r.article.url for _, r, _, _ in got] == [f"https://town.example/{i}" for i in range(8)]
+    for (_, report, vectors, bands), want in zip(got, expected):
+        # the near-copy keys the batch computed are those the store would compute
+        assert bands == dedup.band_keys(dedup.normalise_text(report.article.text)) and len(bands) == dedup.BANDS
         assert vectors.embedder == "hashing-32"
         assert vectors.texts == want.texts == embedded_texts(report)
         assert np.array_equal(vectors.vectors, want.vectors)
@@ -253,3 +255,38 @@ def test_the_library_ingest_of_a_batch_output_takes_the_bulk_path(tmp_path, monk
     assert summary.added == 20 and [o.status for o in seen] == ["added"] * 20
     assert 20 in chunks  # one chunk of the twenty articles, not twenty transactions
     assert not bulk.takes_bulk([]) and not bulk.takes_bulk([str(out), str(tmp_path)])
+
+
+def test_the_band_keys_a_batch_computed_are_stored_and_an_output_without_them_gets_its_own(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    out = write_output(tmp_path / "out", 20, HashingEmbedder())
+    with Store.open(tmp_path / "ref.sqlite", HashingEmbedder()) as store:  # one by one: keys computed here
+        ingest_items(store, iter_items([str(out)]))
+    ref = sqlite3.connect(tmp_path / "ref.sqlite")
+    expected = sorted(ref.execute("SELECT a.url, b.band, b.hash FROM article_bands b JOIN articles a "
+                                  "ON a.id = b.article_id").fetchall())
+    assert len(expected) == 20 * dedup.BANDS
+    calls = []
+    real = dedup.band_keys
+    monkeypatch.setattr(dedup, "band_keys", lambda norm: (calls.append(1), real(norm))[1])
+    with Store.open(tmp_path / "bulk.sqlite", HashingEmbedder()) as store:
+        bulk.ingest_reports(store, iter_items([str(out)]))
+    assert calls == []  # the batch's keys were taken: none computed at ingest
+    got = sqlite3.connect(tmp_path / "bulk.sqlite").execute(
+        "SELECT a.url, b.band, b.hash FROM article_bands b JOIN articles a ON a.id = b.article_id").fetchall()
+    assert sorted(got) == expected
+    # an output of an older onrecord (no bands column) or of other MinHash settings: computed again
+    for part in sorted((out / "articles").glob("part-*.parquet")):
+        table = pq.read_table(part)
+        pq.write_table(table.drop(["bands"]), part)
+    with Store.open(tmp_path / "old.sqlite", HashingEmbedder()) as store:
+        bulk.ingest_reports(store, iter_items([str(out)]))
+    assert len(calls) == 20
+    old = sqlite3.connect(tmp_path / "old.sqlite").execute(
+        "SELECT a.url, b.band, b.hash FROM article_bands b JOIN articles a ON a.id = b.article_id").fetchall()
+    assert sorted(old) == expected
+    fresh = write_output(tmp_path / "fresh", 4, HashingEmbedder())
+    assert all(bands is not None for _, _, _, bands in iter_vectored_reports(fresh))
+    monkeypatch.setattr(dedup, "SIGNATURE", "minhash-other")  # keys of other settings are not taken
+    assert all(bands is None for _, _, _, bands in iter_vectored_reports(fresh))

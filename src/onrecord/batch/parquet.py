@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..report import Report
+from ..store import dedup
 from .layout import Layout
 
 _ID = [pa.field("article_id", pa.string(), nullable=False), pa.field("doc", pa.string())]
@@ -42,7 +43,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("published", pa.string()), ("source", pa.string()), ("format", pa.string()),
         ("content_sha256", pa.string()), ("chars", pa.int64()), ("tokens", pa.int64()),
         ("attributions", pa.int64()), ("entities", pa.int64()), ("claims", pa.int64()),
-        ("report", pa.string())]),
+        ("report", pa.string()), ("bands", pa.list_(pa.int64()))],
+        metadata={b"onrecord.bands": dedup.SIGNATURE.encode()}),
     "attributions": pa.schema(_ID + [
         ("id", pa.string()), ("kind", pa.string()),
         ("speaker", pa.struct(_SPAN + [("entity", pa.string()), ("type", pa.string())])),
@@ -96,7 +98,9 @@ def report_batches(report: Report, article_id: str, source: str, tokens: int) ->
                "content_sha256": hashlib.sha256(data["text"].encode("utf-8")).hexdigest(),
                "chars": len(data["text"]), "tokens": tokens,
                "attributions": len(data["attributions"]), "entities": len(data["entities"]),
-               "claims": len(data["claims"]), "report": json.dumps(data, ensure_ascii=False)}
+               "claims": len(data["claims"]), "report": json.dumps(data, ensure_ascii=False),
+               # the near-copy keys, computed here on the batch's cores instead of at ingest
+               "bands": [h for _, h in dedup.band_keys(dedup.normalise_text(data["text"]))]}
     rows = {"articles": [article],
             "attributions": [{**r, **ident, "record": json.dumps(r, ensure_ascii=False)}
                              for r in data["attributions"]],
@@ -206,15 +210,23 @@ def iter_sourced_reports(path: str | Path) -> Iterator[tuple[str | None, Report]
                 yield source, Report.from_dict(json.loads(text))
 
 
-def iter_vectored_reports(path: str | Path) -> Iterator[tuple[str | None, Report, StatementVectors | None]]:
+def iter_vectored_reports(path: str | Path) -> Iterator[tuple[str | None, Report, StatementVectors | None,
+                                                               list[tuple[int, int]] | None]]:
     """``iter_sourced_reports`` with each article's statement vectors (None when its shard has
-    no vectors table: a batch run without an embedder, or by an onrecord before vectors)."""
+    no vectors table: a batch run without an embedder, or by an onrecord before vectors) and its
+    near-copy band keys as ``dedup.band_keys`` gives them (None when the shard has none, or
+    made by other MinHash settings than this onrecord's ``dedup.SIGNATURE``)."""
     for part in _article_parts(Path(path)):
         vectors = _vector_rows(part)
+        file = pq.ParquetFile(part)
+        meta = file.schema_arrow.metadata or {}
+        banded = "bands" in file.schema_arrow.names and meta.get(b"onrecord.bands", b"").decode() == dedup.SIGNATURE
         row = 0
-        for batch in pq.ParquetFile(part).iter_batches(columns=["source", "report"]):
-            for source, text in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
-                yield source, Report.from_dict(json.loads(text)), (vectors(row) if vectors else None)
+        for batch in file.iter_batches(columns=["source", "report", *(["bands"] if banded else [])]):
+            bands = batch.column(2).to_pylist() if banded else [None] * batch.num_rows
+            for source, text, keys in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), bands):
+                yield (source, Report.from_dict(json.loads(text)), (vectors(row) if vectors else None),
+                       list(enumerate(keys)) if keys is not None else None)
                 row += 1
 
 

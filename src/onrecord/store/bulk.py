@@ -193,7 +193,7 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
             content_hits = [_merge(by_words[j], words_alike[j][written], written_ids) if j in by_words else None
                             for j in rows[k]]
             outcome = _write(conn, store.index, item.report, prep, item.source, item.outlet,
-                             hits=hits, content_hits=content_hits, judged=judged, memo=memo)
+                             hits=hits, content_hits=content_hits, judged=judged, memo=memo, bands=item.bands)
             outcomes.append(outcome)
             if outcome.status == "added" and prep.ids:
                 written = np.concatenate([written, rows[k]])

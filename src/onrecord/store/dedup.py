@@ -30,7 +30,12 @@ BANDS, ROWS = 16, 4
 COPY_RATIO = 90.0
 
 _PRIME = (1 << 61) - 1
-_rng = np.random.default_rng(20250304)
+_SEED = 20250304
+#: What a set of band keys was made by: shingle size, bands, rows and the seed of the hash
+#: functions. A batch output records it beside the keys its workers computed, and the store
+#: takes those keys only when it is this one (else it computes them again).
+SIGNATURE = f"minhash-w{SHINGLE}-b{BANDS}-r{ROWS}-s{_SEED}"
+_rng = np.random.default_rng(_SEED)
 _A = _rng.integers(1, 1 << 32, size=BANDS * ROWS, dtype=np.uint64)
 _B = _rng.integers(0, 1 << 32, size=BANDS * ROWS, dtype=np.uint64)
 

@@ -465,21 +465,23 @@ def _duplicate(conn: Connection, url: str | None, digest: str) -> int | None:
 
 def _write(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
            source: str, outlet: str | None, ingested_at=None, *, hits=None, content_hits=None,
-           judged: set[int] | None = None, memo: linking.ChunkMemo | None = None) -> Outcome:
+           judged: set[int] | None = None, memo: linking.ChunkMemo | None = None,
+           bands: list[tuple[int, int]] | None = None) -> Outcome:
     """Store one article in the open transaction. ``hits``: each statement's nearest stored
     statements, searched already (bulk ingest, store/bulk.py), and ``content_hits`` those of
     each response's words (None where it has none); ``judged``: a set to collect the
     claims this article touched, whose status the caller then judges (once per chunk), instead
-    of judging them here; ``memo``: what the chunk has read already (``linking.ChunkMemo``)."""
+    of judging them here; ``memo``: what the chunk has read already (``linking.ChunkMemo``);
+    ``bands``: the text's near-copy keys when a batch computed them (``dedup.band_keys``)."""
     article = report.article
     # the record carries the outlet and input the store files it under, as the reader sets them
     article.outlet, article.source = article.outlet or outlet, article.source or source or None
     url, digest = _keys(article)
     if _duplicate(conn, url, digest) is not None:
         return Outcome(source, "duplicate", "already stored (same URL or text)")
-    norm = dedup.normalise_text(article.text)
-    bands = dedup.band_keys(norm)
-    original, ratio = _find_original(conn, norm, bands)
+    if bands is None:
+        bands = dedup.band_keys(dedup.normalise_text(article.text))
+    original, ratio = _find_original(conn, article.text, bands)
     article_id = _insert_article(conn, report, url, digest, source, outlet, original, ratio, ingested_at)
     run_many(conn, "INSERT INTO article_bands (band, hash, article_id) VALUES (:band, :hash, :a)",
              [{"band": b, "hash": h, "a": article_id} for b, h in bands])
@@ -490,8 +492,9 @@ def _write(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
     return Outcome(source, "added", None, article_id, n)
 
 
-def _find_original(conn: Connection, norm: str, bands) -> tuple[int | None, float | None]:
-    """The stored article this text is a near copy of (see dedup.COPY_RATIO), if any."""
+def _find_original(conn: Connection, text: str, bands) -> tuple[int | None, float | None]:
+    """The stored article ``text`` is a near copy of (see dedup.COPY_RATIO), if any: the articles
+    sharing a band key with it, compared by their normalised texts."""
     if not bands:
         return None, None
     cond = " OR ".join(f"band = :b{i} AND hash = :h{i}" for i in range(len(bands)))
@@ -501,10 +504,11 @@ def _find_original(conn: Connection, norm: str, bands) -> tuple[int | None, floa
     best, best_ratio = None, 0.0
     if not ids:
         return None, None
+    norm = dedup.normalise_text(text)
     where, params = in_list("a", ids)
-    for article_id, text, copy_of in run(conn, f"SELECT id, text, copy_of FROM articles WHERE id IN {where}",
-                                         params).fetchall():
-        ratio = dedup.copy_similarity(norm, dedup.normalise_text(text), cutoff=dedup.COPY_RATIO)
+    for article_id, stored, copy_of in run(conn, f"SELECT id, text, copy_of FROM articles WHERE id IN {where}",
+                                           params).fetchall():
+        ratio = dedup.copy_similarity(norm, dedup.normalise_text(stored), cutoff=dedup.COPY_RATIO)
         if ratio >= dedup.COPY_RATIO and ratio > best_ratio:
             best, best_ratio = copy_of or article_id, ratio
     return best, (best_ratio if best is not None else None)

@@ -32,6 +32,8 @@ class Item:
     error: str | None = None
     #: The report's statement vectors as ``onrecord batch`` wrote them (batch.parquet.StatementVectors).
     vectors: object = None
+    #: The article's near-copy band keys as ``onrecord batch`` computed them (``dedup.band_keys``).
+    bands: list[tuple[int, int]] | None = None
 
     @property
     def the_article(self) -> Article | None:
@@ -139,10 +141,11 @@ def iter_parquet(path: Path) -> Iterator[Item]:
     number = 0
     for part in parts:
         try:
-            for source, report, vectors in iter_vectored_reports(part):
+            for source, report, vectors, bands in iter_vectored_reports(part):
                 number += 1
                 yield Item(source or f"{path}#{number}", report=report,
-                           outlet=report.article.outlet or outlet_of(report.article.url), vectors=vectors)
+                           outlet=report.article.outlet or outlet_of(report.article.url), vectors=vectors,
+                           bands=bands)
         except (pa.ArrowException, OSError) as exc:  # a page garbled behind a sound footer
             raise InputError(f"{part} (or {part.parent.parent / VECTORS / part.name})",
                              f"not a readable Parquet file ({_first_line(exc)})") from None
