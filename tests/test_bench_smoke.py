@@ -73,3 +73,19 @@ def test_main_prints_json_and_the_verdict_line(bench, tmp_path, capsys):
     bench.render(summary)
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.startswith("onrecord/bare throughput ratio ") and "(median of 1 rounds" in last
+
+
+def test_the_vector_index_scale_benchmark_runs_small_and_prints_its_figures():
+    import subprocess
+
+    script = BENCH.parent / "bench_hnsw_scale.py"
+    run = subprocess.run([sys.executable, str(script), "--sizes", "2000,4000", "--claims", "200", "--dim", "32",
+                          "--target", "100000", "--json"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = json.loads(run.stdout)
+    assert [r["vectors"] for r in out["sizes"]] == [2000, 4000]
+    assert out["sizes"][0]["ratio_to_first"] == 1.0 and out["sizes"][1]["bytes_per_vector"] > 32 * 4
+    est = out["extrapolated"]
+    # memory is extrapolated linearly from the measured bytes per vector
+    assert est["memory_gb"] == round(out["sizes"][1]["bytes_per_vector"] * 100000 / 1e9, 2)
+    assert est["build_minutes_on_this_machine"] > 0
