@@ -290,3 +290,49 @@ def test_the_band_keys_a_batch_computed_are_stored_and_an_output_without_them_ge
     assert all(bands is not None for _, _, _, bands in iter_vectored_reports(fresh))
     monkeypatch.setattr(dedup, "SIGNATURE", "minhash-other")  # keys of other settings are not taken
     assert all(bands is None for _, _, _, bands in iter_vectored_reports(fresh))
+
+
+def test_the_linking_memo_goes_on_from_chunk_to_chunk_until_someone_else_writes(tmp_path, monkeypatch):
+    """Chunks of one run share what linking read; a write by anyone else between two chunks (an
+    article, a correction) makes the next chunk read afresh, and the store is the one a run
+    whose every chunk reads afresh makes."""
+    from onrecord.store import linking
+    from onrecord.store.correct import correct_statement
+
+    out = write_output(tmp_path / "out", 48, HashingEmbedder())
+    made = []
+    real_memo, real_flush = linking.ChunkMemo, bulk._flush
+    monkeypatch.setattr(linking, "ChunkMemo", lambda: (made.append(1), real_memo())[1])
+    other = make_report(1000, random.Random(9))
+
+    def ingest(db, interleave: bool) -> int:
+        """Six chunks of eight; with ``interleave``, another writer stores an article before the
+        third and corrects a statement before the fifth. The memos made."""
+        made.clear()
+        flushes = []
+
+        def flush(store, items, state, done):
+            if items:
+                flushes.append(len(items))
+                if interleave and len(flushes) == 3:
+                    with Store.open(db, HashingEmbedder()) as writer:
+                        writer.add_report(other, source="elsewhere")
+                if interleave and len(flushes) == 5:
+                    with Store.open(db, HashingEmbedder()) as writer, writer.engine.begin() as conn:
+                        correct_statement(conn, 1, "stance", "disputes", "an editor")
+            return real_flush(store, items, state, done)
+
+        monkeypatch.setattr(bulk, "_flush", flush)
+        with Store.open(db, HashingEmbedder()) as store:
+            bulk.ingest_reports(store, iter_items([str(out)]), chunk=8)
+        assert flushes == [8] * 6
+        return len(made)
+
+    assert ingest(tmp_path / "alone.sqlite", False) == 1  # six chunks, one memo
+    assert ingest(tmp_path / "kept.sqlite", True) == 3  # the first, then after each other write
+    monkeypatch.setattr(bulk, "MEMO_LIMIT", -1)  # every chunk reads afresh
+    assert ingest(tmp_path / "fresh.sqlite", True) == 6
+    assert claim_groups(tmp_path / "kept.sqlite") == claim_groups(tmp_path / "fresh.sqlite")
+    verdicts = "SELECT text, status, reason, decided_by, sources, outlets, n_statements FROM claims ORDER BY id"
+    kept, fresh = (sqlite3.connect(tmp_path / f"{n}.sqlite").execute(verdicts).fetchall() for n in ("kept", "fresh"))
+    assert kept == fresh

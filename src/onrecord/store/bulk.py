@@ -35,7 +35,7 @@ from . import claims as store_claims, linking
 from .db import write_lock
 from .embeddings import Embedder
 from .ingest import (SAVE_EVERY, Outcome, Prepared, Store, Summary, _prepare, _write, default_analyze,
-                     embedded_texts, embedding_plan, ingest_items)
+                     embedded_texts, embedding_plan, ingest_items, store_marker)
 from .sources import Item, is_batch_output, iter_items
 
 #: Articles per transaction. A chunk of 256 (a batch row group, ~2,500 statements) makes the
@@ -104,12 +104,29 @@ def ingest_reports(store: Store, items: Iterable[Item], analyze: Callable = defa
     return summary
 
 
+#: The most a run's linking memo may hold (statements' claims, claims' rows, anchors and
+#: supporters, counted together) before it is read afresh: it is kept from chunk to chunk, and
+#: this bounds the memory it takes (a few hundred MB at most) however long the run.
+MEMO_LIMIT = 400_000
+
+
 class _State:
-    """What a run says once: vectors of another embedder, vectors that do not fit their report."""
+    """What a run keeps from chunk to chunk: what it has said once (vectors of another embedder,
+    vectors that do not fit their report), and the linking memo (``linking.ChunkMemo``) with
+    the store's marker after the run's last chunk (``_marker``)."""
 
     def __init__(self, notify: Callable[[str], None] | None):
         self.notify = notify
         self.said: set[str] = set()
+        self.memo: linking.ChunkMemo | None = None
+        self.after: tuple | None = None
+
+    def memo_for(self, conn) -> linking.ChunkMemo:
+        """The memo, kept from the last chunk when nothing but this run wrote to the store since
+        (the marker is the one it left) and it is not over ``MEMO_LIMIT``; else a fresh one."""
+        if self.memo is None or self.after != store_marker(conn) or self.memo.size() > MEMO_LIMIT:
+            self.memo = linking.ChunkMemo()
+        return self.memo
 
     def say(self, key: str, message: str) -> None:
         if self.notify is not None and key not in self.said:
@@ -171,9 +188,10 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
         if at else np.empty((0, store.embedder.dim), np.float32)
     outcomes: list[Outcome] = []
     judged: set[int] = set()
-    memo = linking.ChunkMemo()
     with store.engine.connect().execution_options(write=True) as conn, conn.begin():
         write_lock(conn)
+        memo = state.memo_for(conn)
+        state.memo = None  # kept only once this chunk commits: a rolled-back chunk's writes are not the store's
         store.catch_up(conn)
         stored = store.index.search_many(every, linking.SEARCHED, threads=threads()) if at else []
         alike = every @ every.T if at else None  # the chunk's statements, exactly
@@ -200,6 +218,9 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
                 written_ids = np.concatenate([written_ids, np.asarray(prep.ids, np.int64)])
         for claim_id in sorted(judged):  # anchors, texts and sizes are current (memo.refresh)
             store_claims.store_verdict(conn, claim_id, memo.verdict_rows(conn, claim_id))
+        memo.end_chunk()
+        after = store_marker(conn)
+    state.memo, state.after = memo, after  # committed: the next chunk may go on from here
     if len(written):
         store.index.add(written_ids, every[written], threads=threads())
     store._since_save += sum(o.status == "added" for o in outcomes)

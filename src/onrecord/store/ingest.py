@@ -335,6 +335,20 @@ def _clear(conn: Connection) -> None:
             run(conn, f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
     for table in _REBUILT:
         run(conn, f"DELETE FROM {table}")
+    # a rebuild may give the new rows the ids the old ones had: a reader that remembers what it
+    # read (a bulk ingest's linking memo, store/bulk.py) sees that it happened by this count
+    run(conn, "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'rebuilds'")
+    if not run(conn, "SELECT 1 FROM meta WHERE key = 'rebuilds'").fetchall():
+        run(conn, "INSERT INTO meta (key, value) VALUES ('rebuilds', '1')")
+
+
+def store_marker(conn: Connection) -> tuple:
+    """What changes whenever anything but appending new statements changes what is stored of
+    claims: the highest statement, correction and article ids, and the count of rebuilds
+    (``_clear``). A writer that saw a marker and later sees the same one knows nobody else wrote."""
+    return tuple(run(conn, "SELECT (SELECT max(id) FROM statements), (SELECT max(id) FROM corrections), "
+                           "(SELECT max(id) FROM articles), "
+                           "(SELECT value FROM meta WHERE key = 'rebuilds')").fetchone())
 
 
 #: An article row as a rebuild reads it.

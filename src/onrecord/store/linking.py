@@ -531,6 +531,20 @@ class ChunkMemo:
             self._rows[claim_id] = store_claims.load_rows(conn, claim_id)
         return self._rows[claim_id]
 
+    def size(self) -> int:
+        """What the memo holds: statements' claims, claims' rows, anchors and supporters."""
+        return (len(self._claim_of) + sum(len(r) for r in self._rows.values()) + len(self._anchors)
+                + len(self._vectors) + sum(len(s) for s in self._supporters.values()))
+
+    def end_chunk(self) -> None:
+        """At the end of a chunk, before the memo serves the next: the rows of claims in which a
+        person given a fuller name speaks are read again when next asked for (they say the old
+        name), and the set of renamed people starts empty."""
+        if self.renamed:
+            for claim_id in [c for c, rows in self._rows.items() if any(r.entity_id in self.renamed for r in rows)]:
+                del self._rows[claim_id]
+            self.renamed.clear()
+
     def verdict_rows(self, conn: Connection, claim_id: int) -> list:
         """A claim's statements for judging it (``claims.load_rows``): the rows read already
         when none of their people was renamed since (a verdict's reason names its sources)."""
