@@ -495,6 +495,7 @@ class ChunkMemo:
         self._vectors: dict[int, tuple[np.ndarray, str] | None] = {}  # claim -> anchor vector, stance
         self._supporters: dict[int, set[int]] = {}
         self._rows: dict[int, list] = {}
+        self._joined: dict[int, list[int]] = {}  # claim -> statements joined since its rows were read
         #: People given a fuller name during the chunk (their rows above may say the old one).
         self.renamed: set[int] = set()
 
@@ -529,6 +530,9 @@ class ChunkMemo:
         ``allowed`` reads who speaks by entity id, stance and words, never by name."""
         if claim_id not in self._rows:
             self._rows[claim_id] = store_claims.load_rows(conn, claim_id)
+            self._joined.pop(claim_id, None)  # read with the claim's rows
+        elif claim_id in self._joined:  # statements that joined since: read in one query
+            self._rows[claim_id] += store_claims.load_rows_of(conn, self._joined.pop(claim_id))
         return self._rows[claim_id]
 
     def size(self) -> int:
@@ -543,13 +547,16 @@ class ChunkMemo:
         if self.renamed:
             for claim_id in [c for c, rows in self._rows.items() if any(r.entity_id in self.renamed for r in rows)]:
                 del self._rows[claim_id]
+                self._joined.pop(claim_id, None)
             self.renamed.clear()
 
     def verdict_rows(self, conn: Connection, claim_id: int) -> list:
         """A claim's statements for judging it (``claims.load_rows``): the rows read already
         when none of their people was renamed since (a verdict's reason names its sources)."""
-        rows = self._rows.get(claim_id)
-        if rows is None or any(r.entity_id in self.renamed for r in rows):
+        if claim_id not in self._rows:
+            return store_claims.load_rows(conn, claim_id)
+        rows = self.rows(conn, claim_id)
+        if any(r.entity_id in self.renamed for r in rows):
             return store_claims.load_rows(conn, claim_id)
         return rows
 
@@ -558,8 +565,8 @@ class ChunkMemo:
         self._claim_of[st.id] = st.claim_id
         if st.stance in ("asserts", "confirms") and st.speaker is not None and st.claim_id in self._supporters:
             self._supporters[st.claim_id].add(st.speaker)
-        if st.claim_id in self._rows:
-            self._rows[st.claim_id] += store_claims.load_rows_of(conn, [st.id])
+        if st.claim_id in self._rows:  # its row is read when the claim's rows are next asked for
+            self._joined.setdefault(st.claim_id, []).append(st.id)
 
     def refresh(self, conn: Connection, statements: list[NewStatement]) -> set[int]:
         """``refresh_claim(..., status=False)`` of every claim the statements (one article's,
