@@ -526,21 +526,26 @@ _ROWS = ("SELECT s.id, s.article_id, s.published, a.outlet, coalesce(e.name, s.s
          "LEFT OUTER JOIN entities e ON e.id = s.entity_id WHERE s.claim_id = :c")
 
 
-def load_rows(conn, claim_id: int) -> list[Row]:
-    """A stored claim's statements as ``Row``s, in date then article order."""
+def load_rows(conn, claim_id: int, *, uncorrected_store: bool = False) -> list[Row]:
+    """A stored claim's statements as ``Row``s, in date then article order. ``uncorrected_store``:
+    the caller knows the store holds no correction of a statement and no merge of people (a
+    bulk ingest's memo, linking.ChunkMemo), so there is nothing to look up."""
     from .corrections import corrected_rows
     from .sql import run
+    rows = [Row(*r) for r in run(conn, _ROWS, {"c": claim_id}).fetchall()]
     # corrections: the rows as people corrected them (a rejected row counts for nothing)
-    return ordered(corrected_rows(conn, [Row(*r) for r in run(conn, _ROWS, {"c": claim_id}).fetchall()]))
+    return ordered(rows if uncorrected_store else corrected_rows(conn, rows))
 
 
-def load_rows_of(conn, statement_ids: list[int]) -> list[Row]:
-    """Stored statements as ``Row``s (as corrected), by id, in date then article order."""
+def load_rows_of(conn, statement_ids: list[int], *, uncorrected_store: bool = False) -> list[Row]:
+    """Stored statements as ``Row``s (as corrected), by id, in date then article order
+    (``uncorrected_store`` as for ``load_rows``)."""
     from .corrections import corrected_rows
     from .sql import in_list, run
     where, params = in_list("i", statement_ids)
     query = _ROWS.replace("WHERE s.claim_id = :c", f"WHERE s.id IN {where}")
-    return ordered(corrected_rows(conn, [Row(*r) for r in run(conn, query, params).fetchall()]))
+    rows = [Row(*r) for r in run(conn, query, params).fetchall()]
+    return ordered(rows if uncorrected_store else corrected_rows(conn, rows))
 
 
 def load_verdict(conn, claim_id: int) -> Verdict:
