@@ -113,7 +113,7 @@ MEMO_LIMIT = 400_000
 class _State:
     """What a run keeps from chunk to chunk: what it has said once (vectors of another embedder,
     vectors that do not fit their report), and the linking memo (``linking.ChunkMemo``) with
-    the store's marker after the run's last chunk (``_marker``)."""
+    the store's marker after the run's last chunk (``ingest.store_marker``)."""
 
     def __init__(self, notify: Callable[[str], None] | None):
         self.notify = notify

@@ -255,11 +255,8 @@ class _State:
         self._org_seen[me] = (len(self.claimant_keys), len(self._claimants_speaking_for), found)
         return found
 
-    def standing(self) -> list:
-        """Claimants still behind the claim: not withdrawn, printed by an outlet that did not correct it."""
-        return [s for s, outlets in self.claimants.items() if self._stands(s, outlets)]
-
     def _stands(self, src, outlets: set[str]) -> bool:
+        """A claimant still behind the claim: not withdrawn, printed by an outlet that did not correct it."""
         return src not in self.withdrawn and not outlets <= self.corrected
 
     def status(self) -> str:

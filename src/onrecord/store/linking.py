@@ -496,7 +496,7 @@ class ChunkMemo:
         self._supporters: dict[int, set[int]] = {}
         self._rows: dict[int, list] = {}
         self._joined: dict[int, list[int]] = {}  # claim -> statements joined since its rows were read
-        self._uncorrected: bool | None = None  # no statement corrected, no people merged (``_plain``)
+        self._uncorrected: bool | None = None  # no statement corrected, no people merged (``_uncorrected_store``)
         #: People given a fuller name during the chunk (their rows above may say the old one).
         self.renamed: set[int] = set()
 
@@ -530,14 +530,14 @@ class ChunkMemo:
         one of when the row was read (a fuller name later in the chunk does not change it):
         ``allowed`` reads who speaks by entity id, stance and words, never by name."""
         if claim_id not in self._rows:
-            self._rows[claim_id] = store_claims.load_rows(conn, claim_id, uncorrected_store=self._plain(conn))
+            self._rows[claim_id] = store_claims.load_rows(conn, claim_id, uncorrected_store=self._uncorrected_store(conn))
             self._joined.pop(claim_id, None)  # read with the claim's rows
         elif claim_id in self._joined:  # statements that joined since: read in one query
             self._rows[claim_id] += store_claims.load_rows_of(conn, self._joined.pop(claim_id),
-                                                              uncorrected_store=self._plain(conn))
+                                                              uncorrected_store=self._uncorrected_store(conn))
         return self._rows[claim_id]
 
-    def _plain(self, conn: Connection) -> bool:
+    def _uncorrected_store(self, conn: Connection) -> bool:
         """True when the store holds no correction of a statement and no merge of people, read
         once per memo (a correction or a rebuild by anyone makes the next chunk's memo a new one:
         bulk.py, ``store_marker``), so that reading a claim's rows looks up no corrections."""
@@ -565,10 +565,10 @@ class ChunkMemo:
         """A claim's statements for judging it (``claims.load_rows``): the rows read already
         when none of their people was renamed since (a verdict's reason names its sources)."""
         if claim_id not in self._rows:
-            return store_claims.load_rows(conn, claim_id, uncorrected_store=self._plain(conn))
+            return store_claims.load_rows(conn, claim_id, uncorrected_store=self._uncorrected_store(conn))
         rows = self.rows(conn, claim_id)
         if any(r.entity_id in self.renamed for r in rows):
-            return store_claims.load_rows(conn, claim_id, uncorrected_store=self._plain(conn))
+            return store_claims.load_rows(conn, claim_id, uncorrected_store=self._uncorrected_store(conn))
         return rows
 
     def linked(self, conn: Connection, st: NewStatement) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections import Counter
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Iterator
@@ -215,20 +216,6 @@ def entity_info(bind: Engine | Connection, entity_id: int) -> EntityInfo | None:
         aliases = conn.execute(select(entity_aliases.c.alias).where(entity_aliases.c.entity_id == entity_id)
                                .order_by(entity_aliases.c.alias)).scalars().all()
         return EntityInfo(row.id, row.name, row.type, list(aliases), row.n_statements)
-
-
-def _statement_query():
-    return (select(statements, articles.c.outlet, articles.c.title, articles.c.url,
-                   entities.c.name.label("entity_name"))
-            .join(articles, articles.c.id == statements.c.article_id)
-            .outerjoin(entities, entities.c.id == statements.c.entity_id))
-
-
-def _statement(r) -> Statement:
-    words = r.content_text if r.content_text else r.claim_text
-    return Statement(r.id, r.article_id, r.published, r.outlet, r.title, r.url, r.speaker_text,
-                     r.entity_id, r.entity_name or r.speaker_name, r.stance, r.kind, r.cue_text, words,
-                     r.content_start, r.content_end, r.when_value, r.claim_id)
 
 
 def who(bind: Engine | Connection, name: str, limit: int = 500) -> tuple[list[EntityInfo], list[Statement]]:
@@ -440,9 +427,7 @@ def timeline(bind: Engine | Connection, ref: str | int, *, offset: int = 0,
         offset = max(0, offset)
         shown = verdict.rows[offset:] if limit is None else verdict.rows[offset:offset + max(0, limit)]
         events = _events(conn, _statements_by_id(conn, [j.row.id for j in shown]), verdict)
-        relations: dict[str, int] = {}
-        for j in verdict.rows:
-            relations[j.relation] = relations.get(j.relation, 0) + 1
+        relations = dict(Counter(j.relation for j in verdict.rows))
         points = [{"published": j.row.published, "speaker": j.row.speaker, "outlet": j.row.outlet,
                    "relation": j.relation, "statement_id": j.row.id} for j in verdict.rows]
         return Timeline(info, events, _copies(conn, {e.article_id for e in events}), verdict.history(),

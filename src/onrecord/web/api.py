@@ -100,7 +100,7 @@ def api_claims(request: Request, page: int = PageNo, per_page: int = PerPage, fc
 def api_claim(request: Request, claim_id: int = row_id(), page: int = PageNo,
               per_page: int = Query(listing.MAX_PER_PAGE, ge=1, le=listing.MAX_PER_PAGE)) -> dict:
     """Who asserted, repeated, confirmed, disputed, denied, declined it, when and where: a page
-    of its statements in date order (``total``, ``relations`` and ``points`` cover them all)."""
+    of its statements in date order (``total``, ``relations`` and ``chart.points`` cover them all)."""
     data = views.claim(request.app.state.engine, claim_id, page, per_page)
     if data is None:
         raise not_found("claim", f"c{claim_id}")

@@ -14,7 +14,6 @@ plotting stack.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
@@ -182,14 +181,14 @@ TIMELINE_SOURCES = 25
 T_LEFT, T_ROW, T_TOP, T_RIGHT = 170, 20, 34, 24
 
 
-def claim_points(timeline: dict) -> list[dict]:
-    """A claim's statements as points of its chart (``Timeline.points``: every statement as
+def claim_points(points: list[dict]) -> list[dict]:
+    """A claim's statements as points of its chart, from ``Timeline.points`` (every statement as
     corrected, whatever page of events is listed): ``[{"published", "source", "outlet",
     "relation", "statement_id"}]``, undated ones included with ``published`` None (the drawing
     leaves them out)."""
     return [{"published": (p["published"] or "")[:10] or None, "source": p["speaker"] or "unknown source",
              "outlet": p["outlet"], "relation": p["relation"], "statement_id": p["statement_id"]}
-            for p in timeline["points"]]
+            for p in points]
 
 
 def timeline_geometry(points: list[dict]) -> dict:
@@ -248,6 +247,6 @@ def claim_chart(request: Request, claim_id: int = Path(ge=-2**63, le=2**63 - 1))
     found = queries.timeline(request.app.state.engine, claim_id, limit=0)  # the points, no events
     if found is None:
         raise ApiError(404, f"no claim c{claim_id} in the store")
-    geometry = timeline_geometry(claim_points(asdict(found)))
+    geometry = timeline_geometry(claim_points(found.points))
     body = request.app.state.templates.get_template("claim_chart.svg").render(g=geometry, claim_id=claim_id)
     return Response(body, media_type="image/svg+xml")

@@ -113,12 +113,12 @@ def claim(engine: Engine, claim_id: int, page_no: int = 1, per_page: int = listi
     found = queries.timeline(engine, claim_id, offset=(page_no - 1) * per_page, limit=per_page)
     if found is None:
         return None
-    data = asdict(replace(found, points=[]))  # the points are fresh dicts already: not copied again
-    data["points"] = found.points
+    data = asdict(replace(found, points=[]))  # every statement's point: once, as the chart's
+    del data["points"]
     for ev in data["events"]:
         ev["anchor"] = f"/articles/{ev['article_id']}#s{ev['statement_id']}"
     data.update(page=page_no, per_page=per_page, pages=-(-found.total // per_page) or 1)
-    data["chart"] = {"points": charts.claim_points(data)}  # drawn at /claims/{id}/chart.svg
+    data["chart"] = {"points": charts.claim_points(found.points)}  # drawn at /claims/{id}/chart.svg
     return data
 
 
