@@ -501,7 +501,7 @@ def _write(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
              [{"band": b, "hash": h, "a": article_id} for b, h in bands])
     if original is not None:
         return Outcome(source, "copy", f"a copy of article {original} ({ratio:.0f}% alike)", article_id)
-    n = _write_statements(conn, index, report, prep, article_id, hits=hits, content_hits=content_hits,
+    n = _write_statements(conn, index, report, prep, article_id, outlet, hits=hits, content_hits=content_hits,
                           judged=judged, memo=memo)
     return Outcome(source, "added", None, article_id, n)
 
@@ -564,7 +564,7 @@ def published_date(value: str | None) -> str | None:
 
 
 def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep: Prepared,
-                      article_id: int, *, hits=None, content_hits=None, judged: set[int] | None = None,
+                      article_id: int, outlet: str | None, *, hits=None, content_hits=None, judged: set[int] | None = None,
                       memo: linking.ChunkMemo | None = None) -> int:
     """Insert every attribution and the outlet's own-voice statements, link the linkable ones to
     their claims, then store the article's entities and claims."""
@@ -586,7 +586,8 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
     order = list(prep.attrs) + [a for a in report.attributions if id(a) not in linked]
     for attr in order:
         i = linked.get(id(attr))
-        sid = _insert_statement(conn, report, attr, article_id, entity_ids, entity_names, prep, i, published)
+        sid, row = _insert_statement(conn, report, attr, article_id, entity_ids, entity_names, prep, i, published,
+                                     outlet)
         if attr.kind != STATED:
             by_local.setdefault(attr.id, sid)
         if i is None:
@@ -599,7 +600,7 @@ def _write_statements(conn: Connection, index: VectorIndex, report: Report, prep
         st = linking.NewStatement(sid, prep.vectors[i], next(iter(speaker), None), ents | speaker,
                                   prep.stances[i], prep.texts[i], hits=hits[i], group=groups.get(attr.id),
                                   content_vector=prep.content_vectors[i] if prep.content_vectors else None,
-                                  content_hits=content_hits[i] if content_hits is not None else None)
+                                  content_hits=content_hits[i] if content_hits is not None else None, row=row)
         linking.link_statement(conn, index, st, pending, memo)
         pending.append(st)
     if memo is not None:
@@ -665,18 +666,22 @@ _INSERT_STATEMENT = (
 
 
 def _insert_statement(conn, report: Report, attr: Attribution, article_id: int, entity_ids: dict[str, int],
-                      entity_names: dict[int, str], prep: Prepared, i: int | None, published: str | None) -> int:
+                      entity_names: dict[int, str], prep: Prepared, i: int | None, published: str | None,
+                      outlet: str | None) -> tuple[int, store_claims.Row]:
     """One statement row: the indexed columns and the engine's whole record (``record``).
-    ``i`` is the attribution's place among the linked ones (None: stored, not linked)."""
+    ``i`` is the attribution's place among the linked ones (None: stored, not linked). Its id,
+    and the row as the claim logic reads it back (``claims.load_rows``: the article, stored
+    under ``outlet``, is no copy, and the speaker's name is the entity's as linked)."""
     sp, ct, cue, wh = attr.speaker, attr.content, attr.cue, attr.when
     name = _speaker_name(sp, entity_ids, entity_names)
-    return insert_id(conn, _INSERT_STATEMENT, dict(
+    claim_text = prep.texts[i] if i is not None else ""
+    sid = insert_id(conn, _INSERT_STATEMENT, dict(
         article_id=article_id, local_id=attr.id[:32], entity_id=entity_ids.get(sp.entity) if sp else None,
         speaker_text=sp.text if sp else None, speaker_name=name, speaker_type=sp.type if sp else None,
         speaker_start=sp.start if sp else None, speaker_end=sp.end if sp else None,
         kind=attr.kind, stance=attr.stance, cue_text=cue.text if cue else None,
         content_text=ct.text if ct else None, content_start=ct.start if ct else None,
-        content_end=ct.end if ct else None, claim_text=prep.texts[i] if i is not None else "",
+        content_end=ct.end if ct else None, claim_text=claim_text,
         when_value=wh.value if wh else None, published=published,
         embedding=to_blob(prep.vectors[i]) if i is not None else None,
         content_embedding=to_blob(prep.content_vectors[i]) if i is not None and prep.content_vectors
@@ -685,6 +690,9 @@ def _insert_statement(conn, report: Report, attr: Attribution, article_id: int, 
         addressee_text=attr.addressee.text if attr.addressee else None,
         when_text=wh.text if wh else None, hedged=bool(attr.hedged),
         record=record.dumps(attr.to_record(report.doc_id))))
+    return sid, store_claims.Row(sid, article_id, published, outlet, name, entity_ids.get(sp.entity) if sp else None,
+                                 attr.stance, ct.text if ct else claim_text, sp.text if sp else None,
+                                 sp.type if sp else None, cue.text if cue else None, None)
 
 
 def _entity_names(conn: Connection, entity_ids: dict[str, int]) -> dict[int, str]:

@@ -279,6 +279,9 @@ class NewStatement:
     content_vector: np.ndarray | None = None
     #: The nearest stored statements of ``content_vector``, when searched already (bulk ingest).
     content_hits: list[tuple[int, float]] | None = None
+    #: Its row as the claim logic reads it (``claims.Row``), when the writer made it: a bulk
+    #: chunk's memo then keeps it without reading it back (``ChunkMemo.linked``).
+    row: "store_claims.Row | None" = None
 
 
 def claim_candidates(conn: Connection, index, st: NewStatement, pending: list[NewStatement],
@@ -576,8 +579,11 @@ class ChunkMemo:
         self._claim_of[st.id] = st.claim_id
         if st.stance in ("asserts", "confirms") and st.speaker is not None and st.claim_id in self._supporters:
             self._supporters[st.claim_id].add(st.speaker)
-        if st.claim_id in self._rows:  # its row is read when the claim's rows are next asked for
-            self._joined.setdefault(st.claim_id, []).append(st.id)
+        if st.claim_id in self._rows:
+            if st.row is not None and self._uncorrected_store(conn):
+                self._rows[st.claim_id].append(st.row)  # nothing corrected or merged: the row as written
+            else:  # read (as corrected) when the claim's rows are next asked for
+                self._joined.setdefault(st.claim_id, []).append(st.id)
 
     def refresh(self, conn: Connection, statements: list[NewStatement]) -> set[int]:
         """``refresh_claim(..., status=False)`` of every claim the statements (one article's,
