@@ -18,6 +18,16 @@ def need_shared(path: Path) -> None:
                     "present only on the project's machines")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def index_dir(tmp_path_factory):
+    """PostgreSQL stores save their vector index in this session's own folder (inherited by the
+    commands the tests run), never in the user's cache."""
+    folder = tmp_path_factory.mktemp("index")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ONRECORD_INDEX_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def pipeline():
     """The spaCy pipeline with the onrecord components, loaded once per test session."""

@@ -306,6 +306,22 @@ def test_index_rebuilt_from_stored_vectors_after_a_lost_index_file(tmp_path):
         assert [e.role for e in line.events] == ["first reported", "repeated", "denied"]
 
 
+def test_index_file_of_another_store_at_the_same_path_is_never_loaded(tmp_path):
+    """A store file replaced by a new store keeps the old index file beside it: its statement
+    ids are another store's, so it is not loaded (the index is built from the new store)."""
+    path = tmp_path / "r.sqlite"
+    with Store.open(path, HashingEmbedder()) as s:
+        for r in story_reports():
+            s.add_report(r)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    with Store.open(path, HashingEmbedder()) as s:
+        assert len(s.index) == 0
+        s.add_report(story_reports()[3])
+        assert len(s.index) == 1
+        assert len(queries.timeline(s.engine, "Upper Mere reservoir").events) == 1  # the new store's only
+
+
 def test_search_and_claims_about(store):
     for r in story_reports():
         store.add_report(r)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +71,58 @@ def test_postgresql_index_is_rebuilt_from_stored_vectors(pg_url):
         assert len(store.index) >= 5  # the four earlier statements came from the database
         with store.engine.connect() as conn:
             assert conn.execute(select(func.count(func.distinct(statements.c.claim_id)))).scalar() == 1
+
+
+def test_postgresql_index_is_kept_on_this_machine_and_never_another_stores(pg_server, index_dir):
+    """A PostgreSQL store's vector index is saved in the index folder under the store's id and
+    loaded on the next open (not built again from every stored vector); after a rebuild of the
+    store (new statement ids) the file saved before it is never loaded again."""
+    import shutil
+
+    from onrecord.store.embeddings import VectorIndex
+    from pg_server import create_database
+
+    url = create_database(pg_server, "store_index_kept")
+    made = {r.article.text: r for r in story_reports()}
+    with Store.open(url, HashingEmbedder()) as store:
+        for r in story_reports():
+            store.add_report(r)
+        path = store.index.path
+        with store.engine.connect() as conn:
+            stored = conn.execute(select(func.count()).select_from(statements)
+                                  .where(statements.c.embedding.is_not(None))).scalar()
+    assert path.parent == index_dir and path.name == f"{store.index.identity['store']}.hnsw"
+    assert stored >= 4 and path.exists()
+    before = index_dir / "before"
+    before.mkdir()
+    for file in (path, Path(str(path) + ".json")):
+        shutil.copy(file, before / file.name)
+    added: list[int] = []
+    real = VectorIndex.add
+
+    def counting(self, ids, vectors, threads=1):
+        ids = list(ids)
+        added.append(len(ids))
+        real(self, ids, vectors, threads)
+
+    VectorIndex.add = counting
+    try:
+        with Store.open(url, HashingEmbedder()) as again:
+            with again.engine.connect() as conn:
+                again.catch_up(conn)  # the file held every stored vector: nothing to add
+            assert len(again.index) == stored and sum(added) == 0
+            old = dict(again.index.identity)
+            again.rederive(lambda article: Report(article=article, attributions=made[article.text].attributions,
+                                                  entities=made[article.text].entities))
+            assert again.index.identity["rebuilds"] != old["rebuilds"] and len(again.index) == stored
+    finally:
+        VectorIndex.add = real
+    for file in before.iterdir():  # the file of before the rebuild, back in its place
+        shutil.copy(file, path.parent / file.name)
+    with Store.open(url, HashingEmbedder()) as after:
+        assert len(after.index) == 0  # not loaded: its statement ids are gone
+        with after.engine.connect() as conn:
+            after.catch_up(conn)
+        assert len(after.index) == stored
+        line = queries.timeline(after.engine, "Upper Mere reservoir")
+        assert [e.role for e in line.events] == ["first reported", "repeated", "denied", "confirmed"]

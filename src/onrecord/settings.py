@@ -89,3 +89,17 @@ SPEECH_ACTS = ("speech", "refusal")
 def speech_only(flag: bool = False) -> bool:
     """True when only speech and refusals are wanted: the flag, else ONRECORD_SPEECH_ONLY=1."""
     return flag or os.environ.get("ONRECORD_SPEECH_ONLY", "").lower() in ("1", "true", "yes")
+
+
+def index_dir() -> "Path":
+    """Where a PostgreSQL store's vector index is saved on this machine: ONRECORD_INDEX_DIR,
+    else ``index`` in the user's cache folder. One file per store (named by its id), caught up
+    from the database on open; a SQLite store keeps its index next to its own file instead.
+    Losing the folder costs one rebuild from the stored vectors, nothing else."""
+    from pathlib import Path
+
+    env = os.environ.get("ONRECORD_INDEX_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+    return Path(user_cache_dir("onrecord", appauthor=False)) / "index"

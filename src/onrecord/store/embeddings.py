@@ -7,9 +7,11 @@ for tests and benchmarks where the model is not the point. A store records the e
 was built with and refuses another, since vectors of two embedders cannot be compared.
 
 ``VectorIndex`` is an HNSW graph (hnswlib) over the statements' vectors, labelled by statement
-id. For SQLite it is saved next to the database file and caught up from the stored vectors
-on open (so a stale file after a crash costs only the missing rows); for PostgreSQL it is
-rebuilt from the stored vectors (see docs/store.md).
+id. It is saved to a file (next to a SQLite store's file; in this machine's index folder for
+PostgreSQL, ``settings.index_dir``) and caught up from the stored vectors on open, so a stale
+file after a crash costs only the missing rows. The file says which store it indexes (its id
+and count of rebuilds, ``Store``): another store's, or this one's before it was rebuilt, is
+never loaded (see docs/store.md).
 """
 from __future__ import annotations
 
@@ -147,10 +149,14 @@ def from_blob(blob: bytes) -> np.ndarray:
 class VectorIndex:
     """Cosine nearest neighbours over statement vectors (hnswlib), optionally saved to a file."""
 
-    def __init__(self, dim: int, path: Path | None = None, embedder: str = "", *, empty: bool = True):
+    def __init__(self, dim: int, path: Path | None = None, embedder: str = "",
+                 identity: dict[str, str] | None = None, *, empty: bool = True):
+        """``identity``: what the saved file records of the store it indexes, and ``load``
+        requires of it (``Store``: the store's id and its count of rebuilds)."""
         import hnswlib
 
         self.dim, self.path, self.embedder = dim, path, embedder
+        self.identity = dict(identity or {})
         self.max_id = 0
         self._index = hnswlib.Index(space="cosine", dim=dim)
         self._worker: ThreadPoolExecutor | None = None
@@ -219,15 +225,17 @@ class VectorIndex:
         return [[(int(i), 1.0 - float(d)) for i, d in zip(row_l, row_d)] for row_l, row_d in zip(labels, distances)]
 
     def save(self) -> None:
-        """Write the index and its sidecar atomically next to the database (SQLite only)."""
+        """Write the index and its sidecar (the embedder, the dimension, ``identity``) atomically
+        to ``path``, making its folder if needed."""
         if self.path is None or not len(self):
             return
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         tmp_meta = self.path.with_name(f".{self.path.name}.{os.getpid()}.json.tmp")
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._index.save_index(str(tmp))
             os.replace(tmp, self.path)
-            tmp_meta.write_text(json.dumps({"dim": self.dim, "embedder": self.embedder}))
+            tmp_meta.write_text(json.dumps({"dim": self.dim, "embedder": self.embedder, **self.identity}))
             os.replace(tmp_meta, self._sidecar())
         except (OSError, RuntimeError) as exc:  # hnswlib raises RuntimeError on a failed write
             tmp.unlink(missing_ok=True)
@@ -240,19 +248,22 @@ class VectorIndex:
         return self.path.with_name(self.path.name + ".json")
 
     @classmethod
-    def load(cls, dim: int, path: Path | None, embedder: str) -> "VectorIndex":
-        """The saved index at ``path`` when it matches the embedder, else an empty one."""
+    def load(cls, dim: int, path: Path | None, embedder: str,
+             identity: dict[str, str] | None = None) -> "VectorIndex":
+        """The saved index at ``path`` when it matches the embedder and ``identity`` (the store
+        it was saved for, as it is now), else an empty one (caught up from the database)."""
         if path is None or not path.exists() or not path.with_name(path.name + ".json").exists():
-            return cls(dim, path, embedder)
+            return cls(dim, path, embedder, identity)
         try:
             meta = json.loads(path.with_name(path.name + ".json").read_text())
-            if meta.get("embedder") != embedder or meta.get("dim") != dim:
-                return cls(dim, path, embedder)
-            index = cls(dim, path, embedder, empty=False)
+            if meta.get("embedder") != embedder or meta.get("dim") != dim \
+                    or any(meta.get(k) != v for k, v in (identity or {}).items()):
+                return cls(dim, path, embedder, identity)
+            index = cls(dim, path, embedder, identity, empty=False)
             index._index.load_index(str(path))
             index._index.set_ef(HNSW_EF)
             ids = index._index.get_ids_list()
             index.max_id = int(max(ids)) if len(ids) else 0
-        except (OSError, ValueError, RuntimeError, KeyError):
-            return cls(dim, path, embedder)  # a torn or foreign file: rebuild from the database
+        except (OSError, ValueError, RuntimeError, KeyError, AttributeError):
+            return cls(dim, path, embedder, identity)  # a torn or foreign file: rebuild from the database
         return index

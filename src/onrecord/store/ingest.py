@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+import uuid
 from collections import namedtuple
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -20,6 +22,7 @@ from typing import Callable, Iterable
 import numpy as np
 from sqlalchemy import Connection, Engine, insert, select
 
+from .. import settings
 from ..errors import OnrecordError
 from ..records import Attribution
 from ..report import Report
@@ -90,9 +93,8 @@ class Store:
 
     def __init__(self, engine: Engine, info: StoreInfo, embedder: Embedder):
         self.engine, self.info, self.embedder = engine, info, embedder
-        self._check_embedder()
-        path = Path(str(info.path) + ".hnsw") if info.path is not None else None
-        self.index = VectorIndex.load(embedder.dim, path, embedder.name)
+        identity = self._check_meta()
+        self.index = VectorIndex.load(embedder.dim, index_path(info, identity), embedder.name, identity)
         self._since_save = 0
 
     @classmethod
@@ -128,11 +130,7 @@ class Store:
         text is analysed again and ingested anew in its original order (with its URL, title,
         outlet, source, date and ingest time), so the store equals a fresh ingest of the same
         articles. The vector index file is removed first and rebuilt from the new vectors."""
-        for path in (self.index.path, self.index.path and self.index._sidecar()):
-            if path is not None:
-                Path(path).unlink(missing_ok=True)
-        self.index = VectorIndex(self.embedder.dim, self.index.path, self.embedder.name)
-        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+        with self._rebuilding_index(), self.engine.connect().execution_options(write=True) as conn, conn.begin():
             write_lock(conn)
             olds = [StoredArticle(*r) for r in run(
                 conn, "SELECT id, url, doc_id, title, outlet, published, source, text, ingested_at "
@@ -174,12 +172,8 @@ class Store:
                 fresh.append((item, item.report or analyze(item.the_article)))
             except Exception as exc:  # one bad article must not stop the others
                 result.refused.append((item.source, f"analysis failed ({type(exc).__name__}: {exc})"))
-        for path in (self.index.path, self.index.path and self.index._sidecar()):
-            if path is not None:
-                Path(path).unlink(missing_ok=True)
-        self.index = VectorIndex(self.embedder.dim, self.index.path, self.embedder.name)
         left = list(fresh)
-        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+        with self._rebuilding_index(), self.engine.connect().execution_options(write=True) as conn, conn.begin():
             write_lock(conn)
             olds = run(conn, "SELECT id, url, content_hash, source, outlet, ingested_at FROM articles "
                              "ORDER BY id").fetchall()
@@ -212,15 +206,45 @@ class Store:
                 on_outcome(outcome)
         return result
 
-    def _check_embedder(self) -> None:
+    def _check_meta(self) -> dict[str, str]:
+        """Refuse another embedder than the store's (recording it in a new store); the store's
+        identity as its vector index file records it: the store's id (made once, a random
+        one) and its count of rebuilds (``_clear``), so that the file of another store, or of
+        this one before a rebuild gave its statements new ids, is never loaded."""
         with self.engine.connect().execution_options(write=True) as conn, conn.begin():
             write_lock(conn)
-            row = conn.execute(select(meta.c.value).where(meta.c.key == "embedder")).scalar()
+            known = dict(conn.execute(select(meta.c.key, meta.c.value).where(
+                meta.c.key.in_(("embedder", "store_id", "rebuilds")))).all())
+            row = known.get("embedder")
             if row is None:
                 conn.execute(insert(meta).values(key="embedder", value=self.embedder.name))
             elif row != self.embedder.name:
                 raise StoreError(f"this store was built with the {row} embedder, not "
                                  f"{self.embedder.name} (pass --embedder {_short(row)} or use another --db)")
+            if "store_id" not in known:
+                known["store_id"] = uuid.uuid4().hex
+                conn.execute(insert(meta).values(key="store_id", value=known["store_id"]))
+        return {"store": known["store_id"], "rebuilds": known.get("rebuilds", "0")}
+
+    @contextmanager
+    def _rebuilding_index(self):
+        """Around a rebuild of every statement (new ids): the vector index starts empty (its file
+        removed first), and records the store's new count of rebuilds once the rebuild commits;
+        when the rebuild fails, the index is dropped again (it held rolled-back statements) and
+        the next open builds it from the stored vectors."""
+        self._drop_index()
+        try:
+            yield
+        except BaseException:
+            self._drop_index()
+            raise
+        self.index.identity = self._check_meta()
+
+    def _drop_index(self) -> None:
+        for path in (self.index.path, self.index.path and self.index._sidecar()):
+            if path is not None:
+                Path(path).unlink(missing_ok=True)
+        self.index = VectorIndex(self.embedder.dim, self.index.path, self.embedder.name, self.index.identity)
 
     def close(self) -> None:
         """Save the vector index and release the engine (released even when the save fails)."""
@@ -381,6 +405,14 @@ def legacy_article(row: StoredArticle):
 
 def _short(embedder_name: str) -> str:
     return "hashing" if embedder_name.startswith("hashing") else "minilm"
+
+
+def index_path(info: StoreInfo, identity: dict[str, str]) -> Path:
+    """Where a store's vector index is saved: next to a SQLite store's file; for PostgreSQL, in
+    this machine's index folder (``settings.index_dir``), one file per store id."""
+    if info.path is not None:
+        return Path(str(info.path) + ".hnsw")
+    return settings.index_dir() / f"{identity['store']}.hnsw"
 
 
 def stored_embedder(engine: Engine) -> str | None:
