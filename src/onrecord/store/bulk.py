@@ -17,7 +17,10 @@ vector search, an HNSW insert on one thread and the judging of every claim it to
   supporters and statements) is read once per chunk and kept in step with what the chunk
   writes (``linking.ChunkMemo``): a claim's anchor is updated from the article's new
   statements alone, and its verdict judged from the statements read already;
-- after the commit the chunk's vectors go into the HNSW index in one call on every core.
+- after the commit the chunk's vectors are held (``VectorIndex.hold``): the next chunk searches
+  the index without them and compares them exactly, then they go into the HNSW index on a worker
+  thread while that chunk links (hnswlib releases the GIL while it inserts, and cannot insert
+  and search at once); a save, the end of the run or any other search inserts them first.
 
 A kill loses at most the chunk in flight (its transaction is rolled back); the index catches up
 from the stored vectors on the next open, and a rerun skips what was committed (same URL or
@@ -193,22 +196,30 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
         memo = state.memo_for(conn)
         state.memo = None  # kept only once this chunk commits: a rolled-back chunk's writes are not the store's
         store.catch_up(conn)
-        stored = store.index.search_many(every, linking.SEARCHED, threads=threads()) if at else []
-        alike = every @ every.T if at else None  # the chunk's statements, exactly
+        index = store.index
+        # the last chunk's statements are held out of the index (``VectorIndex.hold``): searched
+        # exactly here, and inserted on the worker thread while this chunk links
+        stored = index.search_many(every, linking.SEARCHED, threads=threads(), skip_held=True) if at else []
         # a response's words alone are searched the same way (linking._content_scores)
         words = [(j, v) for k, prep in enumerate(preps) for j, v in zip(rows[k], prep.content_vectors or [])
                  if v is not None]
         spoken = np.stack([v for _, v in words]).astype(np.float32) if words else None
-        by_words = dict(zip((j for j, _ in words), store.index.search_many(spoken, linking.SEARCHED,
-                                                                             threads=threads()))) if words else {}
-        words_alike = dict(zip((j for j, _ in words), spoken @ every.T)) if words else {}
+        by_words = dict(zip((j for j, _ in words), index.search_many(spoken, linking.SEARCHED, threads=threads(),
+                                                                       skip_held=True))) if words else {}
+        held_ids, held = index.held()
+        index.insert_held()
+        alike = every @ np.concatenate([held, every]).T if at else None  # the held and the chunk's, exactly
+        words_alike = dict(zip((j for j, _ in words), spoken @ np.concatenate([held, every]).T)) if words else {}
+        before = len(held_ids)  # the chunk's own statements come after the held ones in ``alike``
         # the claims of every stored neighbour, in one query per 5,000
         memo.claims_of(conn, sorted({h for found in [*stored, *by_words.values()] for h, _ in found}))
         written = np.empty(0, np.int64)  # positions (in ``every``) of the chunk's stored statements
         written_ids = np.empty(0, np.int64)
         for k, (item, prep) in enumerate(zip(items, preps)):
-            hits = [_merge(stored[j], alike[j, written], written_ids) for j in rows[k]]
-            content_hits = [_merge(by_words[j], words_alike[j][written], written_ids) if j in by_words else None
+            known = np.concatenate([np.arange(before), before + written])  # in ``alike``'s columns
+            known_ids = np.concatenate([held_ids, written_ids])
+            hits = [_merge(stored[j], alike[j, known], known_ids) for j in rows[k]]
+            content_hits = [_merge(by_words[j], words_alike[j][known], known_ids) if j in by_words else None
                             for j in rows[k]]
             outcome = _write(conn, store.index, item.report, prep, item.source, item.outlet,
                              hits=hits, content_hits=content_hits, judged=judged, memo=memo, bands=item.bands)
@@ -221,8 +232,8 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
         memo.end_chunk()
         after = store_marker(conn)
     state.memo, state.after = memo, after  # committed: the next chunk may go on from here
-    if len(written):
-        store.index.add(written_ids, every[written], threads=threads())
+    if len(written):  # inserted while the next chunk links (or by the next save, search or add)
+        store.index.hold(written_ids, every[written])
     store._since_save += sum(o.status == "added" for o in outcomes)
     if store._since_save >= SAVE_EVERY:
         store.index.save()

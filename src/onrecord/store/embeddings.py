@@ -161,6 +161,7 @@ class VectorIndex:
         self._index = hnswlib.Index(space="cosine", dim=dim)
         self._worker: ThreadPoolExecutor | None = None
         self._pending: Future | None = None
+        self._held: tuple[np.ndarray, np.ndarray] | None = None
         if empty:
             self._index.init_index(max_elements=1024, ef_construction=HNSW_EF_CONSTRUCTION, M=HNSW_M)
             self._index.set_ef(HNSW_EF)
@@ -186,10 +187,37 @@ class VectorIndex:
         ids = np.asarray(list(ids), dtype=np.int64)
         if not len(ids):
             return
+        self._submit(ids, vectors)
+        self.max_id = max(self.max_id, int(ids.max()))
+
+    def hold(self, ids: Iterable[int], vectors: np.ndarray) -> None:
+        """Count stored vectors in without inserting them yet: ``max_id`` covers them (a
+        catch-up skips them) and a search with ``skip_held`` leaves them out, its caller
+        comparing them exactly (``held``); ``insert_held`` then inserts them on the worker
+        thread. Every other method inserts them first. Bulk ingest holds a chunk's statements
+        until the next chunk has searched the index, and links that chunk while they go in
+        (store/bulk.py): hnswlib cannot insert and search at once."""
+        self.wait()
+        ids = np.asarray(list(ids), dtype=np.int64)
+        if len(ids):
+            self._held = (ids, np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dim))
+            self.max_id = max(self.max_id, int(ids.max()))
+
+    def held(self) -> tuple[np.ndarray, np.ndarray]:
+        """The held vectors' ids and vectors (``hold``), empty when none."""
+        return self._held or (np.empty(0, np.int64), np.empty((0, self.dim), np.float32))
+
+    def insert_held(self) -> None:
+        """Insert the held vectors on the worker thread, as ``add_later`` does."""
+        self._finish()
+        held, self._held = self._held, None
+        if held is not None:
+            self._submit(*held)
+
+    def _submit(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="onrecord-hnsw")
         self._pending = self._worker.submit(self._add, ids, vectors)
-        self.max_id = max(self.max_id, int(ids.max()))
 
     def _add(self, ids: np.ndarray, vectors: np.ndarray, threads: int = 1) -> None:
         needed = self._index.get_current_count() + len(ids)
@@ -199,25 +227,43 @@ class VectorIndex:
                               num_threads=threads)
 
     def wait(self) -> None:
-        """Finish a pending ``add_later`` (re-raising its error, with ``max_id`` set back to what
-        the index holds, so that the next catch-up adds the lost vectors from the database)."""
+        """Finish a pending ``add_later`` and insert the held vectors (re-raising an error, with
+        ``max_id`` set back to what the index holds, so that the next catch-up adds the lost
+        vectors from the database)."""
+        self._finish()
+        held, self._held = self._held, None
+        if held is not None:
+            try:
+                self._add(*held)
+            except BaseException:
+                self._reset_max_id()
+                raise
+
+    def _finish(self) -> None:
         pending, self._pending = self._pending, None
         if pending is None:
             return
         try:
             pending.result()
         except BaseException:
-            ids = self._index.get_ids_list()
-            self.max_id = int(max(ids)) if len(ids) else 0
+            self._held = None  # inserted after a lost insert, a catch-up would skip the lost ones
+            self._reset_max_id()
             raise
+
+    def _reset_max_id(self) -> None:
+        ids = self._index.get_ids_list()
+        self.max_id = int(max(ids)) if len(ids) else 0
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The ``k`` nearest statement ids with their cosine similarity, best first."""
         return self.search_many(np.asarray(vector).reshape(1, -1), k)[0]
 
-    def search_many(self, vectors: np.ndarray, k: int, threads: int = 1) -> list[list[tuple[int, float]]]:
-        """``search`` for each row of ``vectors``, in one call (on ``threads`` threads)."""
-        k = min(k, len(self))
+    def search_many(self, vectors: np.ndarray, k: int, threads: int = 1, *,
+                    skip_held: bool = False) -> list[list[tuple[int, float]]]:
+        """``search`` for each row of ``vectors``, in one call (on ``threads`` threads); without
+        the held vectors when ``skip_held`` (see ``hold``)."""
+        self._finish() if skip_held else self.wait()
+        k = min(k, self._index.get_current_count())
         vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
         if k == 0 or not len(vectors):
             return [[] for _ in range(len(vectors))]
