@@ -86,3 +86,18 @@ def test_the_store_merges_suffixes_and_particles_across_articles(store):
     assert [e.name for e in found] == ["Fenwick Corp"] and len(rows) == 2
     found, rows = queries.who(store.engine, "de Souza")
     assert [e.name for e in found] == ["Anna de Souza"] and len(rows) == 2
+
+
+def test_namesakes_agrees_with_same_person_on_every_pair():
+    """``namesakes`` (a new person against every namesake, in one pass) decides each pair as
+    ``same_person`` does: surnames misspelt or not, particles, initials, misspelt given names."""
+    import itertools
+
+    people = ["Henrik Solberg", "H. Solberg", "Solberg", "Henrick Solberg", "Henrik Sollberg", "Anna Solberg",
+              "Anna de Souza", "Anna da Souza", "Souza", "Katherine van der Berg", "Catherine van der Berg",
+              "K. de Berg", "Berg", "Katharine Berg", "Jon Solberg-Dahl", "Ines Darrow", "I Darrow", "Darow"]
+    keys = [names.person_key(p) for p in people] + [()]
+    for mine in keys:
+        assert names.namesakes(mine, keys) == [bool(mine) and names.same_person_words(mine, k) for k in keys]
+    assert sum(names.namesakes(names.person_key("Henrik Solberg"), keys)) >= 4  # the case is not trivial
+    assert any(not same for same in itertools.chain.from_iterable(names.namesakes(m, keys) for m in keys))

@@ -336,3 +336,17 @@ def test_the_linking_memo_goes_on_from_chunk_to_chunk_until_someone_else_writes(
     verdicts = "SELECT text, status, reason, decided_by, sources, outlets, n_statements FROM claims ORDER BY id"
     kept, fresh = (sqlite3.connect(tmp_path / f"{n}.sqlite").execute(verdicts).fetchall() for n in ("kept", "fresh"))
     assert kept == fresh
+
+
+def test_nearest_keeps_what_sorting_every_hit_keeps():
+    """``linking.nearest`` sorts only the hits within a rounding of the tenth best: the same ten,
+    in the same order, as sorting every hit (ties to TIE_DIGITS oldest first)."""
+    from onrecord.store import linking
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        n = rng.randrange(0, 70)
+        base = [round(rng.uniform(0.3, 0.9), rng.choice([2, 5, 7])) for _ in range(n)]
+        hits = [(rng.randrange(1, 10_000), c + rng.choice([0.0, 1e-7, -1e-7, 4e-6, 1e-5])) for c in base]
+        every = sorted(hits, key=lambda h: (-round(h[1], linking.TIE_DIGITS), h[0]))[:linking.NEIGHBOURS]
+        assert linking.nearest(hits) == every

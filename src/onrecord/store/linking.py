@@ -59,6 +59,9 @@ SEARCHED = 3 * NEIGHBOURS
 def nearest(hits: list[tuple[int, float]]) -> list[tuple[int, float]]:
     """The ``NEIGHBOURS`` nearest of ``hits`` (statement id, cosine): best first, statements
     scoring alike (to ``TIE_DIGITS``) oldest first."""
+    if len(hits) > NEIGHBOURS:  # only those scoring within a rounding of the tenth best can be kept
+        cut = sorted([h[1] for h in hits], reverse=True)[NEIGHBOURS - 1] - 2 * 10 ** -TIE_DIGITS
+        hits = [h for h in hits if h[1] >= cut]
     return sorted(hits, key=lambda h: (-round(h[1], TIE_DIGITS), h[0]))[:NEIGHBOURS]
 #: A content shorter than this many words is a reference ("on Friday", "the report"): the
 #: sentence around the cue is embedded instead.
@@ -142,7 +145,7 @@ def find_person(conn: Connection, name: str) -> list[int]:
                      "AND (surname = :s OR phonetic = :p)",
                {"t": "PERSON", "s": last, "p": names.phonetic(last)}).fetchall()
     mine = tuple(words)  # every namesake is compared: by the cached tuple forms
-    hits = [r for r in rows if names.same_person_words(mine, names.person_key(r[1]))]
+    hits = [r for r, same in zip(rows, names.namesakes(mine, [names.person_key(r[1]) for r in rows])) if same]
     hits.sort(key=lambda r: (_given_exact(words, r[1]), r[2]), reverse=True)
     return [r[0] for r in hits]
 

@@ -139,9 +139,36 @@ def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return given_compatible(given_names(list(a)), given_names(list(b)))
 
 
-#: ``same_person`` of two ``person_key`` tuples, without converting them (a new person is
-#: compared with every namesake in the store).
+#: ``same_person`` of two ``person_key`` tuples, without converting them.
 same_person_words = _same_person
+
+
+@lru_cache(maxsize=65536)
+def _parts(words: tuple[str, ...]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """A folded name's surname, its particles and its given names, once per name."""
+    return words[-1], tuple(particles(list(words))), tuple(given_names(list(words)))
+
+
+def namesakes(words: tuple[str, ...], others: list[tuple[str, ...]]) -> list[bool]:
+    """``same_person_words(words, other)`` for each of ``others``, splitting ``words`` once and
+    comparing each distinct surname once: a new person is compared with every namesake in the
+    store (hundreds for a common surname), and the pairs are too many to cache."""
+    if not words:
+        return [False] * len(others)
+    last, mine_particles, mine_given = _parts(words)
+    surnames: dict[str, bool] = {}
+    out = []
+    for other in others:
+        if not other:
+            out.append(False)
+            continue
+        other_last, other_particles, other_given = _parts(other)
+        same = surnames.get(other_last)
+        if same is None:
+            same = surnames[other_last] = same_surname(last, other_last)
+        out.append(same and not (mine_particles and other_particles and mine_particles != other_particles)
+                   and given_compatible(mine_given, other_given))
+    return out
 
 
 def acronym(name: str) -> str | None:
