@@ -372,6 +372,18 @@ def resolve_title_speakers(report) -> dict[str, str]:
     name carries every word ("County confirms ..." -> "the county environment office").
 
     A role given to no one, or to two people, resolves to nothing."""
+    roles = []  # (attribution, its role's words, in a headline): the speakers to resolve
+    for a in report.attributions:
+        sp = a.speaker
+        if sp is None or not sp.entity or (sp.type == "PERSON" and len(names.person_words(sp.entity)) >= 2):
+            continue
+        role = [w for w in names.fold(sp.entity).split() if w not in _ROLE_STOP]
+        headline = is_headline(report, a)
+        # in the body only a title ("the councillor"); in a headline any role ("Clinic board")
+        if role and len(role) <= 3 and (headline or any(w in _PERSON_TITLES for w in role)):
+            roles.append((a, role, headline))
+    if not roles:  # most articles: every speaker is named
+        return {}
     named = [(names.fold(a.speaker.text), a.speaker.entity) for a in report.attributions
              if a.speaker is not None and a.speaker.entity and a.speaker.type == "PERSON"
              and len(names.person_words(a.speaker.entity)) >= 2]
@@ -386,16 +398,10 @@ def resolve_title_speakers(report) -> dict[str, str]:
     bodies = {a.speaker.entity for a in report.attributions if a.speaker is not None and a.speaker.entity
               and a.speaker.type != "PERSON" and not is_headline(report, a)}
     out = {}
-    for a in report.attributions:
+    for a, role, headline in roles:
         sp = a.speaker
-        if sp is None or not sp.entity or sp.entity in out or \
-                (sp.type == "PERSON" and len(names.person_words(sp.entity)) >= 2):
+        if sp.entity in out:
             continue
-        role = [w for w in names.fold(sp.entity).split() if w not in _ROLE_STOP]
-        # in the body only a title ("the councillor"); in a headline any role ("Clinic board")
-        if not role or len(role) > 3 or not (is_headline(report, a) or any(w in _PERSON_TITLES for w in role)):
-            continue
-        headline = is_headline(report, a)
         holders = {person for phrase, person in named if all(_role_word_in(w, phrase, headline) for w in role)}
         if not holders and headline:  # "County confirms ...": the one body of the body text so named
             holders = {body for body in bodies if body != sp.entity
