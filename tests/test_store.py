@@ -322,6 +322,21 @@ def test_index_file_of_another_store_at_the_same_path_is_never_loaded(tmp_path):
         assert len(queries.timeline(s.engine, "Upper Mere reservoir").events) == 1  # the new store's only
 
 
+def test_index_is_saved_every_so_many_articles_once_it_grew_by_a_share(tmp_path, monkeypatch):
+    """The index file is written again after SAVE_EVERY articles only once the index also grew by
+    SAVE_GROWTH of the saved file: its writes stay a bounded share of a long run."""
+    from onrecord.store import ingest as store_ingest
+
+    monkeypatch.setattr(store_ingest, "SAVE_EVERY", 1)
+    monkeypatch.setattr(store_ingest, "SAVE_GROWTH", 1.0)  # save when the index doubled
+    saves = []
+    with Store.open(tmp_path / "g.sqlite", HashingEmbedder()) as s:
+        monkeypatch.setattr(s.index, "save", lambda: saves.append(len(s.index)))
+        for r in story_reports():  # one statement each
+            s.add_report(r)
+    assert saves == [1, 2, 4, 4]  # after 1, 2 and 4 statements (1 and 2 grew by all), then at close
+
+
 def test_search_and_claims_about(store):
     for r in story_reports():
         store.add_report(r)

@@ -37,7 +37,7 @@ import numpy as np
 from . import claims as store_claims, linking
 from .db import write_lock
 from .embeddings import Embedder
-from .ingest import (SAVE_EVERY, Outcome, Prepared, Store, Summary, _prepare, _write, default_analyze,
+from .ingest import (Outcome, Prepared, Store, Summary, _prepare, _write, default_analyze,
                      embedded_texts, embedding_plan, ingest_items, store_marker)
 from .sources import Item, is_batch_output, iter_items
 
@@ -218,9 +218,13 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
         for k, (item, prep) in enumerate(zip(items, preps)):
             known = np.concatenate([np.arange(before), before + written])  # in ``alike``'s columns
             known_ids = np.concatenate([held_ids, written_ids])
-            hits = [_merge(stored[j], alike[j, known], known_ids) for j in rows[k]]
-            content_hits = [_merge(by_words[j], words_alike[j][known], known_ids) if j in by_words else None
-                            for j in rows[k]]
+            hits = _merged([stored[j] for j in rows[k]], alike[np.ix_(rows[k], known)] if len(rows[k]) else None,
+                           known_ids)
+            spoke = [j for j in rows[k] if j in by_words]
+            by_content = dict(zip(spoke, _merged([by_words[j] for j in spoke],
+                                                 np.stack([words_alike[j][known] for j in spoke]) if spoke else None,
+                                                 known_ids)))
+            content_hits = [by_content.get(j) for j in rows[k]]
             outcome = _write(conn, store.index, item.report, prep, item.source, item.outlet,
                              hits=hits, content_hits=content_hits, judged=judged, memo=memo, bands=item.bands)
             outcomes.append(outcome)
@@ -234,21 +238,23 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
     state.memo, state.after = memo, after  # committed: the next chunk may go on from here
     if len(written):  # inserted while the next chunk links (or by the next save, search or add)
         store.index.hold(written_ids, every[written])
-    store._since_save += sum(o.status == "added" for o in outcomes)
-    if store._since_save >= SAVE_EVERY:
-        store.index.save()
-        store._since_save = 0
+    store.committed(sum(o.status == "added" for o in outcomes), len(written_ids))
     for item, outcome in zip(items, outcomes):
         done(outcome, item)
     items.clear()
 
 
-def _merge(stored: list[tuple[int, float]], cosines: np.ndarray, ids: np.ndarray) -> list[tuple[int, float]]:
-    """The ``NEIGHBOURS`` best of a statement's stored neighbours and the chunk's earlier
-    statements (``cosines`` to each of ``ids``), best first: what a search of an index holding
-    both would give."""
+def _merged(stored: list[list[tuple[int, float]]], cosines: np.ndarray | None,
+            ids: np.ndarray) -> list[list[tuple[int, float]]]:
+    """For each statement (a row of ``cosines``, its cosines to each of ``ids``), the
+    ``NEIGHBOURS`` best of its stored neighbours and the chunk's earlier statements, best first:
+    what a search of an index holding both would give. One selection for all the rows."""
+    if not stored:
+        return []
     if not len(ids):
-        return linking.nearest(stored)
+        return [linking.nearest(found) for found in stored]
     k = min(linking.SEARCHED, len(ids))
-    top = np.argpartition(-cosines, k - 1)[:k] if len(ids) > k else np.arange(len(ids))
-    return linking.nearest(stored + [(int(ids[t]), float(cosines[t])) for t in top])
+    top = np.argpartition(-cosines, k - 1, axis=1)[:, :k] if len(ids) > k else \
+        np.broadcast_to(np.arange(len(ids)), (len(stored), len(ids)))
+    picked_ids, picked = ids[top].tolist(), np.take_along_axis(cosines, top, axis=1).tolist()
+    return [linking.nearest(found + list(zip(pi, pc))) for found, pi, pc in zip(stored, picked_ids, picked)]
