@@ -208,8 +208,9 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
                                                                        skip_held=True))) if words else {}
         held_ids, held = index.held()
         index.insert_held()
-        alike = every @ np.concatenate([held, every]).T if at else None  # the held and the chunk's, exactly
-        words_alike = dict(zip((j for j, _ in words), spoken @ np.concatenate([held, every]).T)) if words else {}
+        compared = np.concatenate([held, every]).T  # the held and the chunk's statements, exactly
+        alike = every @ compared if at else None
+        words_alike = dict(zip((j for j, _ in words), spoken @ compared)) if words else {}
         before = len(held_ids)  # the chunk's own statements come after the held ones in ``alike``
         # the claims of every stored neighbour, in one query per 5,000
         memo.claims_of(conn, sorted({h for found in [*stored, *by_words.values()] for h, _ in found}))

@@ -131,12 +131,17 @@ def person_key(name: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=262144)
 def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    if not (a and b) or not same_surname(a[-1], b[-1]):
+    if not (a and b):
         return False
-    pa, pb = particles(list(a)), particles(list(b))
-    if pa and pb and pa != pb:  # "van der Berg" and "de Berg" are two families
-        return False
-    return given_compatible(given_names(list(a)), given_names(list(b)))
+    mine, other = _parts(a), _parts(b)
+    return _agree(mine, other, same_surname(mine[0], other[0]))
+
+
+def _agree(mine: tuple, other: tuple, same_surnames: bool) -> bool:
+    """Two names' ``_parts`` are one person's, their surnames being alike or not: particles
+    agree ("van der Berg" and "de Berg" are two families) and given names are compatible."""
+    (_, pa, ga), (_, pb, gb) = mine, other
+    return same_surnames and not (pa and pb and pa != pb) and given_compatible(ga, gb)
 
 
 #: ``same_person`` of two ``person_key`` tuples, without converting them.
@@ -155,19 +160,18 @@ def namesakes(words: tuple[str, ...], others: list[tuple[str, ...]]) -> list[boo
     store (hundreds for a common surname), and the pairs are too many to cache."""
     if not words:
         return [False] * len(others)
-    last, mine_particles, mine_given = _parts(words)
+    mine = _parts(words)
     surnames: dict[str, bool] = {}
     out = []
     for other in others:
         if not other:
             out.append(False)
             continue
-        other_last, other_particles, other_given = _parts(other)
-        same = surnames.get(other_last)
+        theirs = _parts(other)
+        same = surnames.get(theirs[0])
         if same is None:
-            same = surnames[other_last] = same_surname(last, other_last)
-        out.append(same and not (mine_particles and other_particles and mine_particles != other_particles)
-                   and given_compatible(mine_given, other_given))
+            same = surnames[theirs[0]] = same_surname(mine[0], theirs[0])
+        out.append(_agree(mine, theirs, same))
     return out
 
 
