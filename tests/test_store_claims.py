@@ -130,6 +130,71 @@ def test_quantities_keep_different_figures_apart(a, b, conflict):
     assert claims.quantities_conflict(a, b) is conflict
 
 
+def test_join_facts_folded_as_rows_join_read_as_the_rows_do():
+    """What a bulk chunk keeps of a claim (claims.JoinFacts, folded in as statements join)
+    decides as the rows themselves: the same sources on each side and the same figures."""
+    said = ["the footbridge would close for six weeks", "the fares would double", "the roof leaked",
+            "repairs would cost 40 million crowns", "the footbridge would close for six weeks"]
+    rows = [row(1, "asserts", "A", "2025-01-01", entity=1, words=said[0]),
+            row(2, "denies", "B", "2025-01-02", entity=2),
+            row(3, "asserts", "C", "2025-01-03", words=said[1]),
+            row(4, "asserts", "D", "2025-01-04", entity=4, words=said[2]),
+            row(5, "disputes", None, "2025-01-05"),
+            row(6, "asserts", "E", "2025-01-06", entity=5, words=said[3]),
+            row(7, "asserts", "A", "2025-01-07", entity=1, words=said[4])]
+    folded = claims.JoinFacts()
+    for k in range(0, len(rows), 2):
+        folded.add(rows[k:k + 2])
+    whole = claims.JoinFacts.of(rows)
+    assert folded == whole and folded.seen == len(rows)
+    assert whole.claimants == {("entity", 1), ("name", "c"), ("entity", 4), ("entity", 5)}
+    assert whole.deniers == {("entity", 2)} and whole.claimant_entities == {1, 4, 5}
+    assert len(whole.figures) == 3  # six weeks (twice), double, 40 million crowns; "the roof leaked" gives none
+    for text in ["the footbridge would close for six months", "the fares would triple",
+                 "repairs would cost 40 million crowns", "the roof leaked in two classrooms", "nothing was said"]:
+        expected = any(r.stance == "asserts" and claims.quantities_conflict(r.words, text) for r in rows)
+        assert whole.figure_conflict(text) is expected, text
+    for speaker, stance in [(("entity", 1), "denies"), (("entity", 2), "asserts"), (("entity", 3), "disputes"),
+                            (("name", "c"), "disputes"), (None, "denies")]:
+        assert claims.may_join(whole, speaker, stance) is claims.may_join(rows, speaker, stance)
+
+
+def _verdict_as_stored(v):
+    return (claims.verdict_columns(v), [(j.row.id, j.relation, j.review, j.status_after, j.changed) for j in v.rows],
+            v.independent)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_judgement_extended_day_by_day_is_the_judgement_of_all_rows(seed):
+    """A bulk ingest extends a claim's judgement with the rows that follow the rows judged
+    (claims.Judgement): its verdict, relations and history are judge()'s of all the rows."""
+    import random
+    rng = random.Random(seed)
+    stances = ["asserts"] * 4 + ["confirms", "denies", "disputes", "declines", "retracts", "corrects", "unconfirmed"]
+    people = [("Ana Berg", 1, "Ana Berg"), ("Bo Lund", 2, "a spokesman for Ana Berg"), ("Cara Holm", 3, "Cara Holm"),
+              (None, None, None), ("Dag Ek", None, "Dag Ek")]
+    rows = []
+    for i in range(rng.randrange(1, 30)):
+        speaker, entity, text = rng.choice(people)
+        rows.append(row(i + 1, rng.choice(stances), speaker, f"2025-02-{1 + i // 3:02d}", outlet=rng.choice(["Gazette", "Post"]),
+                        entity=entity, words=rng.choice(["the roof leaked", "the roof never leaked"]),
+                        article=100 + i // 2, speaker_text=text, copy_of=7 if rng.random() < 0.1 else None))
+    judgement = claims.Judgement()
+    at = 0
+    while at < len(rows):
+        step = rng.randrange(1, 5)
+        piece = rows[at:at + step]
+        rng.shuffle(piece)  # a chunk's rows in any order among themselves
+        assert judgement.follows(piece)
+        judgement.extend(piece)
+        at += step
+        assert _verdict_as_stored(judgement.verdict()) == _verdict_as_stored(claims.judge(rows[:at]))
+    earlier = row(999, "denies", "Cara Holm", "2025-01-01", entity=3)
+    assert not judgement.follows([earlier])
+    with pytest.raises(ValueError):
+        judgement.extend([earlier])
+
+
 def _report(text, attrs, entities):
     return Report(article=from_text(text), attributions=attrs, entities=entities)
 

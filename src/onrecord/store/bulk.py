@@ -233,7 +233,7 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
                 written = np.concatenate([written, rows[k]])
                 written_ids = np.concatenate([written_ids, np.asarray(prep.ids, np.int64)])
         for claim_id in sorted(judged):  # anchors, texts and sizes are current (memo.refresh)
-            store_claims.store_verdict(conn, claim_id, memo.verdict_rows(conn, claim_id))
+            store_claims.store_verdict(conn, claim_id, verdict=memo.verdict(conn, claim_id))
         memo.end_chunk()
         after = store_marker(conn)
     state.memo, state.after = memo, after  # committed: the next chunk may go on from here

@@ -82,6 +82,10 @@ class Verdict:
     sources: int = 0
     outlets: int = 0
     independent: int = 0
+    #: An unflagged denial or dispute is among the rows.
+    disputed: bool = False
+    #: The latest date the status changed on (``last_change``).
+    last_changed: str | None = None
 
     def history(self) -> list[dict]:
         """The status changes: date, status, the statement that changed it."""
@@ -142,70 +146,141 @@ def _speaks_for(folded: str) -> re.Pattern:
 
 def judge(rows: list[Row]) -> Verdict:
     """Relations, status and reason of one claim from its statements (any order)."""
-    st = _State()
-    anchor: Row | None = None
-    judged: list[Judged] = []
-    status = None
-    for row in ordered(rows):
-        src = source_key(row)
-        outlet = names.fold(row.outlet or "")
-        # a source that confirmed the claim before it repeated it is a confirmer, not its claimant
-        own = (src in st.claimants and src not in st.confirmers) or st.same_org(row)
-        relation, review = "repeated", None
+    judgement = Judgement()
+    judgement.extend(rows)
+    return judgement.verdict()
+
+
+def row_key(row: Row) -> tuple:
+    """Where a row stands in a claim's order (``ordered``)."""
+    return (row.published or _LATE, row.article_id, row.id)
+
+
+class Judgement:
+    """A claim judged row by row in its order (``ordered``), with what its verdict counts kept
+    as the rows come: ``judge`` is one over all of a claim's rows. A row's relation depends only
+    on the rows before it, so rows that sort after every row judged (``follows``: the next
+    day's articles) extend a judgement, and its verdict is the one ``judge`` gives of all the
+    rows (a bulk ingest keeps one per claim, linking.ChunkMemo.verdict). ``seen``: the rows
+    judged. Hand-written, as ``judge``."""
+
+    def __init__(self):
+        self.st = _State()
+        self.anchor: Row | None = None
+        self.judged: list[Judged] = []
+        self.status: str | None = None
+        self.last_key: tuple | None = None
+        self.first: Judged | None = None  # the first "first reported"
+        self.last_withdrawal: Judged | None = None  # the last "retracted" or "corrected"
+        self.last_changed: str | None = None  # the latest date the status changed on
+        self._sources: set = set()
+        self._outlets: set[str] = set()
+        self._independent: set = set()
+        self._disputed = False  # an unflagged denial or dispute
+
+    @property
+    def seen(self) -> int:
+        return len(self.judged)
+
+    def follows(self, rows: list[Row]) -> bool:
+        """True when every row sorts after the rows judged, so that ``extend`` may take them."""
+        return self.last_key is None or all(row_key(r) > self.last_key for r in rows)
+
+    def extend(self, rows: list[Row]) -> None:
+        """Judge the rows (any order among themselves) after the rows judged; they must follow
+        them (``follows``), else the verdict would not be ``judge``'s."""
+        if not rows:
+            return
+        if not self.follows(rows):
+            raise ValueError("rows that sort before the rows judged: judge the claim again")
+        for row in ordered(rows):
+            src = source_key(row)
+            outlet = names.fold(row.outlet or "")
+            # a source that confirmed the claim before it repeated it is a confirmer, not its claimant
+            own = (src in self.st.claimants and src not in self.st.confirmers) or self.st.same_org(row)
+            relation, review = "repeated", None
+            if row.copy_of is not None:
+                relation = "repeated"  # a syndicated copy: listed, counts for nothing
+            elif row.stance == "asserts" and row.speaker is None:
+                relation = "reported"
+                self.st.support(("outlet", outlet), outlet, row)
+            elif row.stance == "asserts":
+                relation = "first reported" if self.anchor is None else "repeated"
+                if self.anchor is None:
+                    self.anchor = row
+                elif negated(row.words) != negated(self.anchor.words):
+                    review = "possible contradiction"
+                self.st.support(src, outlet, row)
+            elif row.stance == "confirms":
+                relation = "repeated" if own else "confirmed"
+                if self.anchor is None:  # a confirmation seen before the claim itself: it puts it forward
+                    relation, self.anchor = "first reported", row
+                    self.st.support(src, outlet, row)
+                elif not own:
+                    self.st.confirmers.add(src)
+            elif row.stance in NEGATIVE:
+                relation = "denied" if row.stance == "denies" else "disputed"
+                if own:
+                    review = "a claimant against its own claim"
+            elif row.stance in ("declines", "unconfirmed"):
+                relation = "declined"
+            elif row.stance in ("retracts", "corrects"):
+                outlet_voice = row.speaker is None or names.fold(row.speaker) == outlet or \
+                    (row.entity_id is None and row.stance == "corrects")
+                if outlet_voice and outlet in self.st.printed:
+                    relation = "corrected"
+                    self.st.corrected.add(outlet)
+                elif src in self.st.claimants:
+                    relation = "retracted"
+                    self.st.withdrawn.add(src)
+                elif row.stance == "corrects":
+                    relation = "disputed"  # "the auditor corrected the mayor's figure"
+                else:
+                    relation, review = "retracted", "withdrawn by a source that did not make the claim"
+            j = Judged(row, relation, review)
+            if row.copy_of is None and review is None:
+                if relation == "confirmed":
+                    self.st.last_confirm, self.st.confirm_at = j, len(self.judged)
+                elif relation in ("denied", "disputed"):
+                    self.st.last_negative, self.st.negative_at = j, len(self.judged)
+            if row.copy_of is None:
+                self.st.printed.add(outlet)
+            self._judged(j)
+            j.status_after = self.st.status()
+            j.changed = j.status_after != self.status
+            self.status = j.status_after
+            if j.changed and row.published and (self.last_changed is None or row.published > self.last_changed):
+                self.last_changed = row.published
+        self.last_key = row_key(self.judged[-1].row)
+
+    def _judged(self, j: Judged) -> None:
+        """Keep a judged row and what the verdict counts of it (``_count``, ``_reason``)."""
+        self.judged.append(j)
+        row = j.row
+        if j.relation == "first reported" and self.first is None:
+            self.first = j
+        if j.relation in ("retracted", "corrected"):
+            self.last_withdrawal = j
         if row.copy_of is not None:
-            relation = "repeated"  # a syndicated copy: listed, counts for nothing
-        elif row.stance == "asserts" and row.speaker is None:
-            relation = "reported"
-            st.support(("outlet", outlet), outlet, row)
-        elif row.stance == "asserts":
-            relation = "first reported" if anchor is None else "repeated"
-            if anchor is None:
-                anchor = row
-            elif negated(row.words) != negated(anchor.words):
-                review = "possible contradiction"
-            st.support(src, outlet, row)
-        elif row.stance == "confirms":
-            relation = "repeated" if own else "confirmed"
-            if anchor is None:  # a confirmation seen before the claim itself: it puts it forward
-                relation, anchor = "first reported", row
-                st.support(src, outlet, row)
-            elif not own:
-                st.confirmers.add(src)
-        elif row.stance in NEGATIVE:
-            relation = "denied" if row.stance == "denies" else "disputed"
-            if own:
-                review = "a claimant against its own claim"
-        elif row.stance in ("declines", "unconfirmed"):
-            relation = "declined"
-        elif row.stance in ("retracts", "corrects"):
-            outlet_voice = row.speaker is None or names.fold(row.speaker) == outlet or \
-                (row.entity_id is None and row.stance == "corrects")
-            if outlet_voice and outlet in st.printed:
-                relation = "corrected"
-                st.corrected.add(outlet)
-            elif src in st.claimants:
-                relation = "retracted"
-                st.withdrawn.add(src)
-            elif row.stance == "corrects":
-                relation = "disputed"  # "the auditor corrected the mayor's figure"
-            else:
-                relation, review = "retracted", "withdrawn by a source that did not make the claim"
-        j = Judged(row, relation, review)
-        if row.copy_of is None and review is None:
-            if relation == "confirmed":
-                st.last_confirm, st.confirm_at = j, len(judged)
-            elif relation in ("denied", "disputed"):
-                st.last_negative, st.negative_at = j, len(judged)
-        if row.copy_of is None:
-            st.printed.add(outlet)
-        judged.append(j)
-        j.status_after = st.status()
-        j.changed = j.status_after != status
-        status = j.status_after
-    verdict = Verdict(judged, status or "unconfirmed", "")
-    verdict.reason, verdict.decided_by = _reason(verdict, st.last_confirm, st.last_negative)
-    _count(verdict, set(st.claimants))
-    return verdict
+            return  # a copy counts for nothing
+        if row.speaker:
+            self._sources.add(source_key(row))
+            if j.review is None and j.relation in ("first reported", "repeated", "confirmed", "denied", "disputed") \
+                    and not (j.relation == "repeated" and row.stance == "confirms"):
+                self._independent.add(source_key(row))
+        if row.outlet:
+            self._outlets.add(names.fold(row.outlet))
+        if j.relation in ("denied", "disputed") and j.review is None:
+            self._disputed = True
+
+    def verdict(self) -> Verdict:
+        """The verdict of the rows judged."""
+        verdict = Verdict(list(self.judged), self.status or "unconfirmed", "", sources=len(self._sources),
+                          outlets=len(self._outlets), independent=len(self._independent), disputed=self._disputed,
+                          last_changed=self.last_changed)
+        verdict.reason, verdict.decided_by = _reason(verdict, self.first, self.last_withdrawal,
+                                                     self.st.last_confirm, self.st.last_negative)
+        return verdict
 
 
 class _State:
@@ -298,13 +373,15 @@ _VERBS = {"denied": "denied it", "disputed": "disputed it", "confirmed": "confir
           "retracted": "withdrew it", "corrected": "corrected it", "first reported": "first reported it"}
 
 
-def _reason(v: Verdict, last_confirm: Judged | None, last_negative: Judged | None) -> tuple[str, list[int]]:
-    """The statements that decide the status, in words, and their ids."""
+def _reason(v: Verdict, first: Judged | None, last_withdrawal: Judged | None, last_confirm: Judged | None,
+            last_negative: Judged | None) -> tuple[str, list[int]]:
+    """The statements that decide the status, in words, and their ids: ``first`` the first
+    "first reported", ``last_withdrawal`` the last "retracted" or "corrected" (Judgement)."""
     if not v.rows:
         return "no statements", []
-    first = next((j for j in v.rows if j.relation == "first reported"), None) or v.rows[0]
+    first = first or v.rows[0]
     if v.status == "retracted":
-        last = [j for j in v.rows if j.relation in ("retracted", "corrected")][-1]
+        last = last_withdrawal
         return (f"retracted: {_who(last.row)} {_VERBS[last.relation]}, {_where(last.row)}; "
                 f"first reported by {_who(first.row)}, {_where(first.row)}", [last.row.id, first.row.id])
     if v.status == "confirmed":
@@ -327,36 +404,66 @@ def _reason(v: Verdict, last_confirm: Judged | None, last_negative: Judged | Non
             f"{_where(first.row)}", [first.row.id])
 
 
-def _count(v: Verdict, claimants: set) -> None:
-    """Distinct sources and outlets (a copy counts for nothing), and the independent sources:
-    distinct named sources that put the claim forward or take a side on it, a claimant's own
-    "confirmation" and flagged rows left out."""
-    real = [j for j in v.rows if j.row.copy_of is None]
-    v.sources = len({source_key(j.row) for j in real if j.row.speaker})
-    v.outlets = len({names.fold(j.row.outlet or "") for j in real if j.row.outlet})
-    v.independent = len({source_key(j.row) for j in real if j.row.speaker and j.review is None
-                         and j.relation in ("first reported", "repeated", "confirmed", "denied", "disputed")
-                         and not (j.relation == "repeated" and j.row.stance == "confirms")})
-
-
 def worth_attention(v: Verdict) -> bool:
     """'Most reported' needs two independent sources or a dispute."""
-    return v.independent >= 2 or any(j.relation in ("denied", "disputed") and j.review is None for j in v.rows)
+    return v.independent >= 2 or v.disputed
 
 
-def may_join(claim_rows: list[Row], speaker: object, stance: str) -> bool:
+def may_join(claim_rows: "list[Row] | JoinFacts", speaker: object, stance: str) -> bool:
     """False when a statement would set a source against its own claim: a denial or dispute
     by one of the claim's claimants, or an assertion by one of its deniers. A retraction is the
-    only way a source turns against its own words (stance ``retracts``)."""
-    claimants = {source_key(r) for r in claim_rows if r.stance == "asserts" and r.speaker}
-    deniers = {source_key(r) for r in claim_rows if r.stance in NEGATIVE and r.speaker}
+    only way a source turns against its own words (stance ``retracts``). ``claim_rows``: the
+    claim's rows, or what ``JoinFacts`` keeps of them."""
+    facts = claim_rows if isinstance(claim_rows, JoinFacts) else JoinFacts.of(claim_rows)
     if speaker is None:
         return True
     if stance in NEGATIVE:
-        return speaker not in claimants
+        return speaker not in facts.claimants
     if stance == "asserts":
-        return speaker not in deniers
+        return speaker not in facts.deniers
     return True
+
+
+@dataclass
+class JoinFacts:
+    """What ``allowed`` reads of a claim's rows, kept so that a row is read once however often
+    statements ask to join (a claim restated in thousands of articles is asked by each new
+    statement near it): its claimants and deniers (``source_key``), the people asserting it,
+    and the distinct figures its assertions give (``figures``; an assertion without a quantity
+    or a factor conflicts with nothing). ``add`` folds in rows as they join; ``seen`` counts
+    the rows folded in."""
+
+    claimants: set = field(default_factory=set)
+    deniers: set = field(default_factory=set)
+    claimant_entities: set[int] = field(default_factory=set)
+    figures: set[tuple[frozenset, frozenset]] = field(default_factory=set)
+    seen: int = 0
+
+    @classmethod
+    def of(cls, rows: list[Row]) -> "JoinFacts":
+        facts = cls()
+        facts.add(rows)
+        return facts
+
+    def add(self, rows: list[Row]) -> None:
+        for r in rows:
+            self.seen += 1
+            if r.stance == "asserts":
+                if r.speaker:
+                    self.claimants.add(source_key(r))
+                if r.entity_id is not None:
+                    self.claimant_entities.add(r.entity_id)
+                figure = figures(r.words)
+                if figure[0] or figure[1]:
+                    self.figures.add(figure)
+            elif r.stance in NEGATIVE and r.speaker:
+                self.deniers.add(source_key(r))
+
+    def figure_conflict(self, text: str) -> bool:
+        """True when an assertion of the claim gives ``text``'s matter another figure
+        (``quantities_conflict``)."""
+        mine = figures(text)
+        return bool(mine[0] or mine[1]) and any(_figures_conflict(*theirs, *mine) for theirs in self.figures)
 
 
 _ROLE_STOP = {"the", "a", "an", "of", "s", "for", "at"}
@@ -456,20 +563,32 @@ _FACTORS = (("x2", re.compile(r"\b(?:doubl(?:e|es|ed|ing)|twice\s+as|two-?fold|2
             ("x0.5", re.compile(r"\b(?:halv(?:e|es|ed|ing)|by\s+half|in\s+half)\b", re.I)))
 
 
+#: A word every pattern of ``_FACTORS`` holds: most texts give no factor, and one search says so.
+_ANY_FACTOR = re.compile(r"doubl|twice|fold|tripl|trebl|three\s+times|thrice|halv|half", re.I)
+_NONE: frozenset = frozenset()
+
+
 @lru_cache(maxsize=65536)
 def factors(text: str) -> frozenset[str]:
     """The changes by a factor a text gives ("planned to double its fares" -> {"x2"})."""
-    return frozenset(name for name, pattern in _FACTORS if pattern.search(text or ""))
+    if not text or _ANY_FACTOR.search(text) is None:
+        return _NONE
+    return frozenset(name for name, pattern in _FACTORS if pattern.search(text))
 
 
 def same_figure(a: str, b: str) -> bool:
     """True when two texts give one figure: a change by the same factor ("double" and
     "twice as much"), or the same number of the same unit ("600 letters"; a year or a number
     before a small word is no figure)."""
-    def figures(text):
+    def counted(text):
         return {(n, u) for n, u in quantities(text) if u not in _STEM_STOP and len(u) >= 3
                 and not re.fullmatch(r"(19|20)\d\d", n)}
-    return bool(factors(a) & factors(b) or figures(a) & figures(b))
+    return bool(factors(a) & factors(b) or counted(a) & counted(b))
+
+
+def figures(text: str) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """What ``quantities_conflict`` compares of a text: its factors and its quantities."""
+    return factors(text), quantities(text)
 
 
 def quantities_conflict(a: str, b: str) -> bool:
@@ -477,17 +596,21 @@ def quantities_conflict(a: str, b: str) -> bool:
     ("six weeks" against "six months" share no unit and do not conflict; "40 million" against
     "4 million" crowns do), when the same number is given in different time units, or when
     both give a change by a factor and not the same one ("double" against "triple")."""
-    fa, fb = factors(a), factors(b)
+    return _figures_conflict(*figures(a), *figures(b))
+
+
+_TIME_UNITS = {"day", "days", "week", "mont", "year", "hour"}
+
+
+def _figures_conflict(fa: frozenset, qa: frozenset, fb: frozenset, qb: frozenset) -> bool:
     if fa and fb and not fa & fb:
         return True
-    qa, qb = quantities(a), quantities(b)
     if not qa or not qb or qa & qb:
         return False
     units_a, units_b = {u for _, u in qa}, {u for _, u in qb}
     if units_a & units_b:
         return True
-    time_units = {"day", "days", "week", "mont", "year", "hour"}
-    return bool({n for n, _ in qa} & {n for n, _ in qb}) and bool(units_a & time_units) and bool(units_b & time_units)
+    return bool({n for n, _ in qa} & {n for n, _ in qb}) and bool(units_a & _TIME_UNITS) and bool(units_b & _TIME_UNITS)
 
 
 #: Nouns for documents and data a claim rests on: a source confirming them ("the emails were
@@ -559,8 +682,7 @@ def load_verdict(conn, claim_id: int) -> Verdict:
 def last_change(v: Verdict) -> str | None:
     """The date of the latest dated status change (None when no dated statement changed it):
     ``v.changed_since(d)`` is true exactly when this is on or after ``d``."""
-    dates = [j.row.published for j in v.rows if j.changed and j.row.published]
-    return max(dates) if dates else None
+    return v.last_changed
 
 
 def verdict_columns(v: Verdict) -> dict:
@@ -570,14 +692,16 @@ def verdict_columns(v: Verdict) -> dict:
             "status_changed": last_change(v)}
 
 
-def store_verdict(conn, claim_id: int, rows: list[Row] | None = None) -> Verdict:
+def store_verdict(conn, claim_id: int, rows: list[Row] | None = None, *, verdict: Verdict | None = None) -> Verdict:
     """Judge a stored claim and write its verdict to its row; the verdict. Every change of a
     claim's statements, of their stance or speaker (corrections, merges, undos) or of its
     membership calls this for the claims it touches (linking.refresh_claim), so the stored
     verdict is always the one ``load_verdict`` gives. ``rows``: the claim's rows as ``load_rows``
-    gives them, when the caller holds them already (a bulk chunk, linking.ChunkMemo)."""
+    gives them, when the caller holds them already; ``verdict``: their verdict, when the caller
+    judged them already (a bulk chunk, linking.ChunkMemo.verdict)."""
     from .sql import run
-    verdict = judge(rows) if rows is not None else load_verdict(conn, claim_id)  # rows: the claim's, read already
+    if verdict is None:  # rows: the claim's, read already
+        verdict = judge(rows) if rows is not None else load_verdict(conn, claim_id)
     run(conn, "UPDATE claims SET status = :status, reason = :reason, decided_by = :decided_by, sources = :sources, "
               "outlets = :outlets, most_reported = :most_reported, status_changed = :status_changed WHERE id = :c",
         {**verdict_columns(verdict), "c": claim_id})
@@ -820,12 +944,13 @@ def allowed(conn, st, claim_id: int, pending, memo=None) -> bool:
                 and mine is not None and theirs is not None and mine != theirs:
             return False
     speaker = ("entity", st.speaker) if st.speaker is not None else None
-    rows = memo.rows(conn, claim_id) if memo is not None else load_rows(conn, claim_id)  # linking.ChunkMemo
-    if st.stance == "asserts" and any(r.stance == "asserts" and quantities_conflict(r.words, st.text) for r in rows):
+    # what the claim's rows say, kept by a bulk chunk's memo (linking.ChunkMemo) or read here
+    facts = memo.join_facts(conn, claim_id) if memo is not None else JoinFacts.of(load_rows(conn, claim_id))
+    if st.stance == "asserts" and facts.figure_conflict(st.text):
         return False  # "six weeks" is not the claim of "six months"
-    if st.stance in NEGATIVE and _claimants_side(conn, st, rows):
+    if st.stance in NEGATIVE and _claimants_side(conn, st, facts.claimant_entities):
         return False  # "the head of the Halden Water Authority" does not dispute its director's words
-    return may_join(rows, speaker, st.stance)
+    return may_join(facts, speaker, st.stance)
 
 
 #: Speaker texts read per source to learn which organisation the text says it belongs to.
@@ -851,18 +976,18 @@ def _texts_of(conn, entity_id: int | None) -> tuple[str | None, set[str]]:
     return (name[0] if name else None), set().union(*(organisations(t) for (t,) in texts))
 
 
-def _claimants_side(conn, st, rows: list[Row]) -> bool:
+def _claimants_side(conn, st, claimants: set[int]) -> bool:
     """True when the text says the statement's source and one of the claim's claimants are one
     organisation: one is the organisation the other speaks for or belongs to, or both belong
     to the same one ("the head of the Halden Water Authority" and "the director of the
-    Halden Water Authority, Henrik Solberg"). Such a source is not independent of the claimant."""
+    Halden Water Authority, Henrik Solberg"). Such a source is not independent of the claimant.
+    ``claimants``: the people asserting the claim (``JoinFacts.claimant_entities``)."""
     from .sql import run
     found = run(conn, "SELECT speaker_text FROM statements WHERE id = :s", {"s": st.id}).fetchone()
     my_name, my_orgs = _texts_of(conn, st.speaker)
     my_orgs |= organisations(found[0] if found else None)
     mine = my_orgs | ({names.fold(my_name)} if my_name else set())
-    claimant_ids = {r.entity_id for r in rows if r.stance == "asserts" and r.entity_id is not None} - {st.speaker}
-    for claimant in claimant_ids:
+    for claimant in claimants - {st.speaker}:
         name, orgs = _texts_of(conn, claimant)
         if orgs & mine or (name and names.fold(name) in my_orgs):
             return True

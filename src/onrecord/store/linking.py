@@ -502,6 +502,8 @@ class ChunkMemo:
         self._supporters: dict[int, set[int]] = {}
         self._rows: dict[int, list] = {}
         self._joined: dict[int, list[int]] = {}  # claim -> statements joined since its rows were read
+        self._facts: dict[int, tuple[list, store_claims.JoinFacts]] = {}  # claim -> (its rows, what they say)
+        self._judgements: dict[int, tuple[list, store_claims.Judgement]] = {}  # claim -> (its rows, judged)
         self._uncorrected: bool | None = None  # no statement corrected, no people merged (``_uncorrected_store``)
         #: People given a fuller name during the chunk (their rows above may say the old one).
         self.renamed: set[int] = set()
@@ -543,6 +545,18 @@ class ChunkMemo:
                                                               uncorrected_store=self._uncorrected_store(conn))
         return self._rows[claim_id]
 
+    def join_facts(self, conn: Connection, claim_id: int) -> "store_claims.JoinFacts":
+        """What ``claims.allowed`` reads of a claim's rows (``rows``), each row folded in once:
+        a claim asked by thousands of statements reads each of its rows once, not once per ask."""
+        rows = self.rows(conn, claim_id)
+        kept = self._facts.get(claim_id)
+        if kept is None or kept[0] is not rows:  # first asked, or the rows were read again
+            kept = self._facts[claim_id] = (rows, store_claims.JoinFacts())
+        facts = kept[1]
+        if facts.seen < len(rows):
+            facts.add(rows[facts.seen:])
+        return facts
+
     def _uncorrected_store(self, conn: Connection) -> bool:
         """True when the store holds no correction of a statement and no merge of people, read
         once per memo (a correction or a rebuild by anyone makes the next chunk's memo a new one:
@@ -555,6 +569,7 @@ class ChunkMemo:
     def size(self) -> int:
         """What the memo holds: statements' claims, claims' rows, anchors and supporters."""
         return (len(self._claim_of) + sum(len(r) for r in self._rows.values()) + len(self._anchors)
+                + sum(j.seen for _, j in self._judgements.values())
                 + len(self._vectors) + sum(len(s) for s in self._supporters.values()))
 
     def end_chunk(self) -> None:
@@ -565,17 +580,27 @@ class ChunkMemo:
             for claim_id in [c for c, rows in self._rows.items() if any(r.entity_id in self.renamed for r in rows)]:
                 del self._rows[claim_id]
                 self._joined.pop(claim_id, None)
+                self._facts.pop(claim_id, None)
+                self._judgements.pop(claim_id, None)
             self.renamed.clear()
 
-    def verdict_rows(self, conn: Connection, claim_id: int) -> list:
-        """A claim's statements for judging it (``claims.load_rows``): the rows read already
-        when none of their people was renamed since (a verdict's reason names its sources)."""
-        if claim_id not in self._rows:
-            return store_claims.load_rows(conn, claim_id, uncorrected_store=self._uncorrected_store(conn))
+    def verdict(self, conn: Connection, claim_id: int) -> "store_claims.Verdict":
+        """A claim's verdict (``claims.load_verdict``). The claim's judgement is kept and
+        extended by the rows that joined since, when they sort after the rows judged (the
+        next days' articles: ``claims.Judgement``); else, or when one of its people was renamed
+        since (a verdict's reason names its sources), the claim is judged again from its rows."""
         rows = self.rows(conn, claim_id)
-        if any(r.entity_id in self.renamed for r in rows):
-            return store_claims.load_rows(conn, claim_id, uncorrected_store=self._uncorrected_store(conn))
-        return rows
+        if self.renamed and any(r.entity_id in self.renamed for r in rows):
+            self._judgements.pop(claim_id, None)
+            return store_claims.judge(store_claims.load_rows(conn, claim_id,
+                                                             uncorrected_store=self._uncorrected_store(conn)))
+        kept = self._judgements.get(claim_id)
+        judgement = kept[1] if kept is not None and kept[0] is rows else None
+        if judgement is None or not judgement.follows(rows[judgement.seen:]):
+            judgement = store_claims.Judgement()
+            self._judgements[claim_id] = (rows, judgement)
+        judgement.extend(rows[judgement.seen:])
+        return judgement.verdict()
 
     def linked(self, conn: Connection, st: NewStatement) -> None:
         """A statement has joined ``st.claim_id`` (its row says so)."""
