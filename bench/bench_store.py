@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import json
 import os
 import random
@@ -69,6 +70,17 @@ FUNCTION = ("the of and to a in that is was for on it with as he she at by from 
 VOCABULARY = 4000
 #: Share of statements that restate one of the last RECENT claims (a story told again).
 REPEAT, RECENT = 0.25, 2000
+#: Articles are dated in order, PER_DAY a day from FIRST_DAY (a million span about seven years),
+#: as news is published and an archive is read; one in LATE is a few (1-3) days late, as an
+#: article fetched or batched late is: a story restated in the articles that follow it is
+#: dated after it, mostly.
+FIRST_DAY, PER_DAY, LATE = dt.date(2020, 1, 1), 400, 20
+
+
+def published(i: int) -> str:
+    """The date of generated article ``i`` (``PER_DAY``, ``LATE``)."""
+    late = 1 + (i // LATE) % 3 if i % LATE == LATE - 1 else 0
+    return (FIRST_DAY + dt.timedelta(days=max(0, i // PER_DAY - late))).isoformat()
 
 
 def vocabulary(n: int = VOCABULARY) -> tuple[list[str], list[float]]:
@@ -132,8 +144,7 @@ def make_article(i: int, pool: list[str], rng: random.Random, recent: list[str] 
         attrs.append(Attribution(f"a{k}", "indirect", Speaker(s, s + len(who), who, who, "PERSON"),
                                  Span(cue, cue + 4, "said"), Content(c, c + len(claim), claim, [(c, c + len(claim))])))
         ents.append(Entity(who, "PERSON", [who], [(s, s + len(who))]))
-    day = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}"
-    article = from_text(text, doc_id=f"gen{i}", published=day, url=f"https://gen.example/{i}")
+    article = from_text(text, doc_id=f"gen{i}", published=published(i), url=f"https://gen.example/{i}")
     return Report(article=article, attributions=attrs, entities=ents)
 
 
