@@ -6,6 +6,7 @@ so that claims recur across articles and across chunks.
 """
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sqlite3
 
@@ -39,8 +40,9 @@ STANCES = ["asserts"] * 4 + ["denies", "confirms"]
 TAILS = ["unless the board acts", "by the spring", "according to the minutes", "as item", "in notice"]
 
 
-def make_report(i: int, rng: random.Random) -> Report:
-    """An article of three statements, each restating one of CLAIMS in its own words."""
+def make_report(i: int, rng: random.Random, dated: bool = False) -> Report:
+    """An article of three statements, each restating one of CLAIMS in its own words; dated
+    in no order, or ``dated`` in order (ten articles a day)."""
     said, paras = [], [f"Town notes {i}"]
     for k in range(3):
         who, claim = rng.choice(PEOPLE), rng.choice(CLAIMS)
@@ -60,13 +62,14 @@ def make_report(i: int, rng: random.Random) -> Report:
                                  Span(s + len(who) + 1, s + len(who) + 5, text[s + len(who) + 1:s + len(who) + 5]),
                                  Content(c, c + len(words), words, [(c, c + len(words))]), stance=stance))
         ents.append(Entity(who, "PERSON", [who], [(s, s + len(who))]))
-    article = from_text(text, doc_id=f"town{i}", published=f"2025-0{1 + i % 9}-1{i % 10}",
-                        url=f"https://town.example/{i}")
+    day = (dt.date(2025, 1, 1) + dt.timedelta(days=i // 10)).isoformat() if dated else f"2025-0{1 + i % 9}-1{i % 10}"
+    article = from_text(text, doc_id=f"town{i}", published=day, url=f"https://town.example/{i}")
     return Report(article=article, attributions=attrs, entities=ents)
 
 
-def write_output(out, n: int, embedder=None, per_shard: int = 16):
-    """A batch output of ``n`` generated articles, with vectors unless ``embedder`` is None."""
+def write_output(out, n: int, embedder=None, per_shard: int = 16, dated: bool = False):
+    """A batch output of ``n`` generated articles, with vectors unless ``embedder`` is None
+    (``dated``: as ``make_report``)."""
     layout = Layout(out)
     layout.create()
     rng = random.Random(4)
@@ -75,7 +78,7 @@ def write_output(out, n: int, embedder=None, per_shard: int = 16):
         writer = ShardWriter(layout, f"s{first:05d}", [f"town/{i}" for i in ids],
                              (embedder.name, embedder.dim) if embedder else None)
         for i in ids:
-            report = make_report(i, rng)
+            report = make_report(i, rng, dated)
             vectors = embed_statements(report, embedder) if embedder else None
             writer.add(report_batches(report, report.article.url, f"town/{i}", 0), 0, vectors)
         writer.commit()
@@ -106,17 +109,29 @@ def claim_groups(db) -> tuple[set, list]:
     return {frozenset(g) for g in groups.values()}, [(u, loc, st) for u, loc, _, st in rows]
 
 
-@pytest.mark.parametrize("chunk", [16, bulk.CHUNK])
-def test_bulk_ingest_makes_the_store_one_article_at_a_time_makes(tmp_path, chunk):
+@pytest.mark.parametrize("chunk, dated", [(16, False), (bulk.CHUNK, False), (16, True)])
+def test_bulk_ingest_makes_the_store_one_article_at_a_time_makes(tmp_path, monkeypatch, chunk, dated):
     # 80 articles: statements that score alike (the hashing embedder's repeated words) sit at
-    # the edge of a statement's nearest neighbours, which the index returns in any order
-    out = write_output(tmp_path / "out", 80, HashingEmbedder())
+    # the edge of a statement's nearest neighbours, which the index returns in any order.
+    # Dated in order, a chunk's statements follow its claims' rows: their judgements are
+    # extended (claims.Judgement), not judged again
+    from onrecord.store import claims
+    out = write_output(tmp_path / "out", 80, HashingEmbedder(), dated=dated)
     one, many = tmp_path / "one.sqlite", tmp_path / "bulk.sqlite"
     with Store.open(one, HashingEmbedder()) as store:
         ingest_items(store, iter_items([str(out)]))
+    extended = []
+    extend = claims.Judgement.extend
+
+    def counting(judgement, rows):
+        extended.append(judgement.seen > 0 and bool(rows))
+        return extend(judgement, rows)
+    monkeypatch.setattr(claims.Judgement, "extend", counting)
     with Store.open(many, HashingEmbedder()) as store:
         summary = bulk.ingest_reports(store, iter_items([str(out)]), chunk=chunk)
     assert summary.added == 80 and summary.statements == 240
+    if dated:
+        assert sum(extended) > 20  # judgements did go on from chunk to chunk
     groups_one, rows_one = claim_groups(one)
     groups_bulk, rows_bulk = claim_groups(many)
     assert len(groups_one) < 60  # the statements did link across articles (and across chunks)
