@@ -110,3 +110,15 @@ def test_the_flow_runs_one_way():
         if name.startswith("onrecord.pipeline"):
             assert not any(d.startswith(("onrecord.store", "onrecord.web", "onrecord.batch",
                                          "onrecord.quality", "onrecord.engine")) for d in deps), name
+
+
+def test_the_explorer_loads_no_language_model():
+    """The explorer and the store compare names with the parser-free rules
+    (pipeline/namerules.py): importing them loads neither spaCy nor torch (about two seconds
+    and hundreds of megabytes before the first page)."""
+    import subprocess
+    import sys
+    code = ("import sys, onrecord.web.app, onrecord.store.queries, onrecord.store.names; "
+            "print(sorted(m for m in ('spacy', 'torch', 'sentence_transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

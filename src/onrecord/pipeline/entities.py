@@ -22,15 +22,20 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import jellyfish
 from nameparser import HumanName
-from nameparser.config import CONSTANTS as NAME_CONSTANTS
-from spacy.tokens import Doc
 
 from onrecord.records import Attribution, Entity
 from onrecord.pipeline import agreement
 from onrecord.pipeline.doccache import doc_ents, doc_text, ents_in, token_indices
+from onrecord.pipeline.namerules import COMPANY_SUFFIX_RE as _SUFFIX_RE
+from onrecord.pipeline.namerules import COMPANY_SUFFIXES, same_name_misspelt
+from onrecord.pipeline.namerules import PARTICLES as _PARTICLES
+from onrecord.pipeline.namerules import TITLE_WORDS as _TITLE_WORDS
+
+if TYPE_CHECKING:  # annotations only: the module imports spaCy through doccache
+    from spacy.tokens import Doc
 
 #: A speaker's type is one of DESIGN.md's: a country or government speaks as an organisation,
 #: a nationality or party ("Democrats") as a group.
@@ -46,16 +51,7 @@ _OUTLET_WORDS = re.compile(r"\b(news|times|post|journal|tribune|herald|gazette|t
 #: A source whose head is one of these speaks for the organisation named in its phrase
 #: ("a spokesperson for Norland Freight" is Norland Freight on the record).
 _SPOKESPEOPLE = {"spokesperson", "spokesman", "spokeswoman", "representative", "spokespeople"}
-_TITLE_WORDS = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "maj", "col", "lt", "capt", "prof",
-                "president", "former", "us", "u.s.", "senator", "governor", "minister", "prime", "chief",
-                "secretary", "judge", "justice", "mayor", "rev", "sir", "lord", "res", "the"}
 
-#: Legal suffixes of a company's name: "Fenwick Corp", "Fenwick Corp." and "Fenwick" are one
-#: organisation, and a name ending with one is an organisation whatever the tagger said.
-COMPANY_SUFFIXES = {"corp", "corporation", "inc", "incorporated", "ltd", "limited", "plc", "llc", "llp",
-                    "gmbh", "ag", "sa", "nv", "bv", "co", "company", "group", "holdings", "ab", "asa", "oy",
-                    "spa", "srl", "pty", "lp"}
-_SUFFIX_RE = re.compile(r"(?:,?\s+(?:" + "|".join(sorted(COMPANY_SUFFIXES, key=len, reverse=True)) + r")\.?)+$", re.I)
 #: A noun right before a name, or in apposition to it, that says it is an organisation:
 #: "streaming company Brightwave", "the carrier Nordlys", "Brightwave, a streaming service".
 _ORG_NOUNS = {"company", "firm", "startup", "start-up", "manufacturer", "retailer", "bank", "insurer",
@@ -96,15 +92,6 @@ _PLACE_NOUNS = {"village", "town", "city", "region", "district", "province", "co
 _PERSON_TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "sen",
                   "rep", "gov", "mayor", "minister", "president", "judge", "justice", "rev", "father", "sister"}
 
-#: Two surnames are one person misspelt when they are one edit apart (Damerau-Levenshtein)
-#: and sound alike (same metaphone or soundex code) or share nearly every letter in order
-#: (Jaro-Winkler >= 0.95, for a dropped or added final letter: Varga/Vargas). Checked on
-#: Hayman/Heyman, Keller/Kellar, Netanyahu/Netanyhau; Clinton/Clifton (one edit, different
-#: sound, 0.93) stays apart.
-_MAX_EDITS = 1
-_MIN_JARO = 0.95
-#: Surnames shorter than this are never matched by spelling: "Lee"/"Li" are different people.
-_MIN_FUZZY_LEN = 5
 
 
 @dataclass
@@ -264,7 +251,6 @@ class NameParts:
         return self.surname[: -len(self.core)].strip()
 
 
-_PARTICLES = {p.lower() for p in NAME_CONSTANTS.prefixes if p.isalpha()}
 
 
 @functools.lru_cache(maxsize=8192)
@@ -346,16 +332,6 @@ def clean_name(text: str) -> str:
     while len(words) > 1 and words[0][:1].isupper() and words[0].lower() in agreement.PERSON_NOUNS:
         words = words[1:]  # a role written as a title: "Critic Maren Holt" is Maren Holt
     return " ".join(w.strip(",") for w in words) or text.strip()
-
-
-def same_name_misspelt(a: str, b: str) -> bool:
-    """True when surname ``a`` is a plausible misspelling of surname ``b`` (see thresholds)."""
-    if a == b or min(len(a), len(b)) < _MIN_FUZZY_LEN:
-        return False
-    if jellyfish.damerau_levenshtein_distance(a, b) > _MAX_EDITS:
-        return False
-    return (jellyfish.metaphone(a) == jellyfish.metaphone(b) or jellyfish.soundex(a) == jellyfish.soundex(b)
-            or jellyfish.jaro_winkler_similarity(a, b) >= _MIN_JARO)
 
 
 # ---------------------------------------------------------------- types from the context

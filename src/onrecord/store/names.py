@@ -5,8 +5,8 @@ or a one-letter misspelling of the surname ("Soelberg"); two people who share a 
 not a first name ("Tomas Renn", "Tobias Renn") stay apart. A surname's particles are not
 given names ("de Souza" is Anna de Souza's surname, "van der Berg" Pieter van der Berg's), and
 an organisation is compared without its legal suffix ("Fenwick Corp" is Fenwick). The
-per-article rules of ``onrecord.pipeline.entities`` (``same_name_misspelt``, the particles and
-suffixes) are reused here.
+name rules of the article stage (``onrecord.pipeline.namerules``: ``same_name_misspelt``, the
+particles, titles and suffixes) are reused here.
 """
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from functools import lru_cache
 
 import jellyfish
 
-from onrecord.pipeline.entities import _PARTICLES, _SUFFIX_RE, _TITLE_WORDS, same_name_misspelt
+from onrecord.pipeline.namerules import COMPANY_SUFFIX_RE as _SUFFIX_RE
+from onrecord.pipeline.namerules import PARTICLES as _PARTICLES
+from onrecord.pipeline.namerules import TITLE_WORDS as _TITLE_WORDS
+from onrecord.pipeline.namerules import same_name_misspelt
 
 #: Words that are a role or title, not a name, on top of the article-level list.
 EXTRA_TITLES = {"councillor", "councilor", "council", "member", "director", "inspector", "head",
