@@ -109,13 +109,24 @@ def claim_groups(db) -> tuple[set, list]:
     return {frozenset(g) for g in groups.values()}, [(u, loc, st) for u, loc, _, st in rows]
 
 
-@pytest.mark.parametrize("chunk, dated", [(16, False), (bulk.CHUNK, False), (16, True)])
-def test_bulk_ingest_makes_the_store_one_article_at_a_time_makes(tmp_path, monkeypatch, chunk, dated):
+@pytest.mark.parametrize("chunk, dated, limit", [(16, False, None), (bulk.CHUNK, False, None), (16, True, None),
+                                                 (16, True, 60)])
+def test_bulk_ingest_makes_the_store_one_article_at_a_time_makes(tmp_path, monkeypatch, chunk, dated, limit):
     # 80 articles: statements that score alike (the hashing embedder's repeated words) sit at
     # the edge of a statement's nearest neighbours, which the index returns in any order.
     # Dated in order, a chunk's statements follow its claims' rows: their judgements are
-    # extended (claims.Judgement), not judged again
-    from onrecord.store import claims
+    # extended (claims.Judgement), not judged again. ``limit``: a memo limit small enough that
+    # every chunk lets go of part of the memo (linking.ChunkMemo.evict) and keeps the rest
+    from onrecord.store import claims, linking
+    evicted = []
+    if limit is not None:
+        monkeypatch.setattr(bulk, "MEMO_LIMIT", limit)
+        evict = linking.ChunkMemo.evict
+
+        def counting_evict(memo, lim):
+            evict(memo, lim)
+            evicted.append(memo.size())
+        monkeypatch.setattr(linking.ChunkMemo, "evict", counting_evict)
     out = write_output(tmp_path / "out", 80, HashingEmbedder(), dated=dated)
     one, many = tmp_path / "one.sqlite", tmp_path / "bulk.sqlite"
     with Store.open(one, HashingEmbedder()) as store:
@@ -130,8 +141,10 @@ def test_bulk_ingest_makes_the_store_one_article_at_a_time_makes(tmp_path, monke
     with Store.open(many, HashingEmbedder()) as store:
         summary = bulk.ingest_reports(store, iter_items([str(out)]), chunk=chunk)
     assert summary.added == 80 and summary.statements == 240
-    if dated:
-        assert sum(extended) > 20  # judgements did go on from chunk to chunk
+    if dated:  # judgements did go on from chunk to chunk (fewer where the memo let go of them)
+        assert sum(extended) > (20 if limit is None else 3)
+    if limit is not None:  # part of the memo went, part stayed
+        assert len(evicted) >= 3 and all(size <= limit // 2 for size in evicted) and any(evicted)
     groups_one, rows_one = claim_groups(one)
     groups_bulk, rows_bulk = claim_groups(many)
     assert len(groups_one) < 60  # the statements did link across articles (and across chunks)
@@ -316,8 +329,14 @@ def test_the_linking_memo_goes_on_from_chunk_to_chunk_until_someone_else_writes(
 
     out = write_output(tmp_path / "out", 48, HashingEmbedder())
     made = []
-    real_memo, real_flush = linking.ChunkMemo, bulk._flush
+    real_memo, real_flush, real_evict = linking.ChunkMemo, bulk._flush, linking.ChunkMemo.evict
     monkeypatch.setattr(linking, "ChunkMemo", lambda: (made.append(1), real_memo())[1])
+
+    def evict(memo, limit):  # a memo emptied counts as a new one
+        real_evict(memo, limit)
+        if memo.size() == 0 and not memo._rows and not memo._judgements:
+            made.append(1)
+    monkeypatch.setattr(real_memo, "evict", evict)
     other = make_report(1000, random.Random(9))
 
     def ingest(db, interleave: bool) -> int:
@@ -345,7 +364,7 @@ def test_the_linking_memo_goes_on_from_chunk_to_chunk_until_someone_else_writes(
 
     assert ingest(tmp_path / "alone.sqlite", False) == 1  # six chunks, one memo
     assert ingest(tmp_path / "kept.sqlite", True) == 3  # the first, then after each other write
-    monkeypatch.setattr(bulk, "MEMO_LIMIT", -1)  # every chunk reads afresh
+    monkeypatch.setattr(bulk, "MEMO_LIMIT", -1)  # every chunk lets go of the whole memo: reads afresh
     assert ingest(tmp_path / "fresh.sqlite", True) == 6
     assert claim_groups(tmp_path / "kept.sqlite") == claim_groups(tmp_path / "fresh.sqlite")
     verdicts = "SELECT text, status, reason, decided_by, sources, outlets, n_statements FROM claims ORDER BY id"

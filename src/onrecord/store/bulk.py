@@ -108,8 +108,9 @@ def ingest_reports(store: Store, items: Iterable[Item], analyze: Callable = defa
 
 
 #: The most a run's linking memo may hold (statements' claims, claims' rows, anchors and
-#: supporters, counted together) before it is read afresh: it is kept from chunk to chunk, and
-#: this bounds the memory it takes (a few hundred MB at most) however long the run.
+#: supporters, counted together) at the end of a chunk before it lets go of half
+#: (``linking.ChunkMemo.evict``, the claims asked for longest ago first): it is kept from chunk
+#: to chunk, and this bounds the memory it takes however long the run.
 MEMO_LIMIT = 400_000
 
 
@@ -126,9 +127,11 @@ class _State:
 
     def memo_for(self, conn) -> linking.ChunkMemo:
         """The memo, kept from the last chunk when nothing but this run wrote to the store since
-        (the marker is the one it left) and it is not over ``MEMO_LIMIT``; else a fresh one."""
-        if self.memo is None or self.after != store_marker(conn) or self.memo.size() > MEMO_LIMIT:
+        (the marker is the one it left), brought under ``MEMO_LIMIT``; else a fresh one."""
+        if self.memo is None or self.after != store_marker(conn):
             self.memo = linking.ChunkMemo()
+        elif self.memo.size() > MEMO_LIMIT:
+            self.memo.evict(MEMO_LIMIT)
         return self.memo
 
     def say(self, key: str, message: str) -> None:

@@ -505,6 +505,8 @@ class ChunkMemo:
         self._facts: dict[int, tuple[list, store_claims.JoinFacts]] = {}  # claim -> (its rows, what they say)
         self._judgements: dict[int, tuple[list, store_claims.Judgement]] = {}  # claim -> (its rows, judged)
         self._uncorrected: bool | None = None  # no statement corrected, no people merged (``_uncorrected_store``)
+        self._used: dict[int, int] = {}  # claim -> the last chunk that asked for it (``evict``)
+        self._chunk = 0
         #: People given a fuller name during the chunk (their rows above may say the old one).
         self.renamed: set[int] = set()
 
@@ -519,6 +521,7 @@ class ChunkMemo:
 
     def anchor_vectors(self, conn: Connection, claim_ids: list[int]) -> dict[int, tuple[np.ndarray, str]]:
         """As ``anchor_vectors``."""
+        self._use(claim_ids)
         missing = [c for c in claim_ids if c not in self._vectors]
         if missing:
             found = anchor_vectors(conn, missing)
@@ -528,6 +531,7 @@ class ChunkMemo:
 
     def supporters(self, conn: Connection, claim_id: int) -> set[int]:
         """As ``supporters``."""
+        self._used[claim_id] = self._chunk
         if claim_id not in self._supporters:
             self._supporters[claim_id] = supporters(conn, claim_id)
         return self._supporters[claim_id]
@@ -537,6 +541,7 @@ class ChunkMemo:
         order they were read and joined: ``allowed`` reads no order). A speaker's name is the
         one of when the row was read (a fuller name later in the chunk does not change it):
         ``allowed`` reads who speaks by entity id, stance and words, never by name."""
+        self._used[claim_id] = self._chunk
         if claim_id not in self._rows:
             self._rows[claim_id] = store_claims.load_rows(conn, claim_id, uncorrected_store=self._uncorrected_store(conn))
             self._joined.pop(claim_id, None)  # read with the claim's rows
@@ -567,10 +572,38 @@ class ChunkMemo:
         return self._uncorrected
 
     def size(self) -> int:
-        """What the memo holds: statements' claims, claims' rows, anchors and supporters."""
-        return (len(self._claim_of) + sum(len(r) for r in self._rows.values()) + len(self._anchors)
-                + sum(j.seen for _, j in self._judgements.values())
-                + len(self._vectors) + sum(len(s) for s in self._supporters.values()))
+        """What the memo holds: statements' claims, and claims' rows (each with what its
+        judgement and join facts keep of it), anchors and supporters."""
+        return len(self._claim_of) + sum(self._claim_size(c) for c in self._used)
+
+    def _claim_size(self, claim_id: int) -> int:
+        return (len(self._rows.get(claim_id, ())) + (claim_id in self._anchors) + (claim_id in self._vectors)
+                + len(self._supporters.get(claim_id, ())))
+
+    def _use(self, claim_ids) -> None:
+        for c in claim_ids:
+            self._used[c] = self._chunk
+
+    def evict(self, limit: int) -> None:
+        """Bring the memo to half of ``limit`` or less, between chunks: the statements' claims
+        go first (one indexed query reads a chunk's again), then the claims asked for longest
+        ago, each whole (its rows, join facts, judgement, anchor and supporters), so that the
+        claims every chunk asks for (a story restated day after day) stay and are not read
+        and judged again from all their rows. Whatever goes is read from the database when
+        next asked for, as in a new memo."""
+        self._claim_of.clear()
+        target = limit // 2
+        size = self.size()
+        for claim_id in sorted(self._used, key=self._used.get):
+            if size <= target:
+                break
+            size -= self._claim_size(claim_id)
+            self._forget(claim_id)
+
+    def _forget(self, claim_id: int) -> None:
+        for kept in (self._rows, self._joined, self._facts, self._judgements, self._anchors, self._vectors,
+                     self._supporters, self._used):
+            kept.pop(claim_id, None)
 
     def end_chunk(self) -> None:
         """At the end of a chunk, before the memo serves the next: the rows of claims in which a
@@ -583,6 +616,7 @@ class ChunkMemo:
                 self._facts.pop(claim_id, None)
                 self._judgements.pop(claim_id, None)
             self.renamed.clear()
+        self._chunk += 1
 
     def verdict(self, conn: Connection, claim_id: int) -> "store_claims.Verdict":
         """A claim's verdict (``claims.load_verdict``). The claim's judgement is kept and
@@ -626,6 +660,7 @@ class ChunkMemo:
                       f"FROM statements WHERE id IN {ids}", params).fetchall():
             new.setdefault(claim_id, []).append(ClaimRow(sid, stance, text, published, entity_id, speaker_name))
             blobs[sid] = blob
+        self._use(new)
         self._load_anchors(conn, [c for c in new if c not in self._anchors])
         for claim_id, rows in new.items():
             size, anchor = self._anchors[claim_id]
