@@ -110,8 +110,13 @@ def ingest_reports(store: Store, items: Iterable[Item], analyze: Callable = defa
 #: The most a run's linking memo may hold (statements' claims, claims' rows, anchors and
 #: supporters, counted together) at the end of a chunk before it lets go of half
 #: (``linking.ChunkMemo.evict``, the claims asked for longest ago first): it is kept from chunk
-#: to chunk, and this bounds the memory it takes however long the run.
-MEMO_LIMIT = 400_000
+#: to chunk, and this bounds the memory it takes however long the run (about 1 GB at the
+#: limit: 4,000 articles into a store of 40,000 took the memo to 992,000 and the process's
+#: peak memory from 727 to 1,714 MB). Chosen on that store (`bench/bench_bulk.py --memo-limits`,
+#: docs/store.md): at 400,000 a chunk's claims did not fit in the half kept, and every chunk
+#: read 30,000-65,000 rows again (26.8 articles/s); at 1,000,000 the reads fell to 4,000-8,000
+#: a chunk by the sixteenth (41.4 articles/s).
+MEMO_LIMIT = 1_000_000
 
 
 class _State:
