@@ -61,6 +61,9 @@ def test_postgresql_store_is_rebuilt_from_its_articles(pg_url):
 
 
 def test_postgresql_index_is_rebuilt_from_stored_vectors(pg_url):
+    with Store.open(pg_url, HashingEmbedder()) as store:  # stored by the first test, or here when run alone
+        for r in story_reports():
+            store.add_report(r)
     with Store.open(pg_url, HashingEmbedder()) as store:
         extra = make_report("Inspector Lena Vask confirmed again that lead in the Upper Mere reservoir was above "
                             "the legal limit since January, in a letter to the council.",

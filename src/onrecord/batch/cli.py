@@ -100,21 +100,21 @@ def _ingest(store, out: Path, into: str) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from ..errors import OnrecordError
-    from ..store.cli import _print_summary, OutFormat, ingest_into
+    from ..store.cli import print_summary, OutFormat, ingest_into
     from ..store.ingest import Summary
 
     summary = Summary()
     try:
         ingest_into(store, [str(out)], summary)
     except KeyboardInterrupt:
-        _print_summary(summary, OutFormat.table, interrupted=True)
+        print_summary(summary, OutFormat.table, interrupted=True)
         raise typer.Exit(130)
     except OnrecordError as exc:
         _fail(str(exc), 2)
     except (OSError, SQLAlchemyError) as exc:
         _fail(f"--into {_shown(into)}: could not write ({_reason(exc)}); {summary.added} articles were stored "
               f"in full before it stopped, and a rerun (or onrecord ingest {out} --db ...) adds the rest", 1)
-    _print_summary(summary, OutFormat.table)
+    print_summary(summary, OutFormat.table)
     return len(summary.refused)
 
 

@@ -93,7 +93,7 @@ def ingest(
         with Store.open(db, embedder, notify=notify) as store:
             ingest_into(store, paths, summary, published)
     except KeyboardInterrupt:
-        _print_summary(summary, format, interrupted=True)
+        print_summary(summary, format, interrupted=True)
         raise typer.Exit(130)
     except OnrecordError as exc:
         fail(str(exc), 2)
@@ -102,7 +102,7 @@ def ingest(
         reason = getattr(exc, "strerror", None) or str(getattr(exc, "orig", None) or exc).splitlines()[0]
         fail(f"{db or 'the store'}: could not write ({reason}); {summary.added} articles were stored "
              "in full before it stopped, and a rerun adds the rest", 1)
-    _print_summary(summary, format)
+    print_summary(summary, format)
     if summary.refused:
         raise typer.Exit(1)
 
@@ -209,7 +209,8 @@ def _count_inputs(paths: list[str]) -> int | None:
     return total
 
 
-def _print_summary(summary, format: OutFormat, interrupted: bool = False) -> None:
+def print_summary(summary, format: OutFormat, interrupted: bool = False) -> None:
+    """The ingest summary, as a table line or JSON (`onrecord ingest`, `onrecord batch --into`)."""
     if format == OutFormat.json:
         _print_json({**summary.to_dict(), "interrupted": interrupted})
         return

@@ -293,6 +293,12 @@ class VectorIndex:
     def _sidecar(self) -> Path:
         return self.path.with_name(self.path.name + ".json")
 
+    def remove_files(self) -> None:
+        """Delete the saved index and its sidecar, when there are (the index in memory stays)."""
+        if self.path is not None:
+            for path in (self.path, self._sidecar()):
+                path.unlink(missing_ok=True)
+
     @classmethod
     def load(cls, dim: int, path: Path | None, embedder: str,
              identity: dict[str, str] | None = None) -> "VectorIndex":

@@ -249,9 +249,7 @@ class Store:
         self.index.identity = self._check_meta()
 
     def _drop_index(self) -> None:
-        for path in (self.index.path, self.index.path and self.index._sidecar()):
-            if path is not None:
-                Path(path).unlink(missing_ok=True)
+        self.index.remove_files()
         self.index = VectorIndex(self.embedder.dim, self.index.path, self.embedder.name, self.index.identity)
 
     def close(self) -> None:
