@@ -195,6 +195,38 @@ def test_a_judgement_extended_day_by_day_is_the_judgement_of_all_rows(seed):
         judgement.extend([earlier])
 
 
+def _status_listing_all(st):
+    """A claim's status as DESIGN.md defines it, listing every claimant each time."""
+    def stands(src, outlets):
+        return src not in st.withdrawn and not outlets <= st.corrected
+    if st.claimants and not any(stands(s, o) for s, o in st.claimants.items()):
+        return "retracted"
+    if st.last_confirm is not None and (st.last_negative is None or st.confirm_at > st.negative_at):
+        return "confirmed"
+    if st.last_negative is not None:
+        return "contested"
+    if any(s[0] != "outlet" and stands(s, o) for s, o in st.claimants.items()):
+        return "unconfirmed"
+    return "stated" if st.claimants else "unconfirmed"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_status_after_each_row_is_the_one_listing_every_claimant(seed):
+    """``_State.status`` asks first the claimant it found standing last time: after every row,
+    with withdrawals and corrections among them, it gives what listing them all gives."""
+    import random
+    rng = random.Random(seed)
+    stances = ["asserts"] * 4 + ["retracts", "corrects"] * 2 + ["confirms", "denies"]
+    people = [("Ana Berg", 1), ("Cara Holm", 3), (None, None), ("Dag Ek", None), ("Gazette", None)]
+    judgement = claims.Judgement()
+    for i in range(rng.randrange(5, 40)):
+        speaker, entity = rng.choice(people)
+        judgement.extend([row(i + 1, rng.choice(stances), speaker, f"2025-03-{1 + i // 4:02d}",
+                              outlet=rng.choice(["Gazette", "Post", "Herald"]), entity=entity,
+                              article=200 + i)])
+        assert judgement.status == _status_listing_all(judgement.st), i
+
+
 def _report(text, attrs, entities):
     return Report(article=from_text(text), attributions=attrs, entities=entities)
 

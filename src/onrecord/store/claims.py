@@ -303,6 +303,9 @@ class _State:
         self.last_confirm: Judged | None = None
         self.last_negative: Judged | None = None
         self.confirm_at = self.negative_at = -1  # their places among the rows judged
+        # a claimant found standing by the last ``status`` (any, and named): checked first next
+        # time, since withdrawals and corrections are rare and claimants are never removed
+        self._standing: dict[bool, object] = {}
 
     def support(self, src, outlet: str, row: Row) -> None:
         self.claimants.setdefault(src, set()).add(outlet)
@@ -334,18 +337,31 @@ class _State:
         """A claimant still behind the claim: not withdrawn, printed by an outlet that did not correct it."""
         return src not in self.withdrawn and not outlets <= self.corrected
 
+    def _any_stands(self, named: bool) -> bool:
+        """A claimant (a named one: not an outlet's own voice) still stands. The one found last
+        time is asked first; the claimants are listed only when it no longer stands."""
+        last = self._standing.get(named)
+        if last is not None and self._stands(last, self.claimants[last]):
+            return True
+        for src, outlets in self.claimants.items():
+            if (not named or src[0] != "outlet") and self._stands(src, outlets):
+                self._standing[named] = src
+                return True
+        return False
+
     def status(self) -> str:
         """DESIGN.md's statuses, from what stands after the rows judged so far. Asked after
-        every row, so it stops at the first claimant standing instead of listing them all (a
-        claim of thousands of statements has hundreds of claimants)."""
-        if self.claimants and not any(self._stands(s, o) for s, o in self.claimants.items()):
+        every row, so it asks first the claimant found standing last time instead of listing
+        them all (a claim of thousands of statements has hundreds of claimants, most of them
+        outlets' own voices when the first named claimant stands late in the list)."""
+        if self.claimants and not self._any_stands(named=False):
             return "retracted"
         confirm, negative = self.last_confirm, self.last_negative
         if confirm is not None and (negative is None or self.confirm_at > self.negative_at):
             return "confirmed"
         if negative is not None:
             return "contested"
-        if any(s[0] != "outlet" and self._stands(s, o) for s, o in self.claimants.items()):
+        if self._any_stands(named=True):
             return "unconfirmed"
         return "stated" if self.claimants else "unconfirmed"
 
