@@ -22,8 +22,7 @@ from onrecord.store.db import open_engine
 
 def listing_every_claimant(st: "claims._State") -> str:
     """The baseline: DESIGN.md's status, listing the claimants after every row."""
-    def stands(src, outlets):
-        return src not in st.withdrawn and not outlets <= st.corrected
+    stands = st._stands
     if st.claimants and not any(stands(s, o) for s, o in st.claimants.items()):
         return "retracted"
     if st.last_confirm is not None and (st.last_negative is None or st.confirm_at > st.negative_at):
