@@ -72,3 +72,30 @@ def test_distinct_generated_claims_rarely_look_alike_to_the_store(bench):
     np.fill_diagonal(cosines, -1)
     alike = (cosines.max(axis=1) >= linking.SAME_CLAIM).mean()
     assert len(texts) > 2990 and alike < 0.02, alike
+
+
+def test_claim_mix_counts_what_linking_merged_and_split(bench, tmp_path):
+    """The benchmark's linking figure, against the generator's truth (one text, one claim): on a
+    small store linking keeps its claims apart, and a statement moved by hand into another
+    claim is counted as merged there, and its text as split."""
+    from onrecord.store.embeddings import HashingEmbedder
+    from onrecord.store.ingest import Store
+
+    pool, rng = bench.people(200), random.Random(4)
+    with Store.open(tmp_path / "m.sqlite", HashingEmbedder()) as store:
+        bench.ingest(store, 0, 40, pool, rng, [], bulk=True)
+        before = bench.claim_mix(store)
+        with store.engine.begin() as conn:
+            # a restated claim's statement (its text in another statement too) into another claim
+            sid, = conn.exec_driver_sql(
+                "SELECT min(id) FROM statements WHERE content_text IN (SELECT content_text FROM statements "
+                "GROUP BY content_text HAVING count(*) > 1)").one()
+            other, = conn.exec_driver_sql(
+                "SELECT min(claim_id) FROM statements WHERE content_text <> "
+                "(SELECT content_text FROM statements WHERE id = ?)", (sid,)).one()
+            conn.exec_driver_sql("UPDATE statements SET claim_id = ? WHERE id = ?", (other, sid))
+        after = bench.claim_mix(store)
+    assert before["linked_statements"] == 120 and before["texts"] < 120  # a quarter restate a claim
+    assert before["mixed_claims"] == 0 and before["merged_share"] == 0 and before["split_texts"] == 0
+    assert after["mixed_claims"] == 1 and after["split_texts"] == 1
+    assert after["merged_share"] == pytest.approx(1 / 120)
