@@ -361,6 +361,38 @@ def test_full_text_ranks_the_newest_matches_when_too_many_match(store, monkeypat
     assert [h.article_id for h in queries.search(store.engine, "lead reservoir")] == everything
 
 
+def test_claims_about_with_a_status_ranks_the_newest_matches_of_that_status(store, monkeypatch):
+    """``claims --about`` narrowed to a status counts, against the bound, only the statements of
+    claims with that status: an older claim of another status than the newer matches is found."""
+    words = "the pipes into the Lower Mere reservoir carried no lead at all last winter"
+    older = make_report(f"Engineer Ines Darrow said that {words}.",
+                        [("Engineer Ines Darrow", "Ines Darrow", "PERSON", words, "said", "asserts")],
+                        published="2025-01-10", url="https://courier.example/0", doc_id="zero")
+    store.add_report(older)
+    for r in story_reports():
+        store.add_report(r)
+    every = queries.list_claims(store.engine, about="lead reservoir")
+    assert len(every) == 2 and every[0].status != every[1].status
+    first = next(c for c in every if c.first_published == "2025-01-10")
+    monkeypatch.setattr(queries, "FTS_CANDIDATES", 2)  # unfiltered, only the newest two statements
+    assert first.id not in [c.id for c in queries.list_claims(store.engine, about="lead reservoir")]
+    assert [c.id for c in queries.list_claims(store.engine, about="lead reservoir", status=first.status)] == [first.id]
+    january = queries.list_claims(store.engine, about="lead reservoir", since="2025-01-01", until="2025-01-31")
+    assert [c.id for c in january] == [first.id]  # the other filters too: part of the match
+
+
+def test_a_filtered_search_ranks_the_newest_matches_it_keeps(store, monkeypatch):
+    """With more newer matches than are ranked, a search narrowed to an old span or to an outlet
+    still finds its matches: the bound counts the matches the filters keep, not all of them."""
+    for r in story_reports():
+        store.add_report(r, outlet="Ledger" if "ledger" in r.article.url else "Courier")
+    monkeypatch.setattr(queries, "FTS_CANDIDATES", 2)  # unfiltered, only articles 3 and 4 are ranked
+    march = queries.search(store.engine, "lead reservoir", f=queries.Filters(since="2025-03-01", until="2025-03-31"))
+    assert sorted(h.article_id for h in march) == [1, 2]
+    by_outlet = queries.search(store.engine, "lead reservoir", f=queries.Filters(outlet="courier"))
+    assert sorted(h.article_id for h in by_outlet) == [1, 2]
+
+
 def test_vector_index_added_in_the_background_is_searched(tmp_path):
     from onrecord.store.embeddings import VectorIndex
 

@@ -42,6 +42,23 @@ def test_story_on_postgresql(pg_url):
                 assert got == json.loads(json.dumps(r.to_dict()))
 
 
+def test_postgresql_search_ranks_the_newest_matches_its_filters_keep(pg_server, monkeypatch):
+    """As on SQLite (test_store.py): past ``FTS_CANDIDATES`` matches the newest are ranked, and
+    a filtered search counts only the matches its filters keep."""
+    from pg_server import create_database
+
+    with Store.open(create_database(pg_server, "store_search_bound"), HashingEmbedder()) as store:
+        for r in story_reports():
+            store.add_report(r, outlet="Ledger" if "ledger" in r.article.url else "Courier")
+        assert sorted(h.article_id for h in queries.search(store.engine, "lead reservoir")) == [1, 2, 3, 4]
+        monkeypatch.setattr(queries, "FTS_CANDIDATES", 2)
+        assert sorted(h.article_id for h in queries.search(store.engine, "lead reservoir")) == [3, 4]
+        march = queries.search(store.engine, "lead reservoir", f=queries.Filters(since="2025-03-01", until="2025-03-31"))
+        assert sorted(h.article_id for h in march) == [1, 2]
+        courier = queries.search(store.engine, "lead reservoir", f=queries.Filters(outlet="courier"))
+        assert sorted(h.article_id for h in courier) == [1, 2]
+
+
 def test_postgresql_store_is_rebuilt_from_its_articles(pg_url):
     """The upgrade path on PostgreSQL: every table emptied and written again from the stored
     texts (here analysed by a stand-in giving each text its hand-made attributions)."""

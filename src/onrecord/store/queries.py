@@ -21,11 +21,9 @@ from .schema import articles, claims, entities, entity_aliases, statements
 from .sql import in_list, run
 
 STATUSES = store_claims.STATUSES
-#: Full-text matches of ``claims --about`` kept before the other filters of a listing apply
-#: (ranked by match, the filters then read each one's stored verdict).
-RANK_CANDIDATES = 500
-#: Full-text matches ranked per query on SQLite: the newest this many articles (for
-#: ``search``) or statements (for ``claims --about``) holding every word. A query matching
+#: Full-text matches ranked per query: the newest this many articles (for ``search``, on
+#: SQLite and PostgreSQL) or statements (for ``claims --about``, on SQLite) holding every word
+#: and kept by the query's filters (an outlet, a date span, a claim's status). A query matching
 #: fewer is ranked in full, as before; one matching more (two common words in a large corpus)
 #: gets the best matches among its most recent ones, in bounded time: FTS5 computes bm25
 #: for every row it ranks, so an unbounded query grows with the corpus. On the benchmark's
@@ -272,13 +270,7 @@ def list_claims(bind: Engine | Connection, about: str | None = None, status: str
     where, params = _claim_where(status, outlet, since, until, changed_since, stance)
     with connection(bind) as conn:
         if about:
-            filtered = bool(outlet or since or until or changed_since or stance)
-            ids = _claims_about(conn, about, status, limit + offset if not filtered else RANK_CANDIDATES)
-            if filtered and ids:
-                keep, kp = in_list("k", ids)
-                kept = {r[0] for r in run(conn, f"SELECT c.id FROM claims c WHERE c.id IN {keep} AND "
-                                                + " AND ".join(where), {**params, **kp}).fetchall()}
-                ids = [i for i in ids if i in kept]
+            ids = _claims_about(conn, about, where, params, limit + offset)
             infos = [i for i in _claim_infos(conn, ids) if i is not None]
             return (sort_claims(infos, sort) if sort else infos)[offset:offset + limit]
         sql = f"SELECT c.id FROM claims c WHERE {' AND '.join(where)} ORDER BY {_claim_order(sort)} " \
@@ -339,35 +331,44 @@ def _claim_where(status, outlet, since, until, changed_since, stance) -> tuple[l
     return where, params
 
 
-def _claims_about(conn: Connection, about: str, status: str | None, limit: int) -> list[int]:
+def _claims_about(conn: Connection, about: str, where: list[str], params: dict, limit: int) -> list[int]:
+    """The ids of the claims whose statements best match ``about`` among those the listing's
+    conditions on ``claims c`` keep (``_claim_where``), best match first. On SQLite the newest
+    ``FTS_CANDIDATES`` matching statements of such claims are ranked, so that a narrow
+    listing (an old span, a small outlet, a rare status) finds its claims however many newer
+    statements match the words."""
+    cond = " AND ".join(where)
     if conn.dialect.name == "postgresql":
         sql = ("SELECT s.claim_id FROM statements s JOIN claims c ON c.id = s.claim_id, "
-               "plainto_tsquery('english', :q) q WHERE s.tsv @@ q {status} "
+               f"plainto_tsquery('english', :q) q WHERE s.tsv @@ q AND {cond} "
                "GROUP BY s.claim_id ORDER BY max(ts_rank(s.tsv, q)) DESC, max(c.n_statements) DESC LIMIT :n")
-        query = about
-    else:
-        query = fts5_query(about)
-        if not query:
-            return []
-        lowest = _newest_matches(conn, "statements_fts", query)
-        sql = ("SELECT s.claim_id FROM statements_fts f JOIN statements s ON s.id = f.rowid "
-               "JOIN claims c ON c.id = s.claim_id WHERE statements_fts MATCH :q AND f.rowid >= :lowest "
-               "{status} GROUP BY s.claim_id ORDER BY min(f.rank), max(c.n_statements) DESC LIMIT :n")
-    sql = sql.format(status="AND c.status = :status" if status else "")
-    params = {"q": query, "n": limit, **({"status": status} if status else {})}
-    if conn.dialect.name != "postgresql":
-        params["lowest"] = lowest
-    return [r[0] for r in run(conn, sql, params).fetchall()]
+        return [r[0] for r in run(conn, sql, {**params, "q": about, "n": limit}).fetchall()]
+    query = fts5_query(about)
+    if not query:
+        return []
+    filtered = cond != "1 = 1"
+    lowest = _newest_matches(conn, "statements_fts", query,
+                             "JOIN statements s ON s.id = f.rowid JOIN claims c ON c.id = s.claim_id"
+                             if filtered else "", cond, params)
+    sql = ("SELECT s.claim_id FROM statements_fts f JOIN statements s ON s.id = f.rowid "
+           "JOIN claims c ON c.id = s.claim_id WHERE statements_fts MATCH :q AND f.rowid >= :lowest "
+           f"AND {cond} GROUP BY s.claim_id ORDER BY min(f.rank), max(c.n_statements) DESC LIMIT :n")
+    return [r[0] for r in run(conn, sql, {**params, "q": query, "n": limit, "lowest": lowest}).fetchall()]
 
 
-def _newest_matches(conn: Connection, fts_table: str, query: str) -> int:
+def _newest_matches(conn: Connection, fts_table: str, query: str, join: str = "", cond: str = "1 = 1",
+                    params: dict | None = None) -> int:
     """The lowest rowid among the newest ``FTS_CANDIDATES`` rows matching an FTS5 query (0 when none).
 
     FTS5 walks its posting lists in descending rowid order and stops at the limit, without
-    ranking; the query proper then ranks only rows from this one on.
+    ranking; the query proper then ranks only rows from this one on. ``join`` and ``cond``
+    (on the rows ``join`` names, with ``params``): the newest matches among those the query's
+    filters keep, so that a filter to an old span or a small outlet still finds its matches
+    when the archive holds thousands of newer ones.
     """
-    row = run(conn, f"SELECT min(rowid) FROM (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH :q "
-                    "ORDER BY rowid DESC LIMIT :cap)", {"q": query, "cap": FTS_CANDIDATES}).fetchone()
+    row = run(conn, f"SELECT min(rowid) FROM (SELECT f.rowid AS rowid FROM {fts_table} f {join} "
+                    f"WHERE {fts_table} MATCH :q AND {cond} ORDER BY f.rowid DESC LIMIT :cap)",
+              {"q": query, "cap": FTS_CANDIDATES, **(params or {})}).fetchone()
     return row[0] or 0
 
 
@@ -480,12 +481,16 @@ def search(bind: Engine | Connection, query: str, limit: int = 20, f: Filters | 
     cond = " AND ".join(where)
     with connection(bind) as conn:
         if conn.dialect.name == "postgresql":
+            # as on SQLite, only the newest FTS_CANDIDATES matches the filters keep are ranked:
+            # ts_rank reads each ranked article's tsvector, the index alone finds the newest
             sql = ("SELECT a.id, a.title, a.outlet, a.published, a.url, ts_headline('english', a.text, q, "
                    "'StartSel=«,StopSel=»,MaxWords=30,MinWords=12') AS snippet FROM "
-                   "(SELECT a.id, ts_rank(a.tsv, q) AS r, q FROM articles a, plainto_tsquery('english', :q) q "
-                   f"WHERE a.tsv @@ q AND {cond} ORDER BY r DESC LIMIT :n) m JOIN articles a ON a.id = m.id "
-                   "ORDER BY m.r DESC")
-            params = {"q": query, "n": limit, **fparams}
+                   "(SELECT a.id, ts_rank(a.tsv, q) AS r, q FROM "
+                   "(SELECT a.id FROM articles a, plainto_tsquery('english', :q) q "
+                   f"WHERE a.tsv @@ q AND {cond} ORDER BY a.id DESC LIMIT :cap) newest "
+                   "JOIN articles a ON a.id = newest.id, plainto_tsquery('english', :q) q "
+                   "ORDER BY r DESC LIMIT :n) m JOIN articles a ON a.id = m.id ORDER BY m.r DESC")
+            params = {"q": query, "n": limit, "cap": FTS_CANDIDATES, **fparams}
         else:
             return _search_sqlite(conn, fts5_query(query), limit, cond, fparams)
         return [SearchHit(r.id, r.title, r.outlet, r.published, r.url, r.snippet)
@@ -498,7 +503,9 @@ def _search_sqlite(conn: Connection, query: str, limit: int, cond: str = "1 = 1"
     ``limit`` best only (a snippet re-reads and re-tokenises its article's text)."""
     if not query:
         return []
-    lowest = _newest_matches(conn, "articles_fts", query)
+    filtered = cond != "1 = 1"
+    lowest = _newest_matches(conn, "articles_fts", query, "JOIN articles a ON a.id = f.rowid" if filtered else "",
+                             cond, fparams)
     ids = [r[0] for r in run(conn, "SELECT articles_fts.rowid FROM articles_fts JOIN articles a "
                                    "ON a.id = articles_fts.rowid WHERE articles_fts MATCH :q "
                                    f"AND articles_fts.rowid >= :lowest AND {cond} ORDER BY rank LIMIT :n",
