@@ -297,20 +297,17 @@ def claim_mix(store: Store) -> dict[str, float]:
         rows = conn.exec_driver_sql(
             "SELECT claim_id, content_text, count(*) FROM statements WHERE claim_id IS NOT NULL "
             "GROUP BY claim_id, content_text ORDER BY claim_id")
-        current, counts = None, []
-        for claim_id, text, n in itertools.chain(rows, [(None, None, 0)]):
-            if claim_id != current and counts:
-                claims += 1
-                outside += sum(counts) - max(counts)
-                mixed += len(counts) > 1
-                most = max(most, len(counts))
-                counts = []
-            current = claim_id
-            if claim_id is not None:
+        for _, group in itertools.groupby(rows, key=lambda r: r[0]):  # one claim's texts
+            counts = []
+            for _, text, n in group:
                 counts.append(n)
-                statements += n
                 key = hash(text)  # a text's claims counted by its hash: a million texts' words need not be held
                 texts[key] = texts.get(key, 0) + 1
+            claims += 1
+            statements += sum(counts)
+            outside += sum(counts) - max(counts)
+            mixed += len(counts) > 1
+            most = max(most, len(counts))
     split = sum(1 for k in texts.values() if k > 1)
     return {"linked_statements": statements, "claims": claims, "mixed_claims": mixed,
             "merged_share": outside / max(statements, 1), "most_texts_in_a_claim": most,

@@ -346,10 +346,8 @@ def _claims_about(conn: Connection, about: str, where: list[str], params: dict, 
     query = fts5_query(about)
     if not query:
         return []
-    filtered = cond != "1 = 1"
     lowest = _newest_matches(conn, "statements_fts", query,
-                             "JOIN statements s ON s.id = f.rowid JOIN claims c ON c.id = s.claim_id"
-                             if filtered else "", cond, params)
+                             "JOIN statements s ON s.id = f.rowid JOIN claims c ON c.id = s.claim_id", cond, params)
     sql = ("SELECT s.claim_id FROM statements_fts f JOIN statements s ON s.id = f.rowid "
            "JOIN claims c ON c.id = s.claim_id WHERE statements_fts MATCH :q AND f.rowid >= :lowest "
            f"AND {cond} GROUP BY s.claim_id ORDER BY min(f.rank), max(c.n_statements) DESC LIMIT :n")
@@ -364,8 +362,11 @@ def _newest_matches(conn: Connection, fts_table: str, query: str, join: str = ""
     ranking; the query proper then ranks only rows from this one on. ``join`` and ``cond``
     (on the rows ``join`` names, with ``params``): the newest matches among those the query's
     filters keep, so that a filter to an old span or a small outlet still finds its matches
-    when the archive holds thousands of newer ones.
+    when the archive holds thousands of newer ones. Without a filter (``cond`` is the where lists'
+    "1 = 1") the join is left out and FTS5 alone finds the newest.
     """
+    if cond == "1 = 1":
+        join = ""
     row = run(conn, f"SELECT min(rowid) FROM (SELECT f.rowid AS rowid FROM {fts_table} f {join} "
                     f"WHERE {fts_table} MATCH :q AND {cond} ORDER BY f.rowid DESC LIMIT :cap)",
               {"q": query, "cap": FTS_CANDIDATES, **(params or {})}).fetchone()
@@ -503,9 +504,7 @@ def _search_sqlite(conn: Connection, query: str, limit: int, cond: str = "1 = 1"
     ``limit`` best only (a snippet re-reads and re-tokenises its article's text)."""
     if not query:
         return []
-    filtered = cond != "1 = 1"
-    lowest = _newest_matches(conn, "articles_fts", query, "JOIN articles a ON a.id = f.rowid" if filtered else "",
-                             cond, fparams)
+    lowest = _newest_matches(conn, "articles_fts", query, "JOIN articles a ON a.id = f.rowid", cond, fparams)
     ids = [r[0] for r in run(conn, "SELECT articles_fts.rowid FROM articles_fts JOIN articles a "
                                    "ON a.id = articles_fts.rowid WHERE articles_fts MATCH :q "
                                    f"AND articles_fts.rowid >= :lowest AND {cond} ORDER BY rank LIMIT :n",
