@@ -393,6 +393,23 @@ def test_a_filtered_search_ranks_the_newest_matches_it_keeps(store, monkeypatch)
     assert sorted(h.article_id for h in by_outlet) == [1, 2]
 
 
+def test_a_span_search_finds_the_articles_an_archive_took_in_out_of_order(store, monkeypatch):
+    """A date span bounds the full-text walk to the ids of the articles dated in it; an article
+    of the span stored after newer ones widens that band and is found all the same."""
+    reports = story_reports()
+    for r in reports[1:]:  # March 22, April, September
+        store.add_report(r)
+    store.add_report(reports[0])  # March 4, stored last: the highest id
+    monkeypatch.setattr(queries, "FTS_CANDIDATES", 2)  # the band of March holds April's article too
+    march = queries.search(store.engine, "lead reservoir", f=queries.Filters(since="2025-03-01", until="2025-03-31"))
+    assert sorted(h.published for h in march) == ["2025-03-04", "2025-03-22"]
+    early = queries.search(store.engine, "lead reservoir", f=queries.Filters(until="2025-03-10"))
+    assert [h.published for h in early] == ["2025-03-04"]
+    assert queries.search(store.engine, "lead reservoir", f=queries.Filters(since="2024-01-01",
+                                                                            until="2024-12-31")) == []
+    assert queries.search(store.engine, "lead reservoir", f=queries.Filters(since="2025-09-01")) != []
+
+
 def test_vector_index_added_in_the_background_is_searched(tmp_path):
     from onrecord.store.embeddings import VectorIndex
 
@@ -424,6 +441,9 @@ def test_every_query_of_ingest_and_questions_uses_an_index(tmp_path):
         queries.list_claims(s.engine, about="reservoir", status="contested")
         queries.list_claims(s.engine)
         queries.search(s.engine, "lead reservoir")
+        queries.search(s.engine, "lead reservoir", f=queries.Filters(outlet="Courier", since="2025-03-01",
+                                                                      until="2025-03-31"))
+        queries.list_claims(s.engine, about="reservoir", outlet="Courier", since="2025-03-01", stance="assert")
         queries.timeline(s.engine, "c1")
     con = sqlite3.connect(tmp_path / "q.sqlite")
     scans = []

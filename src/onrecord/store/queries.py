@@ -315,18 +315,22 @@ def _claim_where(status, outlet, since, until, changed_since, stance) -> tuple[l
     if changed_since:
         where.append("c.status_changed >= :changed")
         params["changed"] = changed_since
-    one = ("EXISTS (SELECT 1 FROM statements s JOIN articles a ON a.id = s.article_id "
-           "LEFT OUTER JOIN statement_overrides o ON o.statement_id = s.id WHERE s.claim_id = c.id "
-           "AND coalesce(o.review, '') <> 'rejected' AND {})")
+    def one(cond: str, join: str = "") -> str:
+        # a statement of the claim, found through the (claim, published) index; its article
+        # is joined only for the outlet, a statement's date being its article's
+        return (f"EXISTS (SELECT 1 FROM statements s {join}LEFT OUTER JOIN statement_overrides o "
+                "ON o.statement_id = s.id WHERE s.claim_id = c.id "
+                f"AND coalesce(o.review, '') <> 'rejected' AND {cond})")
+
     if outlet:
-        where.append(one.format("lower(a.outlet) = lower(:outlet)"))
+        where.append(one("lower(a.outlet) = lower(:outlet)", "JOIN articles a ON a.id = s.article_id "))
         params["outlet"] = outlet
     if since or until:
         span = [c for c, v in (("s.published >= :since", since), ("s.published <= :until", until)) if v]
-        where.append(one.format(" AND ".join(span)))
+        where.append(one(" AND ".join(span)))
         params.update({k: v for k, v in (("since", since), ("until", until[:10] + "~" if until else None)) if v})
     if stance:
-        where.append(one.format("coalesce(o.stance, s.stance) = :stance"))
+        where.append(one("coalesce(o.stance, s.stance) = :stance"))
         params["stance"] = stance
     return where, params
 
@@ -348,6 +352,8 @@ def _claims_about(conn: Connection, about: str, where: list[str], params: dict, 
         return []
     lowest = _newest_matches(conn, "statements_fts", query,
                              "JOIN statements s ON s.id = f.rowid JOIN claims c ON c.id = s.claim_id", cond, params)
+    if lowest is None:
+        return []
     sql = ("SELECT s.claim_id FROM statements_fts f JOIN statements s ON s.id = f.rowid "
            "JOIN claims c ON c.id = s.claim_id WHERE statements_fts MATCH :q AND f.rowid >= :lowest "
            f"AND {cond} GROUP BY s.claim_id ORDER BY min(f.rank), max(c.n_statements) DESC LIMIT :n")
@@ -355,22 +361,41 @@ def _claims_about(conn: Connection, about: str, where: list[str], params: dict, 
 
 
 def _newest_matches(conn: Connection, fts_table: str, query: str, join: str = "", cond: str = "1 = 1",
-                    params: dict | None = None) -> int:
-    """The lowest rowid among the newest ``FTS_CANDIDATES`` rows matching an FTS5 query (0 when none).
+                    params: dict | None = None, rowids: tuple[int, int] | None = None) -> int | None:
+    """The lowest rowid among the newest ``FTS_CANDIDATES`` rows matching an FTS5 query (None
+    when none).
 
     FTS5 walks its posting lists in descending rowid order and stops at the limit, without
     ranking; the query proper then ranks only rows from this one on. ``join`` and ``cond``
     (on the rows ``join`` names, with ``params``): the newest matches among those the query's
     filters keep, so that a filter to an old span or a small outlet still finds its matches
     when the archive holds thousands of newer ones. Without a filter (``cond`` is the where lists'
-    "1 = 1") the join is left out and FTS5 alone finds the newest.
+    "1 = 1") the join is left out and FTS5 alone finds the newest. ``rowids``: the lowest and
+    highest rowid the filters can keep (``_span_ids``); FTS5 seeks to them in its posting
+    lists, so that the walk does not visit every newer match.
     """
     if cond == "1 = 1":
         join = ""
+    bound, extra = "", {}
+    if rowids is not None:
+        bound, extra = "AND f.rowid >= :lo_id AND f.rowid <= :hi_id ", {"lo_id": rowids[0], "hi_id": rowids[1]}
     row = run(conn, f"SELECT min(rowid) FROM (SELECT f.rowid AS rowid FROM {fts_table} f {join} "
-                    f"WHERE {fts_table} MATCH :q AND {cond} ORDER BY f.rowid DESC LIMIT :cap)",
-              {"q": query, "cap": FTS_CANDIDATES, **(params or {})}).fetchone()
-    return row[0] or 0
+                    f"WHERE {fts_table} MATCH :q {bound}AND {cond} ORDER BY f.rowid DESC LIMIT :cap)",
+              {"q": query, "cap": FTS_CANDIDATES, **extra, **(params or {})}).fetchone()
+    return row[0]
+
+
+def _span_ids(conn: Connection, f: Filters | None) -> tuple[int, int] | None:
+    """The lowest and highest id of the articles dated in ``f``'s span, read from the index on
+    ``published`` (None: no span asked; (1, 0) when no article is dated in it). Ids follow
+    ingest and news is ingested about as it is published, so a span's articles lie in a
+    narrow band of ids; an archive filled out of order widens the band, never loses an article."""
+    if f is None or not (f.since or f.until):
+        return None
+    where, params = [], {}
+    _span_where("published", f, where, params)
+    lo, hi = run(conn, f"SELECT min(id), max(id) FROM articles WHERE {' AND '.join(where)}", params).fetchone()
+    return (lo, hi) if lo is not None else (1, 0)
 
 
 def claim_info(bind: Engine | Connection, claim_id: int) -> ClaimInfo | None:
@@ -493,22 +518,30 @@ def search(bind: Engine | Connection, query: str, limit: int = 20, f: Filters | 
                    "ORDER BY r DESC LIMIT :n) m JOIN articles a ON a.id = m.id ORDER BY m.r DESC")
             params = {"q": query, "n": limit, "cap": FTS_CANDIDATES, **fparams}
         else:
-            return _search_sqlite(conn, fts5_query(query), limit, cond, fparams)
+            return _search_sqlite(conn, fts5_query(query), limit, cond, fparams, _span_ids(conn, f))
         return [SearchHit(r.id, r.title, r.outlet, r.published, r.url, r.snippet)
                 for r in conn.execute(text(sql), params)]
 
 
 def _search_sqlite(conn: Connection, query: str, limit: int, cond: str = "1 = 1",
-                   fparams: dict | None = None) -> list[SearchHit]:
+                   fparams: dict | None = None, rowids: tuple[int, int] | None = None) -> list[SearchHit]:
     """FTS5: rank (bm25) the newest ``FTS_CANDIDATES`` matches, then build snippets for the
-    ``limit`` best only (a snippet re-reads and re-tokenises its article's text)."""
+    ``limit`` best only (a snippet re-reads and re-tokenises its article's text). ``rowids``:
+    the band of ids a date span keeps (``_span_ids``)."""
     if not query:
         return []
-    lowest = _newest_matches(conn, "articles_fts", query, "JOIN articles a ON a.id = f.rowid", cond, fparams)
+    lowest = _newest_matches(conn, "articles_fts", query, "JOIN articles a ON a.id = f.rowid", cond, fparams,
+                             rowids)
+    if lowest is None:
+        return []
+    highest = rowids[1] if rowids is not None else None
     ids = [r[0] for r in run(conn, "SELECT articles_fts.rowid FROM articles_fts JOIN articles a "
                                    "ON a.id = articles_fts.rowid WHERE articles_fts MATCH :q "
-                                   f"AND articles_fts.rowid >= :lowest AND {cond} ORDER BY rank LIMIT :n",
-                             {"q": query, "lowest": lowest, "n": limit, **(fparams or {})}).fetchall()]
+                                   "AND articles_fts.rowid >= :lowest "
+                                   f"{'AND articles_fts.rowid <= :highest ' if highest is not None else ''}"
+                                   f"AND {cond} ORDER BY rank LIMIT :n",
+                             {"q": query, "lowest": lowest, "highest": highest, "n": limit,
+                              **(fparams or {})}).fetchall()]
     if not ids:
         return []
     where, params = in_list("a", ids)
