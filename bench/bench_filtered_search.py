@@ -85,12 +85,7 @@ def old_search(engine, words, outlet=None, since=None, until=None, limit=20):
     if outlet:
         where.append("lower(a.outlet) = lower(:outlet)")
         params["outlet"] = outlet
-    if since:
-        where.append("a.published >= :since")
-        params["since"] = since
-    if until:
-        where.append("a.published <= :until")
-        params["until"] = until[:10] + "~"
+    queries._span_where("a.published", queries.Filters(since=since, until=until), where, params)
     cond = " AND ".join(where)
     query = queries.fts5_query(words)
     with connection(engine) as conn:
