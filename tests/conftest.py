@@ -11,6 +11,16 @@ FIXTURE = SHARED / "fixtures" / "trump-soleimani.txt"
 POLNEAR_DEV = SHARED / "eval" / "polnear" / "dev"
 
 
+def load_script(path: Path):
+    """A benchmark or fuzz script (not a package) imported as a module from its path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def need_shared(path: Path) -> None:
     """Skip the calling test, with the reason, when ../shared (or a file in it) is absent."""
     if not path.exists():

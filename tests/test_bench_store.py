@@ -6,11 +6,12 @@ so it is imported from its path.
 """
 from __future__ import annotations
 
-import importlib.util
 import random
 from pathlib import Path
 
 import pytest
+
+from conftest import load_script
 
 pytest.importorskip("hnswlib")
 pytest.importorskip("fastapi")
@@ -20,10 +21,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_store.py"
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_store", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BENCH)
 
 
 def test_queries_and_pages_are_measured_on_a_small_store(bench, tmp_path, monkeypatch):
