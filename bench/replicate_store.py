@@ -76,11 +76,10 @@ def replicate(src: Path, dst: Path, times: int, say=print) -> dict[str, int]:
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
     db.execute("PRAGMA cache_size = -1000000")
-    one = {t: db.execute(f'SELECT coalesce(max(id), 0) FROM "{t}"').fetchone()[0]
-           for t in ("articles", "statements", "claims", "article_entities", "article_claims")}
+    a, s, c, e, ac = (db.execute(f'SELECT coalesce(max(id), 0) FROM "{t}"').fetchone()[0]
+                      for t in ("articles", "statements", "claims", "article_entities", "article_claims"))
     first, last = db.execute("SELECT min(published), max(published) FROM articles").fetchone()
     days = db.execute("SELECT CAST(julianday(:b) - julianday(:a) AS INTEGER) + 1", {"a": first, "b": last}).fetchone()[0]
-    a, s, c, e, ac = (one[t] for t in ("articles", "statements", "claims", "article_entities", "article_claims"))
     day = "date({col}, '+' || (:k * {days}) || ' days')"
     plans = [
         ("articles", {"id": f"id + :k * {a}", "url": "url || '#' || :k",
