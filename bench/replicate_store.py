@@ -93,6 +93,7 @@ def replicate(src: Path, dst: Path, times: int, say=print) -> dict[str, int]:
         ("statements", {"id": f"id + :k * {s}", "article_id": f"article_id + :k * {a}",
                         "claim_id": f"claim_id + :k * {c}",
                         "published": day.format(col="published", days=days)}, f"id <= {s}"),
+        ("statement_vectors", {"statement_id": f"statement_id + :k * {s}"}, f"statement_id <= {s}"),
         ("statement_entities", {"statement_id": f"statement_id + :k * {s}"}, f"statement_id <= {s}"),
         ("article_entities", {"id": f"id + :k * {e}", "article_id": f"article_id + :k * {a}"}, f"id <= {e}"),
         ("article_claims", {"id": f"id + :k * {ac}", "article_id": f"article_id + :k * {a}"}, f"id <= {ac}"),

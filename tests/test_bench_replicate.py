@@ -48,7 +48,7 @@ def _one(db: sqlite3.Connection, sql: str, *args):
 def test_a_replica_holds_every_row_three_times_under_new_ids_and_later_dates(stores):
     src, dst, counts = stores
     a, b = sqlite3.connect(src), sqlite3.connect(dst)
-    for table in ("articles", "statements", "claims", "article_entities", "article_bands"):
+    for table in ("articles", "statements", "statement_vectors", "claims", "article_entities", "article_bands"):
         assert _one(b, f"SELECT count(*) FROM {table}")[0] == 3 * _one(a, f"SELECT count(*) FROM {table}")[0]
     assert counts["articles"] == 3 * _one(a, "SELECT count(*) FROM articles")[0]
     # the people are shared, each speaking three times as often

@@ -162,7 +162,7 @@ def test_no_dispute_from_the_claimants_own_organisation(store):
     from onrecord.store import linking
     from onrecord.store.sql import run
     with store.engine.connect() as conn:
-        sim = run(conn, "SELECT embedding FROM statements ORDER BY id").fetchall()
+        sim = run(conn, "SELECT embedding FROM statement_vectors ORDER BY statement_id").fetchall()
     from onrecord.store.embeddings import from_blob
     assert float(from_blob(sim[0][0]) @ from_blob(sim[1][0])) >= linking.RELATED_CLAIM  # near enough to join
     assert _claim_of(store, disputed) != _claim_of(store, said)

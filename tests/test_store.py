@@ -262,6 +262,52 @@ def test_migrations_create_exactly_the_schema(tmp_path):
         assert store_db.current_revision(conn) == store_db.HEAD
 
 
+def _alembic(engine, direction: str, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(store_db.__file__).parent / "migrations"))
+    with engine.connect() as conn, conn.begin():
+        cfg.attributes["connection"] = conn
+        getattr(command, direction)(cfg, revision)
+
+
+def test_migration_0006_moves_the_vectors_off_the_statement_rows_and_back(tmp_path):
+    """A store at 0005 keeps its vectors on the statement rows; upgrading moves each one, byte for
+    byte, into statement_vectors and drops the columns; linking and the index go on from there."""
+    path = tmp_path / "v.sqlite"
+    with Store.open(path, HashingEmbedder()) as s:
+        for r in story_reports()[:2]:
+            s.add_report(r)
+        engine = s.engine
+        with engine.connect() as conn:
+            moved = conn.exec_driver_sql("SELECT statement_id, embedding, content_embedding FROM statement_vectors "
+                                         "ORDER BY statement_id").fetchall()
+            linked = conn.exec_driver_sql("SELECT id FROM statements WHERE claim_id IS NOT NULL ORDER BY id").fetchall()
+            columns = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(statements)")}
+        assert [r[0] for r in moved] == [r[0] for r in linked] and len(moved) >= 2
+        assert all(r[1] is not None for r in moved) and "embedding" not in columns
+        _alembic(engine, "downgrade", "0005")
+        with engine.connect() as conn:
+            back = conn.exec_driver_sql("SELECT id, embedding, content_embedding FROM statements "
+                                        "WHERE embedding IS NOT NULL ORDER BY id").fetchall()
+            tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert [tuple(r) for r in back] == [tuple(r) for r in moved] and "statement_vectors" not in tables
+    Path(str(path) + ".hnsw").unlink()  # the index is rebuilt from the moved vectors
+    with Store.open(path, HashingEmbedder()) as s:  # opening upgrades 0005 -> 0006
+        with s.engine.connect() as conn:
+            assert store_db.current_revision(conn) == store_db.HEAD
+            again = conn.exec_driver_sql("SELECT statement_id, embedding, content_embedding FROM statement_vectors "
+                                         "ORDER BY statement_id").fetchall()
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert [tuple(r) for r in again] == [tuple(r) for r in moved]
+        s.add_report(story_reports()[2])  # catches the index up from statement_vectors, then links
+        assert len(s.index) == len(moved) + 1
+        line = queries.timeline(s.engine, "Upper Mere reservoir")
+        assert [e.role for e in line.events] == ["first reported", "repeated", "denied"]
+
+
 def test_sqlite_is_in_wal_mode_with_a_busy_timeout(tmp_path):
     engine, _ = store_db.open_engine(tmp_path / "w.sqlite")
     with engine.connect() as conn:

@@ -16,7 +16,7 @@ from onrecord.report import Report  # noqa: E402
 from onrecord.store import queries, record  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
 from onrecord.store.ingest import Store  # noqa: E402
-from onrecord.store.schema import articles, claims, statements  # noqa: E402
+from onrecord.store.schema import articles, claims, statement_vectors, statements  # noqa: E402
 
 from test_store import make_report, story_reports  # noqa: E402
 
@@ -109,8 +109,8 @@ def test_postgresql_index_is_kept_on_this_machine_and_never_another_stores(pg_se
             store.add_report(r)
         path = store.index.path
         with store.engine.connect() as conn:
-            stored = conn.execute(select(func.count()).select_from(statements)
-                                  .where(statements.c.embedding.is_not(None))).scalar()
+            stored = conn.execute(select(func.count()).select_from(statement_vectors)
+                                  .where(statement_vectors.c.embedding.is_not(None))).scalar()
     assert path.parent == index_dir and path.name == f"{store.index.identity['store']}.hnsw"
     assert stored >= 4 and path.exists()
     before = index_dir / "before"

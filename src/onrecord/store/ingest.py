@@ -309,8 +309,9 @@ class Store:
     def catch_up(self, conn: Connection) -> None:
         """Add to the vector index every stored statement it does not hold yet."""
         while True:
-            rows = run(conn, "SELECT id, embedding FROM statements WHERE id > :last AND embedding IS NOT NULL "
-                             "ORDER BY id LIMIT 50000", {"last": self.index.max_id}).fetchall()
+            rows = run(conn, "SELECT statement_id, embedding FROM statement_vectors WHERE statement_id > :last "
+                             "AND embedding IS NOT NULL ORDER BY statement_id LIMIT 50000",
+                       {"last": self.index.max_id}).fetchall()
             if not rows:
                 return
             self.index.add([r[0] for r in rows], np.stack([from_blob(r[1]) for r in rows]))
@@ -354,7 +355,7 @@ def _same_input(a: str, b: str) -> bool:
 
 #: Tables emptied before a store is rebuilt from its articles, children first.
 _REBUILT = ("article_claim_statements", "article_claims", "article_entities", "statement_entities",
-            "statements", "claims", "entity_aliases", "entities", "article_bands", "articles")
+            "statement_vectors", "statements", "claims", "entity_aliases", "entities", "article_bands", "articles")
 
 
 def needs_records(engine: Engine) -> bool:
@@ -703,11 +704,13 @@ def _statement_entities(report: Report, attr: Attribution, entity_ids: dict[str,
 _INSERT_STATEMENT = (
     "INSERT INTO statements (article_id, local_id, entity_id, speaker_text, speaker_name, speaker_type, "
     "speaker_start, speaker_end, kind, stance, cue_text, content_text, content_start, content_end, "
-    "claim_text, when_value, published, claim_id, similarity, embedding, cue_start, cue_end, addressee_text, "
-    "when_text, hedged, record, content_embedding) VALUES (:article_id, :local_id, "
+    "claim_text, when_value, published, claim_id, similarity, cue_start, cue_end, addressee_text, "
+    "when_text, hedged, record) VALUES (:article_id, :local_id, "
     ":entity_id, :speaker_text, :speaker_name, :speaker_type, :speaker_start, :speaker_end, :kind, :stance, "
     ":cue_text, :content_text, :content_start, :content_end, :claim_text, :when_value, :published, NULL, "
-    "NULL, :embedding, :cue_start, :cue_end, :addressee_text, :when_text, :hedged, :record, :content_embedding)")
+    "NULL, :cue_start, :cue_end, :addressee_text, :when_text, :hedged, :record)")
+_INSERT_VECTORS = ("INSERT INTO statement_vectors (statement_id, embedding, content_embedding) "
+                   "VALUES (:statement_id, :embedding, :content_embedding)")
 
 
 def _insert_statement(conn, report: Report, attr: Attribution, article_id: int, entity_ids: dict[str, int],
@@ -728,13 +731,14 @@ def _insert_statement(conn, report: Report, attr: Attribution, article_id: int, 
         content_text=ct.text if ct else None, content_start=ct.start if ct else None,
         content_end=ct.end if ct else None, claim_text=claim_text,
         when_value=wh.value if wh else None, published=published,
-        embedding=to_blob(prep.vectors[i]) if i is not None else None,
-        content_embedding=to_blob(prep.content_vectors[i]) if i is not None and prep.content_vectors
-        and prep.content_vectors[i] is not None else None,
         cue_start=cue.start if cue else None, cue_end=cue.end if cue else None,
         addressee_text=attr.addressee.text if attr.addressee else None,
         when_text=wh.text if wh else None, hedged=bool(attr.hedged),
         record=record.dumps(attr.to_record(report.doc_id))))
+    if i is not None:  # a linked statement's vectors, in their own table (migration 0006)
+        content = prep.content_vectors[i] if prep.content_vectors else None
+        run(conn, _INSERT_VECTORS, {"statement_id": sid, "embedding": to_blob(prep.vectors[i]),
+                                    "content_embedding": to_blob(content) if content is not None else None})
     return sid, store_claims.Row(sid, article_id, published, outlet, name, entity_ids.get(sp.entity) if sp else None,
                                  attr.stance, ct.text if ct else claim_text, sp.text if sp else None,
                                  sp.type if sp else None, cue.text if cue else None, None)

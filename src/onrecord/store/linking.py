@@ -338,9 +338,10 @@ def _content_scores(conn: Connection, index, st: NewStatement, pending: list[New
         where, params = in_list("c", sorted(claims))
         # each claim's first MEMBERS_COMPARED statements by id (refusals left out)
         rows = run(conn, "SELECT claim_id, id, embedding, content_embedding, first FROM ("
-                         "SELECT s.claim_id, s.id, s.embedding, s.content_embedding, c.first_statement_id AS first, "
+                         "SELECT s.claim_id, s.id, v.embedding, v.content_embedding, c.first_statement_id AS first, "
                          "ROW_NUMBER() OVER (PARTITION BY s.claim_id ORDER BY s.id) AS k "
                          "FROM statements s JOIN claims c ON c.id = s.claim_id "
+                         "LEFT JOIN statement_vectors v ON v.statement_id = s.id "
                          f"WHERE s.claim_id IN {where} AND s.stance <> 'declines') m "
                          f"WHERE k <= {MEMBERS_COMPARED}", params).fetchall()
         for claim_id, sid, emb, content_emb, first in rows:
@@ -387,8 +388,9 @@ def anchor_vectors(conn: Connection, claim_ids: list[int]) -> dict[int, tuple[np
     if not claim_ids:
         return {}
     ids, params = in_list("c", claim_ids)
-    rows = run(conn, "SELECT c.id, s.embedding, s.stance FROM claims c "
-                     f"JOIN statements s ON s.id = c.first_statement_id WHERE c.id IN {ids}", params).fetchall()
+    rows = run(conn, "SELECT c.id, v.embedding, s.stance FROM claims c "
+                     "JOIN statements s ON s.id = c.first_statement_id "
+                     f"LEFT JOIN statement_vectors v ON v.statement_id = s.id WHERE c.id IN {ids}", params).fetchall()
     return {cid: (from_blob(blob), stance) for cid, blob, stance in rows if blob is not None}
 
 
@@ -656,8 +658,9 @@ class ChunkMemo:
         new: dict[int, list[ClaimRow]] = {}
         blobs: dict[int, bytes | None] = {}
         for sid, stance, text, published, entity_id, speaker_name, claim_id, blob in run(
-                conn, "SELECT id, stance, claim_text, published, entity_id, speaker_name, claim_id, embedding "
-                      f"FROM statements WHERE id IN {ids}", params).fetchall():
+                conn, "SELECT s.id, s.stance, s.claim_text, s.published, s.entity_id, s.speaker_name, s.claim_id, "
+                      "v.embedding FROM statements s LEFT JOIN statement_vectors v ON v.statement_id = s.id "
+                      f"WHERE s.id IN {ids}", params).fetchall():
             new.setdefault(claim_id, []).append(ClaimRow(sid, stance, text, published, entity_id, speaker_name))
             blobs[sid] = blob
         self._use(new)

@@ -8,8 +8,10 @@ kept by triggers on SQLite, a generated ``tsvector`` column with a GIN index on 
   too, with ``copy_of`` naming the original and no statements of its own.
 - ``article_bands``: MinHash LSH band keys of each article's text (near-copy lookup).
 - ``entities`` / ``entity_aliases``: people and organisations across the corpus.
-- ``statements``: one attribution of one article, with its speaker's corpus entity, its
-  role toward a corpus claim, and its sentence embedding.
+- ``statements``: one attribution of one article, with its speaker's corpus entity and its
+  role toward a corpus claim.
+- ``statement_vectors``: the sentence and content embeddings of each linked statement, apart
+  from the rows queries read (migration 0006): only claim linking and the vector index read them.
 - ``statement_entities``: corpus entities named inside a statement's words.
 - ``claims``: one proposition across articles; its timeline is its statements by date; its
   verdict (status, reason, deciding statements, distinct sources and outlets, most reported,
@@ -127,9 +129,6 @@ statements = Table(
     Column("published", String(32)),
     Column("claim_id", Integer, ForeignKey("claims.id")),
     Column("similarity", Float),
-    Column("embedding", LargeBinary),
-    # the words said alone, for a response whose sentence is its embedding (migration 0004)
-    Column("content_embedding", LargeBinary),
     Column("cue_start", Integer),
     Column("cue_end", Integer),
     Column("addressee_text", Text),
@@ -139,6 +138,14 @@ statements = Table(
     UniqueConstraint("article_id", "local_id", name="uq_statements_article_local"),
     Index("ix_statements_entity_published", "entity_id", "published"),
     Index("ix_statements_claim_published", "claim_id", "published"),
+)
+
+statement_vectors = Table(
+    "statement_vectors", metadata,
+    Column("statement_id", Integer, ForeignKey("statements.id"), primary_key=True),
+    Column("embedding", LargeBinary),
+    # the words said alone, for a response whose sentence is its embedding (migration 0004)
+    Column("content_embedding", LargeBinary),
 )
 
 statement_entities = Table(
