@@ -358,6 +358,60 @@ def test_the_corrected_view_reads_through_indexes(db):
     assert len(seen) > 10 and scans == []
 
 
+def test_a_persons_count_stances_and_months_come_from_the_index_and_follow_corrections(db):
+    """The person page as first shown and its chart count a person's statements from the
+    (entity, date, stance) index; after a speaker change, a stance change, a rejection and a
+    merge they say what reading every row as corrected says."""
+    from sqlalchemy import event
+
+    from onrecord.web import charts
+
+    keep, (quell,) = ids_of(db, "Mara Quell")
+    other, _ = ids_of(db, "Tomas Renn")
+    _, (confirm,) = ids_of(db, "Lena Vask")
+    _, (denial,) = ids_of(db, "Henrik Soelberg")
+    for args in ([str(quell), "--speaker", "Nina Brandt"], [str(confirm), "--stance", "disputes"],
+                 [str(denial), "--reject"]):
+        assert cli("correct", *args, "--by", "Ann", "--db", db).exit_code == 0
+    assert cli("merge", str(keep), str(other), "--by", "Ann", "--db", db).exit_code == 0
+    engine = open_engine(db, create=False)[0]
+    with engine.connect() as conn:
+        people = [r[0] for r in conn.exec_driver_sql("SELECT id FROM entities ORDER BY id")]
+    compared = 0
+    for e in people:
+        fast = queries.filter_entity_statements(engine, e, queries.Filters())
+        with engine.connect() as conn:
+            slow = queries._filtered_entity_statements(conn, e, queries.Filters(), None, 100, 0)
+            rows = queries.statements_by_id(conn, slow[0])
+            months = charts.person_months(conn, e)
+        assert fast == slow
+        expected: dict[str, dict[str, int]] = {}
+        for s in rows:
+            if s.published:
+                counts = expected.setdefault(s.published[:7], {})
+                counts[s.stance] = counts.get(s.stance, 0) + 1
+        assert months == [{"month": m, "counts": expected[m], "total": sum(expected[m].values())}
+                          for m in sorted(expected)]
+        compared += bool(slow[1])
+    assert compared >= 4  # Brandt, Quell (with Renn's row), Vask (disputing), the authority
+    seen: set[str] = set()
+    engine.dispose()
+    event.listen(engine, "connect", lambda dbapi, _rec: dbapi.set_trace_callback(seen.add))
+    try:
+        with engine.connect() as conn:
+            from onrecord.store import corrections
+            corrections.entity_stances(conn, [keep])
+            corrections.entity_months(conn, [keep])
+    finally:
+        engine.dispose()
+    con = sqlite3.connect(db)
+    plans = {sql: [row[3] for row in con.execute("EXPLAIN QUERY PLAN " + sql)]
+             for sql in seen if "UNION ALL" in sql}
+    assert len(plans) == 2
+    for lines in plans.values():
+        assert any("COVERING INDEX ix_statements_entity_published_stance" in line for line in lines), lines
+
+
 def test_reanalyse_knows_an_input_by_its_path_however_written(tmp_path, monkeypatch):
     from test_corrections_reanalyse import stand_in
     from onrecord.store.sources import iter_items

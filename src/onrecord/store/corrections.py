@@ -348,32 +348,61 @@ def corrected_statements(conn: Connection, found: list, *, hide_rejected: bool =
     return out
 
 
+def _spoken_by(where: str, plain: str, corrected: str) -> str:
+    """SQL of the statements whose corrected speaker is one of the entities the IN list ``where``
+    names, rejected ones left out: ``plain`` lists the columns of an uncorrected row
+    (``statements s``), ``corrected`` the same columns of a corrected one (its
+    ``statement_overrides o`` joined to ``statements s``). The uncorrected rows, nearly all of
+    them, are read from the index on (entity_id, published, stance) alone when ``plain`` names
+    no other column of ``s``: a person's count, stances and months read no statement row."""
+    return (f"SELECT {plain} FROM statements s WHERE s.entity_id IN {where} AND NOT EXISTS "
+            "(SELECT 1 FROM statement_overrides o WHERE o.statement_id = s.id) "
+            f"UNION ALL SELECT {corrected} FROM statement_overrides o JOIN statements s ON s.id = o.statement_id "
+            f"WHERE o.entity_id IN {where} AND coalesce(o.review, '') <> 'rejected'")
+
+
+def _speakers(conn: Connection, entity_ids: list[int]) -> tuple[str, dict]:
+    """The IN list of these entities, the entities they were merged into and those merged into
+    them (what a person's statements are selected by), and its parameters."""
+    return in_list("e", sorted(merged_into(conn, set(roots(conn, entity_ids).values()))))
+
+
 def entity_statement_ids(conn: Connection, entity_ids: list[int], limit: int, offset: int = 0) -> list[int]:
     """Ids of the statements whose corrected speaker is one of these entities, the entities
     they were merged into or the entities merged into them, rejected ones left out; by date,
     then id."""
     if not entity_ids:
         return []
-    where, params = in_list("e", sorted(merged_into(conn, set(roots(conn, entity_ids).values()))))
-    sql = ("SELECT id, p FROM (SELECT s.id AS id, coalesce(s.published, :late) AS p FROM statements s "
-           f"WHERE s.entity_id IN {where} AND NOT EXISTS (SELECT 1 FROM statement_overrides o "
-           "WHERE o.statement_id = s.id) "
-           "UNION ALL SELECT s.id AS id, coalesce(s.published, :late) AS p FROM statement_overrides o "
-           f"JOIN statements s ON s.id = o.statement_id WHERE o.entity_id IN {where} "
-           "AND coalesce(o.review, '') <> 'rejected') u ORDER BY p, id LIMIT :n OFFSET :o")
+    where, params = _speakers(conn, entity_ids)
+    cols = "s.id AS id, coalesce(s.published, :late) AS p"
+    sql = f"SELECT id, p FROM ({_spoken_by(where, cols, cols)}) u ORDER BY p, id LIMIT :n OFFSET :o"
     return [r[0] for r in run(conn, sql, {**params, "late": "9999", "n": limit, "o": offset}).fetchall()]
 
 
 def count_entity_statements(conn: Connection, entity_ids: list[int]) -> int:
     """How many statements ``entity_statement_ids`` selects, all pages together."""
+    return sum(entity_stances(conn, entity_ids).values())
+
+
+def entity_stances(conn: Connection, entity_ids: list[int]) -> dict[str, int]:
+    """Stance (as corrected) -> how many of the statements ``entity_statement_ids`` selects."""
     if not entity_ids:
-        return 0
-    where, params = in_list("e", sorted(merged_into(conn, set(roots(conn, entity_ids).values()))))
-    plain = run(conn, f"SELECT count(*) FROM statements s WHERE s.entity_id IN {where} AND NOT EXISTS "
-                      "(SELECT 1 FROM statement_overrides o WHERE o.statement_id = s.id)", params).fetchone()[0]
-    over = run(conn, f"SELECT count(*) FROM statement_overrides o WHERE o.entity_id IN {where} "
-                     "AND coalesce(o.review, '') <> 'rejected'", params).fetchone()[0]
-    return (plain or 0) + (over or 0)
+        return {}
+    where, params = _speakers(conn, entity_ids)
+    sql = f"SELECT st, count(*) FROM ({_spoken_by(where, 's.stance AS st', 'o.stance AS st')}) u GROUP BY st"
+    return dict(run(conn, sql, params).fetchall())
+
+
+def entity_months(conn: Connection, entity_ids: list[int]) -> list[tuple[str, str, int]]:
+    """``(month, stance, count)`` of the dated statements ``entity_statement_ids`` selects
+    (stance as corrected, month ``YYYY-MM``), by month then stance."""
+    if not entity_ids:
+        return []
+    where, params = _speakers(conn, entity_ids)
+    union = _spoken_by(where, "s.published AS p, s.stance AS st", "s.published AS p, o.stance AS st")
+    sql = (f"SELECT substr(p, 1, 7) AS m, st, count(*) FROM ({union}) u WHERE p IS NOT NULL "
+           "GROUP BY substr(p, 1, 7), st ORDER BY m, st")
+    return [tuple(r) for r in run(conn, sql, params).fetchall()]
 
 
 def refresh_entity_counts(conn: Connection, entity_ids) -> None:

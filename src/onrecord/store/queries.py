@@ -747,27 +747,40 @@ def filter_entity_statements(bind: Engine | Connection, entity_id: int, f: Filte
     out, as ``corrections.entity_statement_ids``) passing ``f``, sorted by ``STATEMENT_SORTS``
     (oldest first by default); how many in all; and the stance facet of those rows."""
     with connection(bind) as conn:
-        members = sorted(corrections.merged_into(conn, set(corrections.roots(conn, [entity_id]).values())))
-        inside, params = in_list("e", members)
-        params.update({"n": limit, "o": offset})
-        # the rows spoken by those entities as the engine found them or as corrected, found by
-        # the indexes (statements.entity_id, statement_overrides.entity_id), then the corrected
-        # speaker checked on those rows only: the CASE alone scans every statement
-        where = [f"s.id IN (SELECT id FROM statements WHERE entity_id IN {inside} "
-                 f"UNION ALL SELECT statement_id FROM statement_overrides WHERE entity_id IN {inside})",
-                 f"(CASE WHEN o.statement_id IS NULL THEN s.entity_id ELSE o.entity_id END) IN {inside}"]
-        _statement_where(conn, f, where, params)
-        cond = " AND ".join(where)
-        order = _order(STATEMENT_SORTS, sort, "oldest")
-        # the confidence is read from each row's record only when the order needs it (the
-        # expression itself: PostgreSQL takes no output alias inside an ORDER BY expression)
-        order = order.format(conf=_confidence_sql(conn))
-        ids = [r[0] for r in run(conn, f"SELECT s.id {_STATEMENT_FROM} WHERE {cond} "
-                                       f"ORDER BY {order} LIMIT :n OFFSET :o", params).fetchall()]
-        total = run(conn, f"SELECT count(*) {_STATEMENT_FROM} WHERE {cond}", params).fetchone()[0]
-        stances = run(conn, f"SELECT coalesce(o.stance, s.stance) AS st, count(*) AS n {_STATEMENT_FROM} "
-                            f"WHERE {cond} GROUP BY st ORDER BY n DESC, st", params).fetchall()
-        return ids, total, {"stance": [{"value": r[0], "count": r[1]} for r in stances]}
+        if f == Filters() and (sort or "oldest") == "oldest":
+            # the page as first shown: ids, count and stances from the (entity, date, stance)
+            # index, no statement or article row read (a person quoted 40,000 times at 1M)
+            stances = corrections.entity_stances(conn, [entity_id])
+            return (corrections.entity_statement_ids(conn, [entity_id], limit, offset), sum(stances.values()),
+                    {"stance": [{"value": st, "count": n}
+                                for st, n in sorted(stances.items(), key=lambda kv: (-kv[1], kv[0]))]})
+        return _filtered_entity_statements(conn, entity_id, f, sort, limit, offset)
+
+
+def _filtered_entity_statements(conn: Connection, entity_id: int, f: Filters, sort: str | None, limit: int,
+                                offset: int) -> tuple[list[int], int, dict[str, list[dict]]]:
+    """``filter_entity_statements`` by reading each row the filters and the order look at."""
+    members = sorted(corrections.merged_into(conn, set(corrections.roots(conn, [entity_id]).values())))
+    inside, params = in_list("e", members)
+    params.update({"n": limit, "o": offset})
+    # the rows spoken by those entities as the engine found them or as corrected, found by
+    # the indexes (statements.entity_id, statement_overrides.entity_id), then the corrected
+    # speaker checked on those rows only: the CASE alone scans every statement
+    where = [f"s.id IN (SELECT id FROM statements WHERE entity_id IN {inside} "
+             f"UNION ALL SELECT statement_id FROM statement_overrides WHERE entity_id IN {inside})",
+             f"(CASE WHEN o.statement_id IS NULL THEN s.entity_id ELSE o.entity_id END) IN {inside}"]
+    _statement_where(conn, f, where, params)
+    cond = " AND ".join(where)
+    order = _order(STATEMENT_SORTS, sort, "oldest")
+    # the confidence is read from each row's record only when the order needs it (the
+    # expression itself: PostgreSQL takes no output alias inside an ORDER BY expression)
+    order = order.format(conf=_confidence_sql(conn))
+    ids = [r[0] for r in run(conn, f"SELECT s.id {_STATEMENT_FROM} WHERE {cond} "
+                                   f"ORDER BY {order} LIMIT :n OFFSET :o", params).fetchall()]
+    total = run(conn, f"SELECT count(*) {_STATEMENT_FROM} WHERE {cond}", params).fetchone()[0]
+    stances = run(conn, f"SELECT coalesce(o.stance, s.stance) AS st, count(*) AS n {_STATEMENT_FROM} "
+                        f"WHERE {cond} GROUP BY st ORDER BY n DESC, st", params).fetchall()
+    return ids, total, {"stance": [{"value": r[0], "count": r[1]} for r in stances]}
 
 
 def sort_claims(found: list[ClaimInfo], sort: str | None) -> list[ClaimInfo]:

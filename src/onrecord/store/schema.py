@@ -136,7 +136,7 @@ statements = Table(
     Column("hedged", Boolean),
     Column("record", Text),
     UniqueConstraint("article_id", "local_id", name="uq_statements_article_local"),
-    Index("ix_statements_entity_published", "entity_id", "published"),
+    Index("ix_statements_entity_published_stance", "entity_id", "published", "stance"),
     Index("ix_statements_claim_published", "claim_id", "published"),
 )
 
