@@ -178,6 +178,17 @@ def test_merge_two_entities_and_undo_splits_them(db):
     assert ids_of(db, "Mara Quell")[1] == [quell] and status(db)[1]["sources"] == 4
 
 
+def test_who_says_how_many_statements_a_limit_left_out(db):
+    keep, _ = ids_of(db, "Mara Quell")
+    other, _ = ids_of(db, "Tomas Renn")
+    assert cli("merge", str(keep), str(other), "--by", "Ann", "--db", db).exit_code == 0
+    res = cli("who", "Mara Quell", "--db", db, "--limit", "1")
+    assert res.exit_code == 0, res.output
+    assert "showing the oldest 1 of 2 statements (--limit for more)" in res.stderr
+    res = cli("who", "Mara Quell", "--db", db, "--limit", "2")
+    assert res.exit_code == 0 and "showing" not in res.stderr
+
+
 def test_claims_with_a_stance_follow_a_rejected_denial(db):
     _, (denial,) = ids_of(db, "Henrik Soelberg")
     def denied():

@@ -233,10 +233,17 @@ def who(
 
     Example: onrecord who "Henrik Solberg" --db story.sqlite
     """
+    from .corrections import count_entity_statements
     from .queries import who as who_query
-    found, rows = who_query(_open_read(db), name, limit)
+    engine = _open_read(db)
+    found, rows = who_query(engine, name, limit)
     if not found:
         fail(f"{name}: no such person or organisation in the store")
+    if len(rows) >= limit:  # say that there are more, and how many (counted from an index)
+        with engine.connect() as conn:
+            total = count_entity_statements(conn, [e.id for e in found])
+        if total > len(rows):
+            err.print(f"showing the oldest {len(rows):,} of {total:,} statements (--limit for more)", markup=False)
     if format == OutFormat.json:
         _print_json({"entities": [asdict(e) for e in found], "statements": [asdict(s) for s in rows]})
         return
