@@ -354,9 +354,16 @@ def _claims_about(conn: Connection, about: str, where: list[str], params: dict, 
                              "JOIN statements s ON s.id = f.rowid JOIN claims c ON c.id = s.claim_id", cond, params)
     if lowest is None:
         return []
-    sql = ("SELECT s.claim_id FROM statements_fts f JOIN statements s ON s.id = f.rowid "
-           "JOIN claims c ON c.id = s.claim_id WHERE statements_fts MATCH :q AND f.rowid >= :lowest "
-           f"AND {cond} GROUP BY s.claim_id ORDER BY min(f.rank), max(c.n_statements) DESC LIMIT :n")
+    # each matching claim's best rank, from the matches' statement rows (their claims' rows only
+    # when a filter is on them); then the claims' sizes, the tie-break, read only for the claims
+    # ranked at or above the limit-th best rank (the best ``limit`` are among them)
+    claims_join = "" if cond == "1 = 1" else "JOIN claims c ON c.id = s.claim_id "
+    sql = ("WITH m AS MATERIALIZED (SELECT s.claim_id AS claim_id, min(f.rank) AS r FROM statements_fts f "
+           f"JOIN statements s ON s.id = f.rowid {claims_join}WHERE statements_fts MATCH :q AND f.rowid >= :lowest "
+           f"AND s.claim_id IS NOT NULL AND {cond} GROUP BY s.claim_id) "
+           "SELECT m.claim_id FROM m JOIN claims c ON c.id = m.claim_id "
+           "WHERE m.r <= coalesce((SELECT r FROM m ORDER BY r LIMIT 1 OFFSET :n - 1), (SELECT max(r) FROM m)) "
+           "ORDER BY m.r, c.n_statements DESC LIMIT :n")
     return [r[0] for r in run(conn, sql, {**params, "q": query, "n": limit, "lowest": lowest}).fetchall()]
 
 
@@ -535,8 +542,9 @@ def _search_sqlite(conn: Connection, query: str, limit: int, cond: str = "1 = 1"
     if lowest is None:
         return []
     highest = rowids[1] if rowids is not None else None
-    ids = [r[0] for r in run(conn, "SELECT articles_fts.rowid FROM articles_fts JOIN articles a "
-                                   "ON a.id = articles_fts.rowid WHERE articles_fts MATCH :q "
+    # the articles' rows are read only when a filter is on them: FTS5 ranks from its index alone
+    join = "" if cond == "1 = 1" else "JOIN articles a ON a.id = articles_fts.rowid "
+    ids = [r[0] for r in run(conn, f"SELECT articles_fts.rowid FROM articles_fts {join}WHERE articles_fts MATCH :q "
                                    "AND articles_fts.rowid >= :lowest "
                                    f"{'AND articles_fts.rowid <= :highest ' if highest is not None else ''}"
                                    f"AND {cond} ORDER BY rank LIMIT :n",
