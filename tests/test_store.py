@@ -407,6 +407,39 @@ def test_full_text_ranks_the_newest_matches_when_too_many_match(store, monkeypat
     assert [h.article_id for h in queries.search(store.engine, "lead reservoir")] == everything
 
 
+def test_claims_about_unfiltered_ranks_as_the_grouped_query_reading_fewer_statement_rows(tmp_path):
+    """Without a filter, ``claims --about`` reads the matches' statements in rank order only until
+    its claims are found; it returns what the grouped query (the filtered path, given a filter
+    that keeps everything) returns, ties at the cut included, for every limit."""
+    import random
+
+    from test_store_bulk import make_report as town_report
+
+    rng = random.Random(4)
+    with Store.open(tmp_path / "r.sqlite", HashingEmbedder()) as s:
+        for i in range(120):
+            s.add_report(town_report(i, rng))
+        engine = s.engine
+    read: list[int] = []
+    with engine.connect() as conn:
+        matches = conn.exec_driver_sql("SELECT count(*) FROM statements_fts WHERE statements_fts MATCH 'the'").scalar()
+        assert matches > 300
+        conn.connection.driver_connection.set_trace_callback(
+            lambda sql: read.extend([0] * sql.count(",")) if "SELECT id, claim_id FROM statements" in sql else None)
+        compared = 0
+        for words in ("the", "ferry", "harbour wall", "rents rise", "board acts", "tram depot cost"):
+            for n in (1, 3, 20, 50):
+                read.clear()
+                fast = queries._claims_about(conn, words, ["1 = 1"], {}, n)
+                reads = len(read)
+                grouped = queries._claims_about(conn, words, ["1 = 1", "1 = 1"], {}, n)
+                assert fast == grouped, (words, n)
+                compared += bool(fast)
+                if words == "the" and n == 3:
+                    assert fast and reads < matches / 2  # one batch of rows, not every match
+    assert compared == 24
+
+
 def test_claims_about_with_a_status_ranks_the_newest_matches_of_that_status(store, monkeypatch):
     """``claims --about`` narrowed to a status counts, against the bound, only the statements of
     claims with that status: an older claim of another status than the newer matches is found."""

@@ -354,17 +354,50 @@ def _claims_about(conn: Connection, about: str, where: list[str], params: dict, 
                              "JOIN statements s ON s.id = f.rowid JOIN claims c ON c.id = s.claim_id", cond, params)
     if lowest is None:
         return []
-    # each matching claim's best rank, from the matches' statement rows (their claims' rows only
-    # when a filter is on them); then the claims' sizes, the tie-break, read only for the claims
-    # ranked at or above the limit-th best rank (the best ``limit`` are among them)
-    claims_join = "" if cond == "1 = 1" else "JOIN claims c ON c.id = s.claim_id "
+    if cond == "1 = 1":
+        return _best_claims(conn, query, lowest, limit)
+    # each matching claim's best rank, from the matches' statement and claim rows; then the
+    # claims' sizes, the tie-break, only for the claims ranked at or above the limit-th best rank
     sql = ("WITH m AS MATERIALIZED (SELECT s.claim_id AS claim_id, min(f.rank) AS r FROM statements_fts f "
-           f"JOIN statements s ON s.id = f.rowid {claims_join}WHERE statements_fts MATCH :q AND f.rowid >= :lowest "
-           f"AND s.claim_id IS NOT NULL AND {cond} GROUP BY s.claim_id) "
+           "JOIN statements s ON s.id = f.rowid JOIN claims c ON c.id = s.claim_id "
+           f"WHERE statements_fts MATCH :q AND f.rowid >= :lowest AND {cond} GROUP BY s.claim_id) "
            "SELECT m.claim_id FROM m JOIN claims c ON c.id = m.claim_id "
            "WHERE m.r <= coalesce((SELECT r FROM m ORDER BY r LIMIT 1 OFFSET :n - 1), (SELECT max(r) FROM m)) "
-           "ORDER BY m.r, c.n_statements DESC LIMIT :n")
+           "ORDER BY m.r, c.n_statements DESC, m.claim_id LIMIT :n")
     return [r[0] for r in run(conn, sql, {**params, "q": query, "n": limit, "lowest": lowest}).fetchall()]
+
+
+def _best_claims(conn: Connection, query: str, lowest: int, limit: int) -> list[int]:
+    """The unfiltered ranking of ``_claims_about``, reading few statement rows: FTS5 ranks the
+    matches from rowid ``lowest`` on from its own index (bm25), and the statements are read in
+    that order, a batch at a time, for their claim, until ``limit`` claims are found and the
+    rank has passed the limit-th claim's (a claim first met later ranks lower). Best rank
+    first, then the larger claim, then the lower id, as the grouped query orders them; the
+    claims' rows are read for the claims found only."""
+    ranked = run(conn, "SELECT rowid, rank FROM statements_fts WHERE statements_fts MATCH :q AND rowid >= :lowest "
+                       "ORDER BY rank", {"q": query, "lowest": lowest})
+    best: dict[int, float] = {}  # claim -> its best rank, met in rank order
+    cut, passed = None, False
+    while not passed:
+        batch = ranked.fetchmany(max(4 * limit, 100))
+        if not batch:
+            break
+        where, params = in_list("s", [r[0] for r in batch])
+        claim_of = dict(run(conn, f"SELECT id, claim_id FROM statements WHERE id IN {where}", params).fetchall())
+        for sid, rank in batch:
+            if cut is not None and rank > cut:
+                passed = True
+                break
+            claim = claim_of.get(sid)
+            if claim is not None and claim not in best:
+                best[claim] = rank
+                if len(best) == limit:
+                    cut = rank
+    if not best:
+        return []
+    where, params = in_list("c", list(best))
+    sizes = dict(run(conn, f"SELECT id, n_statements FROM claims WHERE id IN {where}", params).fetchall())
+    return sorted((c for c in best if c in sizes), key=lambda c: (best[c], -sizes[c], c))[:limit]
 
 
 def _newest_matches(conn: Connection, fts_table: str, query: str, join: str = "", cond: str = "1 = 1",
