@@ -393,6 +393,7 @@ def _best_claims(conn: Connection, query: str, lowest: int, limit: int) -> list[
                 best[claim] = rank
                 if len(best) == limit:
                     cut = rank
+    ranked.close()  # the rest of the ranking is never read
     if not best:
         return []
     where, params = in_list("c", list(best))
