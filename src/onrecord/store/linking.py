@@ -330,7 +330,7 @@ def _content_scores(conn: Connection, index, st: NewStatement, pending: list[New
         nearest(index.search(cv, SEARCHED)) if index is not None else [])
     if hits:
         claim_of = memo.claims_of(conn, [h for h, _ in hits]) if memo is not None else \
-            _claims_of(conn, [h for h, _ in hits])
+            claims_of(conn, [h for h, _ in hits])
         claims |= {claim_of[h] for h, _ in hits if claim_of.get(h) is not None}
     claims |= {p.claim_id for p in pending if p.claim_id is not None}
     out: dict[int, float] = {}
@@ -357,7 +357,7 @@ def _content_scores(conn: Connection, index, st: NewStatement, pending: list[New
     return out
 
 
-def _claims_of(conn: Connection, statement_ids: list[int]) -> dict[int, int | None]:
+def claims_of(conn: Connection, statement_ids: list[int]) -> dict[int, int | None]:
     """Statement id -> its claim id (None while unlinked), in one query."""
     ids, params = in_list("s", statement_ids)
     return dict(run(conn, f"SELECT id, claim_id FROM statements WHERE id IN {ids}", params).fetchall())
@@ -373,7 +373,7 @@ def _member_scores(conn: Connection, index, st: NewStatement, pending: list[NewS
         hits = nearest(index.search(st.vector, SEARCHED)) if index is not None else []
     if hits:
         claim_of = memo.claims_of(conn, [h for h, _ in hits]) if memo is not None else \
-            _claims_of(conn, [h for h, _ in hits])
+            claims_of(conn, [h for h, _ in hits])
         for sid, cos in hits:
             if claim_of.get(sid) is not None:
                 members[claim_of[sid]] = max(members.get(claim_of[sid], -1.0), cos)
@@ -513,10 +513,10 @@ class ChunkMemo:
         self.renamed: set[int] = set()
 
     def claims_of(self, conn: Connection, statement_ids: list[int]) -> dict[int, int | None]:
-        """Statement id -> its claim id (None while unlinked), as ``_claims_of``."""
+        """Statement id -> its claim id (None while unlinked), as ``claims_of``."""
         missing = [s for s in statement_ids if s not in self._claim_of]
         for at in range(0, len(missing), _IN_BATCH):
-            found = _claims_of(conn, missing[at:at + _IN_BATCH])
+            found = claims_of(conn, missing[at:at + _IN_BATCH])
             for sid in missing[at:at + _IN_BATCH]:
                 self._claim_of[sid] = found.get(sid)
         return {s: self._claim_of[s] for s in statement_ids}

@@ -356,14 +356,10 @@ def _claims_about(conn: Connection, about: str, where: list[str], params: dict, 
         return []
     if cond == "1 = 1":
         return _best_claims(conn, query, lowest, limit)
-    # each matching claim's best rank, from the matches' statement and claim rows; then the
-    # claims' sizes, the tie-break, only for the claims ranked at or above the limit-th best rank
-    sql = ("WITH m AS MATERIALIZED (SELECT s.claim_id AS claim_id, min(f.rank) AS r FROM statements_fts f "
-           "JOIN statements s ON s.id = f.rowid JOIN claims c ON c.id = s.claim_id "
-           f"WHERE statements_fts MATCH :q AND f.rowid >= :lowest AND {cond} GROUP BY s.claim_id) "
-           "SELECT m.claim_id FROM m JOIN claims c ON c.id = m.claim_id "
-           "WHERE m.r <= coalesce((SELECT r FROM m ORDER BY r LIMIT 1 OFFSET :n - 1), (SELECT max(r) FROM m)) "
-           "ORDER BY m.r, c.n_statements DESC, m.claim_id LIMIT :n")
+    # a filter is on the claims' rows, so each match's statement and claim rows are read
+    sql = ("SELECT s.claim_id FROM statements_fts f JOIN statements s ON s.id = f.rowid "
+           "JOIN claims c ON c.id = s.claim_id WHERE statements_fts MATCH :q AND f.rowid >= :lowest "
+           f"AND {cond} GROUP BY s.claim_id ORDER BY min(f.rank), max(c.n_statements) DESC, s.claim_id LIMIT :n")
     return [r[0] for r in run(conn, sql, {**params, "q": query, "n": limit, "lowest": lowest}).fetchall()]
 
 
@@ -382,8 +378,7 @@ def _best_claims(conn: Connection, query: str, lowest: int, limit: int) -> list[
         batch = ranked.fetchmany(max(4 * limit, 100))
         if not batch:
             break
-        where, params = in_list("s", [r[0] for r in batch])
-        claim_of = dict(run(conn, f"SELECT id, claim_id FROM statements WHERE id IN {where}", params).fetchall())
+        claim_of = linking.claims_of(conn, [r[0] for r in batch])
         for sid, rank in batch:
             if cut is not None and rank > cut:
                 passed = True
