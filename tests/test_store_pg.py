@@ -59,6 +59,25 @@ def test_postgresql_search_ranks_the_newest_matches_its_filters_keep(pg_server, 
         assert sorted(h.article_id for h in courier) == [1, 2]
 
 
+def test_postgresql_full_text_queries_are_planned_for_their_words_every_time(pg_server):
+    """psycopg prepares a statement run five times on a connection, and PostgreSQL may then
+    keep one generic plan for any words; for ``search`` that plan walked the whole articles
+    table (docs/store.md). The full-text queries are never prepared; the rest still are."""
+    from pg_server import create_database
+
+    with Store.open(create_database(pg_server, "store_plans"), HashingEmbedder()) as store:
+        for r in story_reports():
+            store.add_report(r)
+        with store.engine.connect() as conn:
+            for _ in range(12):
+                assert queries.search(conn, "lead reservoir")
+                queries.list_claims(conn, about="reservoir")
+                queries.who(conn, "Soelberg")
+            prepared = [r[0] for r in conn.exec_driver_sql("SELECT statement FROM pg_prepared_statements")]
+        assert not [p for p in prepared if "tsquery" in p]
+        assert any("entities" in p for p in prepared)  # who's look-ups: prepared as before
+
+
 def test_postgresql_store_is_rebuilt_from_its_articles(pg_url):
     """The upgrade path on PostgreSQL: every table emptied and written again from the stored
     texts (here analysed by a stand-in giving each text its hand-made attributions)."""

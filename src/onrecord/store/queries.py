@@ -346,7 +346,7 @@ def _claims_about(conn: Connection, about: str, where: list[str], params: dict, 
         sql = ("SELECT s.claim_id FROM statements s JOIN claims c ON c.id = s.claim_id, "
                f"plainto_tsquery('english', :q) q WHERE s.tsv @@ q AND {cond} "
                "GROUP BY s.claim_id ORDER BY max(ts_rank(s.tsv, q)) DESC, max(c.n_statements) DESC LIMIT :n")
-        return [r[0] for r in run(conn, sql, {**params, "q": about, "n": limit}).fetchall()]
+        return [r[0] for r in run(conn, sql, {**params, "q": about, "n": limit}, prepared=False).fetchall()]
     query = fts5_query(about)
     if not query:
         return []
@@ -555,8 +555,7 @@ def search(bind: Engine | Connection, query: str, limit: int = 20, f: Filters | 
             params = {"q": query, "n": limit, "cap": FTS_CANDIDATES, **fparams}
         else:
             return _search_sqlite(conn, fts5_query(query), limit, cond, fparams, _span_ids(conn, f))
-        return [SearchHit(r.id, r.title, r.outlet, r.published, r.url, r.snippet)
-                for r in conn.execute(text(sql), params)]
+        return [SearchHit(*r) for r in run(conn, sql, params, prepared=False).fetchall()]
 
 
 def _search_sqlite(conn: Connection, query: str, limit: int, cond: str = "1 = 1",

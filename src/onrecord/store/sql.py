@@ -26,17 +26,24 @@ def _pyformat(sql: str) -> str:
     return _NAMED.sub(r"%(\1)s", sql)
 
 
-def run(conn: Connection, sql: str, params: dict[str, Any] | None = None):
+def run(conn: Connection, sql: str, params: dict[str, Any] | None = None, *, prepared: bool = True):
     """Execute one statement on the connection's driver; the DBAPI cursor (rows are tuples).
 
     The statement joins the connection's transaction, which is begun here when it has not
     been (as SQLAlchemy's own execute would do), so that a read sees one snapshot.
+
+    ``prepared=False``: on PostgreSQL the statement is never made a prepared statement, so it
+    is planned for its parameters every time. psycopg prepares a statement run five times on
+    a connection, and PostgreSQL then may settle on one generic plan for every parameter
+    value; for a full-text query, whose best plan depends on how many rows its words match,
+    that plan walked the whole articles table for every search (docs/store.md, "PostgreSQL's
+    generic plans"). The statements run per article keep being prepared (no planning each).
     """
     if not conn.in_transaction():
         conn.begin()
     driver = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
-        return driver.execute(_pyformat(sql), params or None)
+        return driver.execute(_pyformat(sql), params or None, prepare=None if prepared else False)
     return driver.execute(sql, params or {})
 
 
