@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Iterator
 
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Connection, Engine, func, select
 
 from . import claims as store_claims, corrections, linking, names, record
 from .schema import articles, claims, entities, entity_aliases, statements
