@@ -78,6 +78,37 @@ def test_postgresql_full_text_queries_are_planned_for_their_words_every_time(pg_
         assert any("entities" in p for p in prepared)  # who's look-ups: prepared as before
 
 
+def test_postgresql_keeps_an_articles_tsvector_in_its_row(pg_server):
+    """``search`` ranks its matches by reading each one's tsvector; in the row (storage MAIN,
+    migration 0008) rather than in the TOAST, beside a text and record that the 20 results alone
+    read. A store at 0007 gets it on open; downgrading puts the default back."""
+    from pg_server import create_database
+
+    from test_store import _alembic
+
+    def storage(conn) -> str:
+        return conn.exec_driver_sql("SELECT attstorage FROM pg_attribute WHERE attrelid = 'articles'::regclass "
+                                    "AND attname = 'tsv'").scalar()
+
+    url = create_database(pg_server, "store_tsv_inline")
+    with Store.open(url, HashingEmbedder()) as store:
+        with store.engine.connect() as conn:
+            assert storage(conn) == "m"
+        _alembic(store.engine, "downgrade", "0007")
+        with store.engine.connect() as conn:
+            assert storage(conn) == "x"
+    with Store.open(url, HashingEmbedder()) as store:  # opening upgrades 0007 -> 0008
+        text = ("Sluice keeper Ansgar Vold said the eastern gate would reopen in May. "
+                + " ".join(f"tern{n} gull{n} heron{n}" for n in range(400)))
+        long = make_report(text, [("Ansgar Vold", "Ansgar Vold", "PERSON", "the eastern gate would reopen in May",
+                                   "said", "asserts")], published="2025-05-02", url="https://example.org/long")
+        assert store.add_report(long).status == "added"
+        with store.engine.connect() as conn:
+            assert storage(conn) == "m"
+        hits = queries.search(store.engine, "tern399 heron399")
+        assert [h.url for h in hits] == ["https://example.org/long"] and "«heron399»" in hits[0].snippet
+
+
 def test_postgresql_store_is_rebuilt_from_its_articles(pg_url):
     """The upgrade path on PostgreSQL: every table emptied and written again from the stored
     texts (here analysed by a stand-in giving each text its hand-made attributions)."""

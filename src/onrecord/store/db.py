@@ -36,7 +36,7 @@ WAL_AUTOCHECKPOINT = 8192
 CACHE_KIB = 65536
 #: Key of the PostgreSQL advisory lock that serialises writers (any fixed 64-bit number).
 PG_WRITE_LOCK = 7_042_711
-HEAD = "0007"
+HEAD = "0008"
 
 
 @dataclass

@@ -512,9 +512,9 @@ def _keys(article) -> tuple[str | None, str]:
 
 
 def _duplicate(conn: Connection, url: str | None, digest: str) -> int | None:
-    if url:
+    if url:  # never prepared: a plan kept from a nearly empty table scanned it (docs/store.md)
         row = run(conn, "SELECT id FROM articles WHERE content_hash = :h OR url = :url LIMIT 1",
-                  {"h": digest, "url": url}).fetchone()
+                  {"h": digest, "url": url}, prepared=False).fetchone()
     else:
         row = run(conn, "SELECT id FROM articles WHERE content_hash = :h LIMIT 1", {"h": digest}).fetchone()
     return row[0] if row else None
