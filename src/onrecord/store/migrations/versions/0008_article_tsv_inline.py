@@ -3,8 +3,8 @@ table's TOAST. An article row holds the text, the record and the tsvector, toget
 2 KB at which PostgreSQL moves its widest values out of the row, and the tsvector (about
 1.8 KB for a generated 1.4 KB article) was moved out. ``search`` ranks up to
 ``queries.FTS_CANDIDATES`` matches with ``ts_rank``, which reads each one's tsvector: one TOAST
-fetch each. Kept in the row, ranking 3,067 matches on the benchmark's 100k store took 14-30 ms
-rather than 28-86 (docs/store.md, "An article's tsvector in its row"). The text and the record,
+fetch each. Kept in the row, ranking 3,067 matches on the benchmark's 100k store took 14-38 ms
+rather than 50-67 (docs/store.md, "An article's tsvector in its row"). The text and the record,
 read for the 20 results only, go to the TOAST in its place.
 
 Only rows written from now on are laid out so; ``VACUUM FULL articles`` rewrites the rows
