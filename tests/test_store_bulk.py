@@ -23,7 +23,7 @@ from onrecord.batch.worker import embed_statements  # noqa: E402
 from onrecord.inputs.article import from_text  # noqa: E402
 from onrecord.records import Attribution, Content, Entity, Span, Speaker  # noqa: E402
 from onrecord.report import Report  # noqa: E402
-from onrecord.store import bulk, dedup  # noqa: E402
+from onrecord.store import bulk, dedup, fulltext  # noqa: E402
 from onrecord.store.embeddings import HashingEmbedder  # noqa: E402
 from onrecord.store.ingest import Store, embedded_texts, ingest_items  # noqa: E402
 from onrecord.store.sources import iter_items  # noqa: E402
@@ -155,6 +155,73 @@ def test_bulk_ingest_makes_the_store_one_article_at_a_time_makes(tmp_path, monke
     assert sqlite3.connect(many).execute(verdicts).fetchall() == sqlite3.connect(one).execute(verdicts).fetchall()
 
 
+def full_text(db) -> dict[str, list]:
+    """Every word of both FTS5 indexes, where it occurs (``fts5vocab``: the index itself, not
+    the rows it points at)."""
+    con = sqlite3.connect(db)
+    got = {}
+    for fts, *_ in fulltext.INDEXES:
+        con.execute(f"CREATE VIRTUAL TABLE temp.v_{fts} USING fts5vocab(main, {fts}, 'instance')")
+        got[fts] = con.execute(f"SELECT * FROM temp.v_{fts} ORDER BY 1, 2, 3, 4").fetchall()
+    return got
+
+
+def triggers(db) -> set[str]:
+    return {r[0] for r in sqlite3.connect(db).execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+
+
+def test_a_chunk_fills_the_full_text_indexes_at_its_end_as_the_triggers_do_row_by_row(tmp_path, monkeypatch):
+    out = write_output(tmp_path / "out", 40, HashingEmbedder())
+    one, many = tmp_path / "one.sqlite", tmp_path / "bulk.sqlite"
+    with Store.open(one, HashingEmbedder()) as store:
+        ingest_items(store, iter_items([str(out)]))
+    during = []
+    real = bulk._write
+
+    def looking(conn, *args, **kwargs):  # what the triggers are while a chunk writes
+        during.append({r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")})
+        return real(conn, *args, **kwargs)
+
+    monkeypatch.setattr(bulk, "_write", looking)
+    with Store.open(many, HashingEmbedder()) as store:
+        bulk.ingest_reports(store, iter_items([str(out)]), chunk=16)
+    names = {trigger for _, trigger, _, _ in fulltext.INDEXES}
+    assert len(during) == 40 and all(not (names & seen) for seen in during)  # not row by row
+    assert names <= triggers(many) == triggers(one)  # and there again for every other writer
+    expected = full_text(one)
+    assert len(expected["articles_fts"]) > 1000 and len(expected["statements_fts"]) > 500
+    assert full_text(many) == expected
+    # a writer after the run (one article at a time) is indexed by the triggers again
+    extra = write_output(tmp_path / "extra", 44, HashingEmbedder())
+    with Store.open(many, HashingEmbedder()) as store:
+        ingest_items(store, iter_items([str(extra)]))
+    with Store.open(one, HashingEmbedder()) as store:
+        ingest_items(store, iter_items([str(extra)]))
+    assert full_text(many) == full_text(one) != expected
+
+
+def test_a_claim_made_in_the_run_is_never_read_back_from_the_store(tmp_path, monkeypatch):
+    """What a query would read of a claim a run made (its rows, supporters, anchor vector) is
+    known when it is made (``ChunkMemo.created``): into an empty store, no claim is read back."""
+    from onrecord.store import claims, linking
+    read = []
+    for module, name in ((claims, "load_rows"), (linking, "supporters"), (linking, "anchor_vectors")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda conn, ids, *a, _real=real, _name=name, **k:
+                            (read.append((_name, ids)), _real(conn, ids, *a, **k))[1])
+    out = write_output(tmp_path / "out", 48, HashingEmbedder(), dated=True)
+    with Store.open(tmp_path / "s.sqlite", HashingEmbedder()) as store:
+        summary = bulk.ingest_reports(store, iter_items([str(out)]), chunk=16)
+    groups, rows = claim_groups(tmp_path / "s.sqlite")
+    assert summary.statements == 144 and len(groups) < 100  # statements did join claims made before
+    assert read == []
+    # one article at a time (no memo), the same claims are read back
+    with Store.open(tmp_path / "one.sqlite", HashingEmbedder()) as store:
+        ingest_items(store, iter_items([str(out)]))
+    assert {name for name, _ in read} >= {"load_rows", "anchor_vectors"}
+    assert claim_groups(tmp_path / "one.sqlite") == (groups, rows)
+
+
 def test_the_batch_vectors_are_used_and_nothing_is_embedded(tmp_path):
     out = write_output(tmp_path / "out", 20, HashingEmbedder())
     embedder = CountingEmbedder()
@@ -206,6 +273,12 @@ def test_a_failure_inside_a_chunk_stores_none_of_it_and_a_rerun_stores_each_once
     con = sqlite3.connect(db)
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 8  # the first chunk only
     assert con.execute("SELECT count(*) FROM statements").fetchone()[0] == 24
+    # the chunk that failed had dropped the full-text triggers: its rollback brought them back,
+    # and the indexes hold the first chunk's words only
+    assert {trigger for _, trigger, _, _ in fulltext.INDEXES} <= triggers(db)
+    indexed = {fts: {doc for _, doc, _, _ in rows} for fts, rows in full_text(db).items()}
+    assert indexed == {"articles_fts": {r[0] for r in con.execute("SELECT id FROM articles")},
+                       "statements_fts": {r[0] for r in con.execute("SELECT id FROM statements")}}
     monkeypatch.setattr(bulk, "_write", real)
     with Store.open(db, HashingEmbedder()) as store:
         summary = bulk.ingest_reports(store, iter_items([str(out)]), chunk=8)

@@ -34,12 +34,13 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from . import claims as store_claims, linking
+from . import claims as store_claims, fulltext, linking
 from .db import write_lock
 from .embeddings import Embedder
 from .ingest import (Outcome, Prepared, Store, Summary, _prepare, _write, default_analyze,
                      embedded_texts, embedding_plan, ingest_items, store_marker)
 from .sources import Item, is_batch_output, iter_items
+from .sql import run_many
 
 #: Articles per transaction. A chunk of 256 (a batch row group, ~2,500 statements) makes the
 #: commit, the batched search and the HNSW insert cheap per article while a kill costs at most
@@ -201,48 +202,50 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
     judged: set[int] = set()
     with store.engine.connect().execution_options(write=True) as conn, conn.begin():
         write_lock(conn)
-        memo = state.memo_for(conn)
-        state.memo = None  # kept only once this chunk commits: a rolled-back chunk's writes are not the store's
-        store.catch_up(conn)
-        index = store.index
-        # the last chunk's statements are held out of the index (``VectorIndex.hold``): searched
-        # exactly here, and inserted on the worker thread while this chunk links
-        stored = index.search_many(every, linking.SEARCHED, threads=threads(), skip_held=True) if at else []
-        # a response's words alone are searched the same way (linking._content_scores)
-        words = [(j, v) for k, prep in enumerate(preps) for j, v in zip(rows[k], prep.content_vectors or [])
-                 if v is not None]
-        spoken = np.stack([v for _, v in words]).astype(np.float32) if words else None
-        by_words = dict(zip((j for j, _ in words), index.search_many(spoken, linking.SEARCHED, threads=threads(),
-                                                                       skip_held=True))) if words else {}
-        held_ids, held = index.held()
-        index.insert_held()
-        compared = np.concatenate([held, every]).T  # the held and the chunk's statements, exactly
-        alike = every @ compared if at else None
-        words_alike = dict(zip((j for j, _ in words), spoken @ compared)) if words else {}
-        before = len(held_ids)  # the chunk's own statements come after the held ones in ``alike``
-        # the claims of every stored neighbour, in one query per 5,000
-        memo.claims_of(conn, sorted({h for found in [*stored, *by_words.values()] for h, _ in found}))
-        written = np.empty(0, np.int64)  # positions (in ``every``) of the chunk's stored statements
-        written_ids = np.empty(0, np.int64)
-        for k, (item, prep) in enumerate(zip(items, preps)):
-            known = np.concatenate([np.arange(before), before + written])  # in ``alike``'s columns
-            known_ids = np.concatenate([held_ids, written_ids])
-            hits = _merged([stored[j] for j in rows[k]], alike[np.ix_(rows[k], known)] if len(rows[k]) else None,
-                           known_ids)
-            spoke = [j for j in rows[k] if j in by_words]
-            by_content = dict(zip(spoke, _merged([by_words[j] for j in spoke],
-                                                 np.stack([words_alike[j][known] for j in spoke]) if spoke else None,
-                                                 known_ids)))
-            content_hits = [by_content.get(j) for j in rows[k]]
-            outcome = _write(conn, store.index, item.report, prep, item.source, item.outlet,
-                             hits=hits, content_hits=content_hits, judged=judged, memo=memo, bands=item.bands)
-            outcomes.append(outcome)
-            if outcome.status == "added" and prep.ids:
-                written = np.concatenate([written, rows[k]])
-                written_ids = np.concatenate([written_ids, np.asarray(prep.ids, np.int64)])
-        for claim_id in sorted(judged):  # anchors, texts and sizes are current (memo.refresh)
-            store_claims.store_verdict(conn, claim_id, verdict=memo.verdict(conn, claim_id))
-        memo.end_chunk()
+        with fulltext.deferred(conn):  # the chunk's words indexed in one statement per index
+            memo = state.memo_for(conn)
+            state.memo = None  # kept only once this chunk commits: a rolled-back chunk's writes are not the store's
+            store.catch_up(conn)
+            index = store.index
+            # the last chunk's statements are held out of the index (``VectorIndex.hold``): searched
+            # exactly here, and inserted on the worker thread while this chunk links
+            stored = index.search_many(every, linking.SEARCHED, threads=threads(), skip_held=True) if at else []
+            # a response's words alone are searched the same way (linking._content_scores)
+            words = [(j, v) for k, prep in enumerate(preps) for j, v in zip(rows[k], prep.content_vectors or [])
+                     if v is not None]
+            spoken = np.stack([v for _, v in words]).astype(np.float32) if words else None
+            by_words = dict(zip((j for j, _ in words), index.search_many(spoken, linking.SEARCHED, threads=threads(),
+                                                                           skip_held=True))) if words else {}
+            held_ids, held = index.held()
+            index.insert_held()
+            compared = np.concatenate([held, every]).T  # the held and the chunk's statements, exactly
+            alike = every @ compared if at else None
+            words_alike = dict(zip((j for j, _ in words), spoken @ compared)) if words else {}
+            before = len(held_ids)  # the chunk's own statements come after the held ones in ``alike``
+            # the claims of every stored neighbour, in one query per 5,000
+            memo.claims_of(conn, sorted({h for found in [*stored, *by_words.values()] for h, _ in found}))
+            written = np.empty(0, np.int64)  # positions (in ``every``) of the chunk's stored statements
+            written_ids = np.empty(0, np.int64)
+            for k, (item, prep) in enumerate(zip(items, preps)):
+                known = np.concatenate([np.arange(before), before + written])  # in ``alike``'s columns
+                known_ids = np.concatenate([held_ids, written_ids])
+                hits = _merged([stored[j] for j in rows[k]], alike[np.ix_(rows[k], known)] if len(rows[k]) else None,
+                               known_ids)
+                spoke = [j for j in rows[k] if j in by_words]
+                by_content = dict(zip(spoke, _merged([by_words[j] for j in spoke],
+                                                     np.stack([words_alike[j][known] for j in spoke]) if spoke else None,
+                                                     known_ids)))
+                content_hits = [by_content.get(j) for j in rows[k]]
+                outcome = _write(conn, store.index, item.report, prep, item.source, item.outlet,
+                                 hits=hits, content_hits=content_hits, judged=judged, memo=memo, bands=item.bands)
+                outcomes.append(outcome)
+                if outcome.status == "added" and prep.ids:
+                    written = np.concatenate([written, rows[k]])
+                    written_ids = np.concatenate([written_ids, np.asarray(prep.ids, np.int64)])
+            # anchors, texts and sizes are current (memo.refresh); judging writes nothing it reads
+            run_many(conn, store_claims.STORE_VERDICT,
+                     [store_claims.verdict_row(claim_id, memo.verdict(conn, claim_id)) for claim_id in sorted(judged)])
+            memo.end_chunk()
         after = store_marker(conn)
     state.memo, state.after = memo, after  # committed: the next chunk may go on from here
     if len(written):  # inserted while the next chunk links (or by the next save, search or add)

@@ -720,10 +720,19 @@ def store_verdict(conn, claim_id: int, rows: list[Row] | None = None, *, verdict
     from .sql import run
     if verdict is None:  # rows: the claim's, read already
         verdict = judge(rows) if rows is not None else load_verdict(conn, claim_id)
-    run(conn, "UPDATE claims SET status = :status, reason = :reason, decided_by = :decided_by, sources = :sources, "
-              "outlets = :outlets, most_reported = :most_reported, status_changed = :status_changed WHERE id = :c",
-        {**verdict_columns(verdict), "c": claim_id})
+    run(conn, STORE_VERDICT, verdict_row(claim_id, verdict))
     return verdict
+
+
+#: What ``store_verdict`` writes; a bulk chunk writes its claims' verdicts by one ``run_many``.
+STORE_VERDICT = ("UPDATE claims SET status = :status, reason = :reason, decided_by = :decided_by, "
+                 "sources = :sources, outlets = :outlets, most_reported = :most_reported, "
+                 "status_changed = :status_changed WHERE id = :c")
+
+
+def verdict_row(claim_id: int, verdict: Verdict) -> dict:
+    """``STORE_VERDICT``'s parameters for one claim."""
+    return {**verdict_columns(verdict), "c": claim_id}
 
 
 def stated_statements(report) -> list:

@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 
 from ..records import Attribution
 from . import claims as store_claims, names
-from .embeddings import from_blob
+from .embeddings import from_blob, to_blob
 from .sql import in_list, insert_id, run, run_many
 
 #: Cosine (all-MiniLM-L6-v2) to a claim's anchor at or above which a statement states that
@@ -134,12 +134,18 @@ def entity_kind(name: str, type_: str | None) -> str | None:
 
 def find_person(conn: Connection, name: str) -> list[int]:
     """Ids of the corpus people ``name`` can refer to, the most spoken-of first."""
+    return [entity_id for entity_id, _ in _people_named(conn, name)[0]]
+
+
+def _people_named(conn: Connection, name: str) -> tuple[list[tuple[int, str]], bool]:
+    """``find_person``'s people as (id, canonical name), and whether the first was found by
+    the full name itself (an alias it has: nothing to record again)."""
     words = names.person_words(name)
     if not words:
-        return []
+        return [], False
     exact = _alias_hits(conn, " ".join(words), "PERSON")
     if len(exact) == 1:
-        return exact
+        return exact, True
     last = names.surname(words)
     rows = run(conn, "SELECT id, name, n_statements FROM entities WHERE type = :t "
                      "AND (surname = :s OR phonetic = :p)",
@@ -147,17 +153,18 @@ def find_person(conn: Connection, name: str) -> list[int]:
     mine = tuple(words)  # every namesake is compared: by the cached tuple forms
     hits = [r for r, same in zip(rows, names.namesakes(mine, [names.person_key(r[1]) for r in rows])) if same]
     hits.sort(key=lambda r: (_given_exact(words, r[1]), r[2]), reverse=True)
-    return [r[0] for r in hits]
+    return [(r[0], r[1]) for r in hits], False
 
 
 def _given_exact(words: list[str], other: str) -> bool:
     return bool(set(words[:-1]) & set(names.person_words(other)[:-1]))
 
 
-def _alias_hits(conn: Connection, norm: str, type_: str) -> list[int]:
-    rows = run(conn, "SELECT a.entity_id FROM entity_aliases a JOIN entities e ON e.id = a.entity_id "
+def _alias_hits(conn: Connection, norm: str, type_: str) -> list[tuple[int, str]]:
+    """(id, canonical name) of the entities of the type with the alias, by id."""
+    rows = run(conn, "SELECT a.entity_id, e.name FROM entity_aliases a JOIN entities e ON e.id = a.entity_id "
                      "WHERE a.norm = :norm AND e.type = :t", {"norm": norm, "t": type_}).fetchall()
-    return sorted({r[0] for r in rows})
+    return sorted(set(rows))
 
 
 def find_org(conn: Connection, name: str, type_: str) -> int | None:
@@ -165,7 +172,7 @@ def find_org(conn: Connection, name: str, type_: str) -> int | None:
     norm = names.fold(name)
     exact = _alias_hits(conn, norm, type_)
     if exact:
-        return exact[0]
+        return exact[0][0]
     key = names.acronym(name) or (norm if names.looks_like_acronym(name) else None)
     if not key:
         return None
@@ -188,14 +195,20 @@ def link_entity(conn: Connection, name: str, type_: str | None, aliases: list[st
             return found[0]
     if kind is None or (kind == "PERSON" and not names.person_words(name)):
         return None  # an unnamed group, or a bare title ("Councillor says ...")
+    known = set()  # the forms the entity is known to have as aliases already (none inserted again)
     if kind == "PERSON":
-        found = find_person(conn, name)
-        entity_id = found[0] if found else _create_person(conn, name)
-        if _maybe_rename(conn, entity_id, name) and memo is not None:
+        found, by_alias = _people_named(conn, name)
+        if found:
+            entity_id, current = found[0]
+            if by_alias:  # found by the full name: the alias ``alias_norm(name)`` is recorded
+                known.add(" ".join(names.person_words(name)))
+        else:
+            entity_id, current = _create_person(conn, name), names.display_name(name)
+        if _maybe_rename(conn, entity_id, name, current) and memo is not None:
             memo.renamed.add(entity_id)
     else:
         entity_id = find_org(conn, name, kind) or _create_org(conn, name, kind)
-    rows, norms = [], set()
+    rows, norms = [], set(known)
     for alias in [name, *aliases]:
         norm = alias_norm(alias, kind)
         if norm and norm not in norms:  # the first spelling of a form is the one recorded
@@ -222,9 +235,9 @@ def _create_org(conn: Connection, name: str, kind: str) -> int:
     return entity_id
 
 
-def _maybe_rename(conn: Connection, entity_id: int, name: str) -> bool:
-    """A fuller name ("Henrik Solberg" after "Solberg") becomes the canonical one; True when it did."""
-    current = run(conn, "SELECT name FROM entities WHERE id = :id", {"id": entity_id}).fetchone()[0]
+def _maybe_rename(conn: Connection, entity_id: int, name: str, current: str) -> bool:
+    """A fuller name ("Henrik Solberg" after "Solberg") becomes the canonical one (``current``:
+    the entity's name as the look-up read it); True when it did."""
     if len(names.person_words(name)) > len(names.person_words(current)):
         run(conn, "UPDATE entities SET name = :name WHERE id = :id",
             {"name": names.display_name(name), "id": entity_id})
@@ -473,12 +486,15 @@ def link_statement(conn: Connection, index, st: NewStatement, pending: list[NewS
     """Attach a statement to its claim (an existing one or a new one); the claim's id.
     ``memo``: what a bulk chunk has read already (``ChunkMemo``), kept in step here."""
     claim_id, score = choose_claim(conn, st, claim_candidates(conn, index, st, pending, memo), pending, memo)
-    if claim_id is None:
+    created = claim_id is None
+    if created:
         claim_id = new_claim(conn, st.text, st.id)
     st.claim_id, st.similarity = claim_id, score
     run(conn, "UPDATE statements SET claim_id = :c, similarity = :sim WHERE id = :id",
         {"c": claim_id, "sim": score, "id": st.id})
     if memo is not None:
+        if created:
+            memo.created(st)
         memo.linked(conn, st)
     return claim_id
 
@@ -638,6 +654,23 @@ class ChunkMemo:
         judgement.extend(rows[judgement.seen:])
         return judgement.verdict()
 
+    def created(self, st: NewStatement) -> None:
+        """A claim was made for ``st`` alone (``new_claim``): what a query would read of it now
+        is known without one. No statement in it yet (``linked`` adds ``st``), so no supporter
+        and no rows; its size is 0 (the anchor ``refresh`` finds is among the article's new
+        statements); its anchor is ``st``, with the vector as stored (``to_blob``) and the
+        stance of its row. A claim made in the chunk was otherwise read back by three queries
+        (its rows, supporters and anchor vector: 2,000 generated articles, 14,846 new claims,
+        about 20 queries an article; docs/store.md)."""
+        claim_id = st.claim_id
+        self._forget(claim_id)  # nothing kept of an id used before (a claim since deleted)
+        self._use([claim_id])
+        self._rows[claim_id] = []
+        self._supporters[claim_id] = set()
+        self._anchors[claim_id] = (0, None)
+        if st.row is not None:
+            self._vectors[claim_id] = (from_blob(to_blob(st.vector)), st.row.stance)
+
     def linked(self, conn: Connection, st: NewStatement) -> None:
         """A statement has joined ``st.claim_id`` (its row says so)."""
         self._claim_of[st.id] = st.claim_id
@@ -665,6 +698,7 @@ class ChunkMemo:
             blobs[sid] = blob
         self._use(new)
         self._load_anchors(conn, [c for c in new if c not in self._anchors])
+        updates = []  # one run_many: each claim's row is written once, and nothing below reads it
         for claim_id, rows in new.items():
             size, anchor = self._anchors[claim_id]
             if size and anchor is None:  # a stored claim without its anchor row: read it whole
@@ -675,12 +709,13 @@ class ChunkMemo:
             first = anchor_of(([anchor] if size else []) + rows)
             size += len(rows)
             self._anchors[claim_id] = (size, first)
-            run(conn, "UPDATE claims SET text = :text, first_published = :pub, first_statement_id = :first, "
-                      "n_statements = :n WHERE id = :c",
-                {"text": first.claim_text, "pub": first.published, "first": first.id, "n": size, "c": claim_id})
+            updates.append({"text": first.claim_text, "pub": first.published, "first": first.id, "n": size,
+                            "c": claim_id})
             if first.id in blobs:  # a new statement is the anchor now (else the anchor is as it was)
                 blob = blobs[first.id]
                 self._vectors[claim_id] = (from_blob(blob), first.stance) if blob is not None else None
+        run_many(conn, "UPDATE claims SET text = :text, first_published = :pub, first_statement_id = :first, "
+                       "n_statements = :n WHERE id = :c", updates)
         return set(new)
 
     def _load_anchors(self, conn: Connection, claim_ids: list[int]) -> None:
