@@ -220,21 +220,26 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
             index.insert_held()
             compared = np.concatenate([held, every]).T  # the held and the chunk's statements, exactly
             alike = every @ compared if at else None
-            words_alike = dict(zip((j for j, _ in words), spoken @ compared)) if words else {}
             before = len(held_ids)  # the chunk's own statements come after the held ones in ``alike``
+            # every statement may see every held one: their best, selected once for the chunk
+            held_best = _best(alike[:, :before], held_ids) if at else []
+            spoken_alike = spoken @ compared if words else None
+            words_alike = dict(zip((j for j, _ in words), spoken_alike)) if words else {}
+            words_held_best = dict(zip((j for j, _ in words), _best(spoken_alike[:, :before], held_ids))) \
+                if words else {}
             # the claims of every stored neighbour, in one query per 5,000
             memo.claims_of(conn, sorted({h for found in [*stored, *by_words.values()] for h, _ in found}))
             written = np.empty(0, np.int64)  # positions (in ``every``) of the chunk's stored statements
             written_ids = np.empty(0, np.int64)
             for k, (item, prep) in enumerate(zip(items, preps)):
-                known = np.concatenate([np.arange(before), before + written])  # in ``alike``'s columns
-                known_ids = np.concatenate([held_ids, written_ids])
-                hits = _merged([stored[j] for j in rows[k]], alike[np.ix_(rows[k], known)] if len(rows[k]) else None,
-                               known_ids)
-                spoke = [j for j in rows[k] if j in by_words]
-                by_content = dict(zip(spoke, _merged([by_words[j] for j in spoke],
-                                                     np.stack([words_alike[j][known] for j in spoke]) if spoke else None,
-                                                     known_ids)))
+                mine = rows[k]
+                cols = before + written  # the chunk's earlier statements, in ``alike``'s columns
+                hits = _merged([stored[j] for j in mine], [held_best[j] for j in mine],
+                               _best(alike[np.ix_(mine, cols)], written_ids) if len(mine) else [])
+                spoke = [j for j in mine if j in by_words]
+                by_content = dict(zip(spoke, _merged(
+                    [by_words[j] for j in spoke], [words_held_best[j] for j in spoke],
+                    _best(np.stack([words_alike[j][cols] for j in spoke]), written_ids) if spoke else [])))
                 content_hits = [by_content.get(j) for j in rows[k]]
                 outcome = _write(conn, store.index, item.report, prep, item.source, item.outlet,
                                  hits=hits, content_hits=content_hits, judged=judged, memo=memo, bands=item.bands)
@@ -256,17 +261,23 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
     items.clear()
 
 
-def _merged(stored: list[list[tuple[int, float]]], cosines: np.ndarray | None,
-            ids: np.ndarray) -> list[list[tuple[int, float]]]:
-    """For each statement (a row of ``cosines``, its cosines to each of ``ids``), the
-    ``NEIGHBOURS`` best of its stored neighbours and the chunk's earlier statements, best first:
-    what a search of an index holding both would give. One selection for all the rows."""
-    if not stored:
-        return []
+def _best(cosines: np.ndarray, ids: np.ndarray) -> list[list[tuple[int, float]]]:
+    """For each row of ``cosines`` (its cosines to each of ``ids``), its ``SEARCHED`` best as
+    (id, cosine), in no order; every one when there are no more. One selection for all the rows."""
     if not len(ids):
-        return [linking.nearest(found) for found in stored]
+        return [[] for _ in range(len(cosines))]
     k = min(linking.SEARCHED, len(ids))
     top = np.argpartition(-cosines, k - 1, axis=1)[:, :k] if len(ids) > k else \
-        np.broadcast_to(np.arange(len(ids)), (len(stored), len(ids)))
+        np.broadcast_to(np.arange(len(ids)), (len(cosines), len(ids)))
     picked_ids, picked = ids[top].tolist(), np.take_along_axis(cosines, top, axis=1).tolist()
-    return [linking.nearest(found + list(zip(pi, pc))) for found, pi, pc in zip(stored, picked_ids, picked)]
+    return [list(zip(pi, pc)) for pi, pc in zip(picked_ids, picked)]
+
+
+def _merged(stored: list[list[tuple[int, float]]], held: list[list[tuple[int, float]]],
+            chunk: list[list[tuple[int, float]]]) -> list[list[tuple[int, float]]]:
+    """For each statement, the ``NEIGHBOURS`` best of its stored neighbours (searched in the
+    index), of the held statements and of the chunk's earlier ones (compared exactly, each
+    ``_best``), best first: what a search of an index holding them all would give. The best
+    ``SEARCHED`` of the held and of the chunk's statements, apart, hold the best ``SEARCHED``
+    of them together, so ``linking.nearest`` keeps what it would keep of them all."""
+    return [linking.nearest(found + h + c) for found, h, c in zip(stored, held, chunk or [[]] * len(stored))]
