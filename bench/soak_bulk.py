@@ -5,8 +5,9 @@ A generated batch output of ``--articles`` articles (bench/bulk_corpus.py) is in
 a random time (uniform between 0 and the length of the last uninterrupted run); the next run resumes
 the same store. When a run completes, the store is checked and a fresh store is started, until
 ``--kills`` kills have been made. Every check: SQLite's integrity check, no article stored twice
-(its URL), no article missing after the completing run, and every statement of every article
-stored and linked. Prints the kills made, the completed stores, and the articles lost and
+(its URL), no article missing after the completing run, every statement of every article
+stored and linked, and both full-text indexes with their triggers, each row's words indexed
+once (``full_text_problems``). Prints the kills made, the completed stores, and the articles lost and
 doubled (both must be 0). Outside the test suite: 100 kills take tens of minutes.
 
     .venv/bin/python bench/soak_bulk.py --articles 2000 --kills 100
@@ -27,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from bulk_corpus import STATEMENTS, write_corpus  # noqa: E402
+from onrecord.store.fulltext import INDEXES  # noqa: E402
 
 
 def ingest(out: Path, db: Path) -> subprocess.Popen:
@@ -54,9 +56,47 @@ def check(db: Path, articles: int, complete: bool) -> tuple[int, int, list[str]]
         short = con.execute("select count(*) from articles where n_statements != :n", {"n": STATEMENTS}).fetchone()[0]
         if short:
             problems.append(f"{short} articles without their {STATEMENTS} statements")
+        problems += full_text_problems(con)
         return (articles - distinct if complete else 0), stored - distinct, problems
     finally:
         con.close()
+
+
+def full_text_problems(con: sqlite3.Connection) -> list[str]:
+    """What is wrong with the two FTS5 indexes (a bulk chunk drops their triggers and fills them
+    itself, store/fulltext.py): a trigger missing, a row with words not indexed, an entry of no
+    row (read from the index itself, ``fts5vocab``, not through its content table), a row
+    indexed twice or not at all (the index's own count of its rows)."""
+    problems = []
+    present = {r[0] for r in con.execute("select name from sqlite_master where type = 'trigger'")}
+    for fts, trigger, table, columns in INDEXES:
+        if trigger not in present:
+            problems.append(f"the trigger {trigger} is missing")
+        con.execute(f"create virtual table if not exists temp.v_{fts} using fts5vocab(main, {fts}, 'instance')")
+        docs = {r[0] for r in con.execute(f"select distinct doc from temp.v_{fts}")}
+        worded = " or ".join(f"coalesce({c}, '') != ''" for c in columns)
+        rows = {r[0] for r in con.execute(f"select rowid from {table} where {worded}")}
+        if docs != rows:
+            problems.append(f"{fts}: {len(rows - docs)} rows not indexed, {len(docs - rows)} entries of no row")
+        # a row indexed twice leaves its words as they were but counts twice among the index's
+        # rows: the first number of its averages record (FTS5's ``%_data`` row 1, a varint)
+        block = con.execute(f"select block from {fts}_data where id = 1").fetchone()
+        counted, total = (_varint(block[0]) if block else 0), con.execute(f"select count(*) from {table}").fetchone()[0]
+        if counted != total:
+            problems.append(f"{fts}: {counted} rows counted in the index for {total} in {table}")
+    return problems
+
+
+def _varint(data: bytes) -> int:
+    """SQLite's variable-length integer at the start of ``data`` (FTS5 writes its counts so)."""
+    value = 0
+    for i, byte in enumerate(data[:9]):
+        if i == 8:
+            return (value << 8) | byte
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            return value
+    return value
 
 
 def main() -> None:
