@@ -200,57 +200,57 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
         if at else np.empty((0, store.embedder.dim), np.float32)
     outcomes: list[Outcome] = []
     judged: set[int] = set()
-    with store.engine.connect().execution_options(write=True) as conn, conn.begin():
+    # the chunk's words go into the full-text indexes at its end, one statement per index
+    with store.engine.connect().execution_options(write=True) as conn, conn.begin(), fulltext.deferred(conn):
         write_lock(conn)
-        with fulltext.deferred(conn):  # the chunk's words indexed in one statement per index
-            memo = state.memo_for(conn)
-            state.memo = None  # kept only once this chunk commits: a rolled-back chunk's writes are not the store's
-            store.catch_up(conn)
-            index = store.index
-            # the last chunk's statements are held out of the index (``VectorIndex.hold``): searched
-            # exactly here, and inserted on the worker thread while this chunk links
-            stored = index.search_many(every, linking.SEARCHED, threads=threads(), skip_held=True) if at else []
-            # a response's words alone are searched the same way (linking._content_scores)
-            words = [(j, v) for k, prep in enumerate(preps) for j, v in zip(rows[k], prep.content_vectors or [])
-                     if v is not None]
-            spoken = np.stack([v for _, v in words]).astype(np.float32) if words else None
-            by_words = dict(zip((j for j, _ in words), index.search_many(spoken, linking.SEARCHED, threads=threads(),
-                                                                           skip_held=True))) if words else {}
-            held_ids, held = index.held()
-            index.insert_held()
-            compared = np.concatenate([held, every]).T  # the held and the chunk's statements, exactly
-            alike = every @ compared if at else None
-            before = len(held_ids)  # the chunk's own statements come after the held ones in ``alike``
-            # every statement may see every held one: their best, selected once for the chunk
-            held_best = _best(alike[:, :before], held_ids) if at else []
-            spoken_alike = spoken @ compared if words else None
-            words_alike = dict(zip((j for j, _ in words), spoken_alike)) if words else {}
-            words_held_best = dict(zip((j for j, _ in words), _best(spoken_alike[:, :before], held_ids))) \
-                if words else {}
-            # the claims of every stored neighbour, in one query per 5,000
-            memo.claims_of(conn, sorted({h for found in [*stored, *by_words.values()] for h, _ in found}))
-            written = np.empty(0, np.int64)  # positions (in ``every``) of the chunk's stored statements
-            written_ids = np.empty(0, np.int64)
-            for k, (item, prep) in enumerate(zip(items, preps)):
-                mine = rows[k]
-                cols = before + written  # the chunk's earlier statements, in ``alike``'s columns
-                hits = _merged([stored[j] for j in mine], [held_best[j] for j in mine],
-                               _best(alike[np.ix_(mine, cols)], written_ids) if len(mine) else [])
-                spoke = [j for j in mine if j in by_words]
-                by_content = dict(zip(spoke, _merged(
-                    [by_words[j] for j in spoke], [words_held_best[j] for j in spoke],
-                    _best(np.stack([words_alike[j][cols] for j in spoke]), written_ids) if spoke else [])))
-                content_hits = [by_content.get(j) for j in rows[k]]
-                outcome = _write(conn, store.index, item.report, prep, item.source, item.outlet,
-                                 hits=hits, content_hits=content_hits, judged=judged, memo=memo, bands=item.bands)
-                outcomes.append(outcome)
-                if outcome.status == "added" and prep.ids:
-                    written = np.concatenate([written, rows[k]])
-                    written_ids = np.concatenate([written_ids, np.asarray(prep.ids, np.int64)])
-            # anchors, texts and sizes are current (memo.refresh); judging writes nothing it reads
-            run_many(conn, store_claims.STORE_VERDICT,
-                     [store_claims.verdict_row(claim_id, memo.verdict(conn, claim_id)) for claim_id in sorted(judged)])
-            memo.end_chunk()
+        memo = state.memo_for(conn)
+        state.memo = None  # kept only once this chunk commits: a rolled-back chunk's writes are not the store's
+        store.catch_up(conn)
+        index = store.index
+        # the last chunk's statements are held out of the index (``VectorIndex.hold``): searched
+        # exactly here, and inserted on the worker thread while this chunk links
+        stored = index.search_many(every, linking.SEARCHED, threads=threads(), skip_held=True) if at else []
+        # a response's words alone are searched the same way (linking._content_scores)
+        words = [(j, v) for k, prep in enumerate(preps) for j, v in zip(rows[k], prep.content_vectors or [])
+                 if v is not None]
+        spoken = np.stack([v for _, v in words]).astype(np.float32) if words else None
+        by_words = dict(zip((j for j, _ in words), index.search_many(spoken, linking.SEARCHED, threads=threads(),
+                                                                       skip_held=True))) if words else {}
+        held_ids, held = index.held()
+        index.insert_held()
+        compared = np.concatenate([held, every]).T  # the held and the chunk's statements, exactly
+        alike = every @ compared if at else None
+        before = len(held_ids)  # the chunk's own statements come after the held ones in ``alike``
+        # every statement may see every held one: their best, selected once for the chunk
+        held_best = _best(alike[:, :before], held_ids) if at else []
+        spoken_alike = spoken @ compared if words else None
+        words_alike = dict(zip((j for j, _ in words), spoken_alike)) if words else {}
+        words_held_best = dict(zip((j for j, _ in words), _best(spoken_alike[:, :before], held_ids))) \
+            if words else {}
+        # the claims of every stored neighbour, in one query per 5,000
+        memo.claims_of(conn, sorted({h for found in [*stored, *by_words.values()] for h, _ in found}))
+        written = np.empty(0, np.int64)  # positions (in ``every``) of the chunk's stored statements
+        written_ids = np.empty(0, np.int64)
+        for k, (item, prep) in enumerate(zip(items, preps)):
+            mine = rows[k]
+            cols = before + written  # the chunk's earlier statements, in ``alike``'s columns
+            hits = _merged([stored[j] for j in mine], [held_best[j] for j in mine],
+                           _best(alike[np.ix_(mine, cols)], written_ids) if len(mine) else [])
+            spoke = [j for j in mine if j in by_words]
+            by_content = dict(zip(spoke, _merged(
+                [by_words[j] for j in spoke], [words_held_best[j] for j in spoke],
+                _best(np.stack([words_alike[j][cols] for j in spoke]), written_ids) if spoke else [])))
+            content_hits = [by_content.get(j) for j in rows[k]]
+            outcome = _write(conn, store.index, item.report, prep, item.source, item.outlet,
+                             hits=hits, content_hits=content_hits, judged=judged, memo=memo, bands=item.bands)
+            outcomes.append(outcome)
+            if outcome.status == "added" and prep.ids:
+                written = np.concatenate([written, rows[k]])
+                written_ids = np.concatenate([written_ids, np.asarray(prep.ids, np.int64)])
+        # anchors, texts and sizes are current (memo.refresh); judging writes nothing it reads
+        run_many(conn, store_claims.STORE_VERDICT,
+                 [store_claims.verdict_row(claim_id, memo.verdict(conn, claim_id)) for claim_id in sorted(judged)])
+        memo.end_chunk()
         after = store_marker(conn)
     state.memo, state.after = memo, after  # committed: the next chunk may go on from here
     if len(written):  # inserted while the next chunk links (or by the next save, search or add)

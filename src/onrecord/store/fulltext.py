@@ -9,8 +9,8 @@ the two triggers inside its transaction, writes its rows, fills the indexes with
 it wrote, and creates the triggers again, from the SQL the store holds for them, before it
 commits: every other writer, and every later transaction, finds them as they were. A chunk
 that rolls back (a kill, an error) takes the dropped triggers back with it, and writers are
-serialised (``db.write_lock``), so no row is ever written while they are gone but the
-chunk's own. PostgreSQL keeps its ``tsvector`` in the row (a generated column): nothing to
+serialised (a writer's ``BEGIN IMMEDIATE``, store/db.py), so no row is ever written while they
+are gone but the chunk's own. PostgreSQL keeps its ``tsvector`` in the row (a generated column): nothing to
 defer there.
 """
 from __future__ import annotations
