@@ -457,3 +457,34 @@ def test_nearest_keeps_what_sorting_every_hit_keeps():
         hits = [(rng.randrange(1, 10_000), c + rng.choice([0.0, 1e-7, -1e-7, 4e-6, 1e-5])) for c in base]
         every = sorted(hits, key=lambda h: (-round(h[1], linking.TIE_DIGITS), h[0]))[:linking.NEIGHBOURS]
         assert linking.nearest(hits) == every
+
+
+def test_what_falls_below_the_floor_of_the_index_hits_is_never_what_nearest_keeps():
+    """``bulk._best`` with ``bulk._floor`` (only what may reach the tenth best of a statement's
+    index hits) gives ``linking.nearest`` what every exact cosine gives it: the same ten, in the
+    same order, ties to TIE_DIGITS and rows with more candidates than SEARCHED included."""
+    from onrecord.store import linking
+
+    rng = np.random.default_rng(11)
+    checked = []
+    for _ in range(300):
+        rows, cols = int(rng.integers(1, 12)), int(rng.integers(0, 90))
+        # cosines rounded to few digits and near-ties a rounding apart, as restatements give
+        cosines = np.round(rng.uniform(0.2, 0.9, (rows, cols)), int(rng.choice([1, 2, 5]))).astype(np.float32)
+        cosines += rng.choice([0.0, 1e-7, 4e-6, 1e-5], (rows, cols)).astype(np.float32)
+        ids = rng.permutation(100_000)[:cols].astype(np.int64) + 1
+        stored = [[(int(i), float(c)) for i, c in zip(rng.integers(200_000, 300_000, n),
+                                                     np.round(rng.uniform(0.2, 0.9, n), 2))]
+                  for n in rng.integers(0, 31, rows)]
+        floor = bulk._floor(stored)
+        assert all((f == -np.inf) == (len(s) < linking.NEIGHBOURS) for f, s in zip(floor, stored))
+        none = [[] for _ in stored]
+        with_floor = bulk._merged(stored, bulk._best(cosines, ids, floor), none)
+        assert with_floor == bulk._merged(stored, bulk._best(cosines, ids), none)  # as before the floor
+        for s, row, got in zip(stored, cosines, with_floor):
+            every = linking.nearest(s + list(zip(ids.tolist(), row.tolist())))
+            tenth = sorted([c for _, c in s] + row.tolist(), reverse=True)[:linking.NEIGHBOURS][-1:] or [0.0]
+            if (row >= tenth[0] - 2e-5).sum() <= linking.SEARCHED:  # else SEARCHED may cut a tie
+                assert got == every
+                checked.append(1)
+    assert len(checked) > 1000

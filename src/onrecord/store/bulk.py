@@ -222,11 +222,15 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
         alike = every @ compared if at else None
         before = len(held_ids)  # the chunk's own statements come after the held ones in ``alike``
         # every statement may see every held one: their best, selected once for the chunk
-        held_best = _best(alike[:, :before], held_ids) if at else []
+        # (only what may reach the tenth best of its neighbours in the index: ``_floor``)
+        floor = _floor(stored) if at else None
+        held_best = _best(alike[:, :before], held_ids, floor) if at else []
         spoken_alike = spoken @ compared if words else None
         words_alike = dict(zip((j for j, _ in words), spoken_alike)) if words else {}
-        words_held_best = dict(zip((j for j, _ in words), _best(spoken_alike[:, :before], held_ids))) \
+        spoken_floor = _floor([by_words[j] for j, _ in words]) if words else None
+        words_held_best = dict(zip((j for j, _ in words), _best(spoken_alike[:, :before], held_ids, spoken_floor))) \
             if words else {}
+        words_floor = dict(zip((j for j, _ in words), spoken_floor)) if words else {}
         # the claims of every stored neighbour, in one query per 5,000
         memo.claims_of(conn, sorted({h for found in [*stored, *by_words.values()] for h, _ in found}))
         written = np.empty(0, np.int64)  # positions (in ``every``) of the chunk's stored statements
@@ -235,11 +239,12 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
             mine = rows[k]
             cols = before + written  # the chunk's earlier statements, in ``alike``'s columns
             hits = _merged([stored[j] for j in mine], [held_best[j] for j in mine],
-                           _best(alike[np.ix_(mine, cols)], written_ids) if len(mine) else [])
+                           _best(alike[np.ix_(mine, cols)], written_ids, floor[mine]) if len(mine) else [])
             spoke = [j for j in mine if j in by_words]
             by_content = dict(zip(spoke, _merged(
                 [by_words[j] for j in spoke], [words_held_best[j] for j in spoke],
-                _best(np.stack([words_alike[j][cols] for j in spoke]), written_ids) if spoke else [])))
+                _best(np.stack([words_alike[j][cols] for j in spoke]), written_ids,
+                      np.array([words_floor[j] for j in spoke])) if spoke else [])))
             content_hits = [by_content.get(j) for j in rows[k]]
             outcome = _write(conn, store.index, item.report, prep, item.source, item.outlet,
                              hits=hits, content_hits=content_hits, judged=judged, memo=memo, bands=item.bands)
@@ -261,16 +266,44 @@ def _flush(store: Store, items: list[Item], state: _State, done) -> None:
     items.clear()
 
 
-def _best(cosines: np.ndarray, ids: np.ndarray) -> list[list[tuple[int, float]]]:
+def _best(cosines: np.ndarray, ids: np.ndarray, floor: np.ndarray | None = None) -> list[list[tuple[int, float]]]:
     """For each row of ``cosines`` (its cosines to each of ``ids``), its ``SEARCHED`` best as
-    (id, cosine), in no order; every one when there are no more. One selection for all the rows."""
-    if not len(ids):
-        return [[] for _ in range(len(cosines))]
+    (id, cosine), in no order; every one when there are no more. ``floor``: for each row, a
+    cosine below which nothing can be kept (``_floor``): only what reaches it is selected, and
+    a row with more than ``SEARCHED`` of those keeps its ``SEARCHED`` best."""
+    n = len(cosines)
+    if not len(ids) or not n:
+        return [[] for _ in range(n)]
+    out: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    many = np.arange(n)
+    if floor is not None:  # the few that can be kept, found in one pass
+        rows, cols = np.nonzero(cosines >= floor[:, None])
+        counts = np.bincount(rows, minlength=n)
+        many = np.flatnonzero(counts > linking.SEARCHED)
+        keep = (counts <= linking.SEARCHED)[rows]
+        for r, i, c in zip(rows[keep].tolist(), ids[cols[keep]].tolist(), cosines[rows[keep], cols[keep]].tolist()):
+            out[r].append((i, c))
+        if not len(many):
+            return out
+    block = cosines[many]
     k = min(linking.SEARCHED, len(ids))
-    top = np.argpartition(-cosines, k - 1, axis=1)[:, :k] if len(ids) > k else \
-        np.broadcast_to(np.arange(len(ids)), (len(cosines), len(ids)))
-    picked_ids, picked = ids[top].tolist(), np.take_along_axis(cosines, top, axis=1).tolist()
-    return [list(zip(pi, pc)) for pi, pc in zip(picked_ids, picked)]
+    top = np.argpartition(-block, k - 1, axis=1)[:, :k] if len(ids) > k else \
+        np.broadcast_to(np.arange(len(ids)), (len(block), len(ids)))
+    picked_ids, picked = ids[top].tolist(), np.take_along_axis(block, top, axis=1).tolist()
+    for r, pi, pc in zip(many.tolist(), picked_ids, picked):
+        out[r] = list(zip(pi, pc))
+    return out
+
+
+def _floor(stored: list[list[tuple[int, float]]]) -> np.ndarray:
+    """For each statement, the cosine below which no other statement can be among the
+    ``NEIGHBOURS`` ``linking.nearest`` keeps: the tenth best of its stored neighbours (found in
+    the index), less the rounding ``nearest`` allows; -inf when it has fewer than ten. Whatever
+    scores below it stays below the tenth best of all it is compared with, so leaving it out
+    changes neither the cut ``nearest`` makes nor what it keeps."""
+    slack = 2 * 10 ** -linking.TIE_DIGITS
+    return np.array([sorted((c for _, c in found), reverse=True)[linking.NEIGHBOURS - 1] - slack
+                     if len(found) >= linking.NEIGHBOURS else -np.inf for found in stored], dtype=np.float64)
 
 
 def _merged(stored: list[list[tuple[int, float]]], held: list[list[tuple[int, float]]],
