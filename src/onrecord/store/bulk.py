@@ -277,9 +277,12 @@ def _best(cosines: np.ndarray, ids: np.ndarray, floor: np.ndarray | None = None)
     out: list[list[tuple[int, float]]] = [[] for _ in range(n)]
     many = np.arange(n)
     if floor is not None:  # the few that can be kept, found in one pass
-        rows, cols = np.nonzero(cosines >= floor[:, None])
+        bounded = np.isfinite(floor)  # a row without one (few index hits): its SEARCHED best, below
+        above = cosines >= floor[:, None]
+        above[~bounded] = False
+        rows, cols = np.nonzero(above)
         counts = np.bincount(rows, minlength=n)
-        many = np.flatnonzero(counts > linking.SEARCHED)
+        many = np.flatnonzero((counts > linking.SEARCHED) | ~bounded)
         keep = (counts <= linking.SEARCHED)[rows]
         for r, i, c in zip(rows[keep].tolist(), ids[cols[keep]].tolist(), cosines[rows[keep], cols[keep]].tolist()):
             out[r].append((i, c))
