@@ -20,7 +20,7 @@ from typing import Iterator
 
 from sqlalchemy import Connection
 
-from .sql import run
+from .sql import in_list, run
 
 #: Each FTS5 index: its insert trigger, the table it indexes, and the columns (as the trigger
 #: inserts them; ``tests/test_store_bulk.py`` checks that both give the same index).
@@ -39,8 +39,9 @@ def deferred(conn: Connection) -> Iterator[None]:
         yield
         return
     names = [trigger for _, trigger, _, _ in INDEXES]
-    held = dict(run(conn, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
-                          f"({', '.join(repr(n) for n in names)})").fetchall())
+    where, params = in_list("t", names)
+    held = dict(run(conn, f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN {where}",
+                    params).fetchall())
     if set(held) != set(names):
         yield
         return

@@ -26,7 +26,7 @@ from .. import settings
 from ..errors import OnrecordError
 from ..records import Attribution
 from ..report import Report
-from . import claims as store_claims, dedup, linking, record
+from . import claims as store_claims, dedup, fulltext, linking, record
 from .record import STATED
 from .db import StoreInfo, open_engine, write_lock
 from .embeddings import Embedder, VectorIndex, from_blob, get_embedder, to_blob
@@ -369,7 +369,7 @@ def _clear(conn: Connection) -> None:
     """Empty every table a rebuild writes again (SQLite's FTS5 indexes too: they hold no rows
     of their own, and stale entries would match the new rows)."""
     if conn.dialect.name == "sqlite":
-        for fts in ("articles_fts", "statements_fts"):
+        for fts, *_ in fulltext.INDEXES:
             run(conn, f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
     for table in _REBUILT:
         run(conn, f"DELETE FROM {table}")

@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 
 from ..records import Attribution
 from . import claims as store_claims, names
-from .embeddings import from_blob, to_blob
+from .embeddings import from_blob
 from .sql import in_list, insert_id, run, run_many
 
 #: Cosine (all-MiniLM-L6-v2) to a claim's anchor at or above which a statement states that
@@ -658,7 +658,7 @@ class ChunkMemo:
         """A claim was made for ``st`` alone (``new_claim``): what a query would read of it now
         is known without one. No statement in it yet (``linked`` adds ``st``), so no supporter
         and no rows; its size is 0 (the anchor ``refresh`` finds is among the article's new
-        statements); its anchor is ``st``, with the vector as stored (``to_blob``) and the
+        statements); its anchor is ``st``, with the vector as stored (float32, ``to_blob``) and the
         stance of its row. A claim made in the chunk was otherwise read back by three queries
         (its rows, supporters and anchor vector: 2,000 generated articles, 14,846 new claims,
         about 20 queries an article; docs/store.md)."""
@@ -669,7 +669,7 @@ class ChunkMemo:
         self._supporters[claim_id] = set()
         self._anchors[claim_id] = (0, None)
         if st.row is not None:
-            self._vectors[claim_id] = (from_blob(to_blob(st.vector)), st.row.stance)
+            self._vectors[claim_id] = (np.asarray(st.vector, dtype="<f4"), st.row.stance)
 
     def linked(self, conn: Connection, st: NewStatement) -> None:
         """A statement has joined ``st.claim_id`` (its row says so)."""
